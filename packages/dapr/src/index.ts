@@ -1,0 +1,2 @@
+export * from './sidecar.js';
+export * from './subscriptions.js';

@@ -1,0 +1,146 @@
+import { CommunicationProtocolEnum, DaprClient, LogLevel } from '@dapr/dapr';
+import { AppError } from '@vcd/errors';
+
+export interface SidecarOptions {
+  host: string;
+  httpPort: number;
+  grpcPort: number;
+  /** Token the app presents to daprd (dapr-api-token). */
+  apiToken: string;
+  secretStore?: string;
+  pubsub?: string;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The app's view of its Dapr sidecar: secrets through the SDK's DaprClient, publishing and service
+ * invocation through daprd's HTTP API on keep-alive connections.
+ */
+export class Sidecar {
+  readonly baseUrl: string;
+  readonly secretStore: string;
+  readonly pubsub: string;
+  private client?: DaprClient;
+  private readonly headers: Record<string, string>;
+
+  constructor(readonly options: SidecarOptions) {
+    this.baseUrl = `http://${options.host}:${options.httpPort}`;
+    this.secretStore = options.secretStore ?? 'secretstore';
+    this.pubsub = options.pubsub ?? 'pubsub';
+    this.headers = { 'dapr-api-token': options.apiToken };
+  }
+
+  /** Waits until daprd's outbound side (components, secret store) is ready. */
+  async waitUntilReady(timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let lastError = 'no answer';
+    while (Date.now() < deadline) {
+      try {
+        const res = await fetch(`${this.baseUrl}/v1.0/healthz/outbound`, { headers: this.headers });
+        if (res.status === 204 || res.ok) return;
+        lastError = `HTTP ${res.status}`;
+      } catch (err) {
+        lastError = (err as Error).message;
+      }
+      await sleep(100);
+    }
+    throw new Error(`Dapr sidecar at ${this.baseUrl} not ready after ${timeoutMs} ms (${lastError})`);
+  }
+
+  private sdk(): DaprClient {
+    this.client ??= new DaprClient({
+      daprHost: this.options.host,
+      daprPort: String(this.options.httpPort),
+      communicationProtocol: CommunicationProtocolEnum.HTTP,
+      daprApiToken: this.options.apiToken,
+      isKeepAlive: true,
+      logger: { level: LogLevel.Error },
+    });
+    return this.client;
+  }
+
+  /** Reads one secret from the Dapr secret store. */
+  async getSecret(key: string): Promise<string> {
+    const result = (await this.sdk().secret.get(this.secretStore, key)) as Record<string, string>;
+    const value = result?.[key];
+    if (typeof value !== 'string' || value.length === 0) {
+      throw new Error(`Secret "${key}" is missing from the Dapr secret store "${this.secretStore}"`);
+    }
+    return value;
+  }
+
+  /**
+   * Publishes a CloudEvent we built ourselves (so its id is ours, e.g. the outbox row id), unchanged by
+   * daprd (application/cloudevents+json).
+   */
+  async publishCloudEvent(topic: string, event: CloudEvent): Promise<void> {
+    const res = await fetch(`${this.baseUrl}/v1.0/publish/${this.pubsub}/${encodeURIComponent(topic)}`, {
+      method: 'POST',
+      headers: { ...this.headers, 'content-type': 'application/cloudevents+json' },
+      body: JSON.stringify(event),
+    });
+    if (!res.ok) {
+      throw new Error(`Publishing to ${topic} failed: HTTP ${res.status} ${await res.text()}`);
+    }
+  }
+
+  /** Invokes a method on another app through this sidecar (never the app's own port). */
+  async invoke(
+    appId: string,
+    method: string,
+    init: { method?: string; headers?: Record<string, string>; body?: unknown; signal?: AbortSignal } = {},
+  ): Promise<Response> {
+    const headers: Record<string, string> = { ...this.headers, ...init.headers };
+    let body: string | undefined;
+    if (init.body !== undefined) {
+      headers['content-type'] ??= 'application/json';
+      body = typeof init.body === 'string' ? init.body : JSON.stringify(init.body);
+    }
+    return fetch(`${this.baseUrl}/v1.0/invoke/${appId}/method/${method.replace(/^\//, '')}`, {
+      method: init.method ?? (body ? 'POST' : 'GET'),
+      headers,
+      body,
+      signal: init.signal,
+    });
+  }
+
+  /** Invokes and parses JSON, turning failures into typed errors. */
+  async invokeJson<T>(appId: string, method: string, init: Parameters<Sidecar['invoke']>[2] = {}): Promise<T> {
+    let res: Response;
+    try {
+      res = await this.invoke(appId, method, { ...init, signal: init.signal ?? AbortSignal.timeout(5_000) });
+    } catch (err) {
+      throw new AppError('UPSTREAM_UNAVAILABLE', 503, `The ${appId} service is unavailable`, { cause: err });
+    }
+    if (!res.ok) {
+      throw new AppError('UPSTREAM_FAILED', res.status >= 500 ? 502 : res.status, `The ${appId} service answered ${res.status}`, {
+        cause: await res.text(),
+      });
+    }
+    return (await res.json()) as T;
+  }
+
+  /** The sidecar's metadata (app id, components, subscriptions). */
+  async metadata(): Promise<Record<string, unknown>> {
+    const res = await fetch(`${this.baseUrl}/v1.0/metadata`, { headers: this.headers });
+    if (!res.ok) throw new Error(`metadata: HTTP ${res.status}`);
+    return (await res.json()) as Record<string, unknown>;
+  }
+
+  async close(): Promise<void> {
+    await this.client?.stop().catch(() => undefined);
+  }
+}
+
+/** The CloudEvents 1.0 envelope we publish. */
+export interface CloudEvent<T = unknown> {
+  specversion: '1.0';
+  id: string;
+  source: string;
+  type: string;
+  datacontenttype: 'application/json';
+  time: string;
+  data: T;
+  traceparent?: string;
+}

@@ -1,0 +1,74 @@
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import type { CloudEvent } from './sidecar.js';
+
+/** Dapr's pub/sub delivery contract: SUCCESS acks, RETRY redelivers, DROP sends to the dead-letter topic. */
+export type DeliveryOutcome = 'SUCCESS' | 'RETRY' | 'DROP';
+
+/** Thrown by a handler for an event that can never succeed (malformed, unknown type). */
+export class PermanentEventError extends Error {
+  override name = 'PermanentEventError';
+}
+
+export interface Subscription {
+  topic: string;
+  /** Route under which daprd delivers, e.g. /events/post.published. */
+  route?: string;
+  handler: (event: CloudEvent<unknown>, ctx: Context) => Promise<void>;
+}
+
+export interface SubscriptionLogger {
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+/**
+ * Programmatic subscriptions (GET /dapr/subscribe) plus one delivery route per topic. Handler failures map to
+ * Dapr's status contract: PermanentEventError → DROP (dead-letter), anything else → RETRY (bounded by the
+ * Resiliency policy, then dead-letter).
+ */
+export function subscriptionRouter(options: {
+  pubsub?: string;
+  deadLetterTopic?: string;
+  subscriptions: Subscription[];
+  logger: SubscriptionLogger;
+}): Router {
+  const pubsub = options.pubsub ?? 'pubsub';
+  const deadLetterTopic = options.deadLetterTopic ?? 'deadletter';
+  const router = new Router();
+  const routeOf = (s: Subscription) => s.route ?? `/events/${s.topic}`;
+  router.get('/dapr/subscribe', (ctx) => {
+    ctx.body = options.subscriptions.map((s) => ({ pubsubname: pubsub, topic: s.topic, route: routeOf(s), deadLetterTopic }));
+  });
+  for (const s of options.subscriptions) {
+    router.post(routeOf(s), async (ctx) => {
+      const event = await readCloudEvent(ctx);
+      let status: DeliveryOutcome = 'SUCCESS';
+      if (!event) status = 'DROP';
+      else {
+        try {
+          await s.handler(event, ctx);
+        } catch (err) {
+          status = err instanceof PermanentEventError ? 'DROP' : 'RETRY';
+          const log = status === 'DROP' ? options.logger.warn : options.logger.error;
+          log.call(options.logger, { err, topic: s.topic, eventId: event.id }, `event ${status === 'DROP' ? 'dropped' : 'will be retried'}`);
+        }
+      }
+      ctx.status = 200;
+      ctx.body = { status };
+    });
+  }
+  return router;
+}
+
+async function readCloudEvent(ctx: Context): Promise<CloudEvent<unknown> | undefined> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of ctx.req as AsyncIterable<Buffer>) chunks.push(chunk);
+  try {
+    const parsed = JSON.parse(Buffer.concat(chunks).toString('utf8')) as CloudEvent<unknown>;
+    if (!parsed || typeof parsed.id !== 'string' || typeof parsed.type !== 'string') return undefined;
+    return parsed;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,27 @@
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import { readJsonBody } from './json-body.js';
+import type { AnyRoute } from './route.js';
+import { parseOrThrow } from './validate.js';
+
+/** Registers declared routes on a router: validation of params, query and body, then the handler. */
+export function mountRoutes(routes: AnyRoute[], router = new Router()): Router {
+  for (const route of routes) {
+    router[route.method](route.operationId, route.path, async (ctx: Context) => {
+      ctx.state.route = route;
+      const req = route.request ?? {};
+      const params = req.params ? parseOrThrow(req.params, ctx.params, 'params') : ctx.params;
+      const query = req.query ? parseOrThrow(req.query, ctx.query, 'query') : ctx.query;
+      const raw = ['post', 'put', 'patch'].includes(route.method) ? await readJsonBody(ctx, route.bodyLimit) : undefined;
+      const body = req.body ? parseOrThrow(req.body, raw, 'body') : undefined;
+      const result = await route.handler({ params, query, body }, ctx);
+      for (const [k, v] of Object.entries(result.headers ?? {})) ctx.set(k, v);
+      ctx.status = result.status ?? 200;
+      if (result.body !== undefined) ctx.body = result.body;
+    });
+  }
+  return router;
+}
+
+/** Koa-router paths (`/articles/:slug`) as OpenAPI paths (`/articles/{slug}`). */
+export const toOpenApiPath = (path: string) => path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');

@@ -1,0 +1,66 @@
+import { OpenApiBuilder, type OpenAPIObject, type OperationObject, type ParameterObject, type SchemaObject, type SecurityRequirementObject } from 'openapi3-ts/oas31';
+import { z } from 'zod';
+import { toOpenApiPath } from './mount-routes.js';
+import type { AnyRoute } from './route.js';
+
+const toSchema = (schema: z.ZodType): SchemaObject => {
+  const json = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  delete json.$schema;
+  return json as SchemaObject;
+};
+
+function parametersOf(route: AnyRoute): ParameterObject[] {
+  const params: ParameterObject[] = [];
+  const pathNames = [...route.path.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => m[1]!);
+  const paramShape = (route.request?.params as z.ZodObject | undefined)?.shape ?? {};
+  for (const name of pathNames) {
+    const s = (paramShape as Record<string, z.ZodType>)[name];
+    params.push({ name, in: 'path', required: true, schema: s ? toSchema(s) : { type: 'string' } });
+  }
+  const queryShape = (route.request?.query as z.ZodObject | undefined)?.shape ?? {};
+  for (const [name, s] of Object.entries(queryShape as Record<string, z.ZodType>)) {
+    params.push({ name, in: 'query', required: !s.safeParse(undefined).success, schema: toSchema(s) });
+  }
+  return params;
+}
+
+const security = (route: AnyRoute): SecurityRequirementObject[] =>
+  route.auth === 'public' || route.auth === 'internal' ? [] : route.auth === 'optional' ? [{}, { Token: [] as string[] }] : [{ Token: [] as string[] }];
+
+/** Builds an OpenAPI 3.1 document from route declarations, so the docs cannot drift from the code. */
+export function buildOpenApi(info: { title: string; version: string; description?: string }, routes: AnyRoute[]): OpenAPIObject {
+  const builder = OpenApiBuilder.create()
+    .addOpenApiVersion('3.1.0')
+    .addInfo(info)
+    .addSecurityScheme('Token', {
+      type: 'apiKey',
+      in: 'header',
+      name: 'Authorization',
+      description: 'JWT access token: `Token <jwt>` (RealWorld) or `Bearer <jwt>`',
+    });
+  const paths: Record<string, Record<string, OperationObject>> = {};
+  for (const route of routes) {
+    if (route.auth === 'internal') continue;
+    const responses: OperationObject['responses'] = {};
+    for (const [status, res] of Object.entries(route.responses)) {
+      responses[status] = res.schema
+        ? { description: res.description, content: { [res.contentType ?? 'application/json']: { schema: toSchema(res.schema) } } }
+        : { description: res.description };
+    }
+    const op: OperationObject = {
+      operationId: route.operationId,
+      summary: route.summary,
+      tags: route.tags,
+      security: security(route),
+      parameters: parametersOf(route),
+      responses,
+      ...(route.auth !== 'public' && route.auth !== 'optional' ? { 'x-required-role': route.auth } : {}),
+    };
+    if (route.request?.body) {
+      op.requestBody = { required: !route.request.body.safeParse(undefined).success, content: { 'application/json': { schema: toSchema(route.request.body) } } };
+    }
+    (paths[toOpenApiPath(route.path)] ??= {})[route.method] = op;
+  }
+  for (const [path, item] of Object.entries(paths)) builder.addPath(path, item);
+  return builder.getSpec();
+}

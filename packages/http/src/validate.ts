@@ -1,0 +1,23 @@
+import type { z } from 'zod';
+import { validationError } from '@vcd/errors';
+
+/**
+ * Turns zod issues into RealWorld-style field errors: { "article.title": ["is required"] } becomes
+ * { "title": [...] } for the envelope's inner fields, so clients see the field they sent.
+ */
+export function fieldErrors(error: z.ZodError, stripEnvelope = true): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const issue of error.issues) {
+    const path = issue.path.map(String);
+    const field = (stripEnvelope && path.length > 1 ? path.slice(1) : path).join('.') || 'body';
+    const message = issue.code === 'invalid_type' && issue.message.includes('received undefined') ? "can't be blank" : issue.message;
+    (out[field] ??= []).push(message);
+  }
+  return out;
+}
+
+export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, part: 'body' | 'query' | 'params'): z.infer<S> {
+  const result = schema.safeParse(value ?? (part === 'body' ? undefined : {}));
+  if (result.success) return result.data;
+  throw validationError(fieldErrors(result.error, part === 'body'));
+}

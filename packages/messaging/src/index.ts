@@ -1,0 +1,3 @@
+export * from './outbox.entity.js';
+export * from './outbox.js';
+export * from './inbox.js';

@@ -1,0 +1,39 @@
+import { defineEntity, p } from '@mikro-orm/core';
+
+/** An event written in the same transaction as the change it describes; the relay publishes it. */
+export const OutboxMessage = defineEntity({
+  name: 'OutboxMessage',
+  tableName: 'outbox',
+  properties: {
+    id: p.uuid().primary(),
+    topic: p.string(),
+    payload: p.json<Record<string, unknown>>(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+    publishedAt: p.datetime().nullable(),
+    attempts: p.integer().default(0),
+    lastError: p.text().nullable(),
+  },
+});
+
+/** Ids of events already handled; written in the same transaction as the handler's effect. */
+export const InboxMessage = defineEntity({
+  name: 'InboxMessage',
+  tableName: 'inbox',
+  properties: {
+    eventId: p.string().primary(),
+    topic: p.string(),
+    receivedAt: p.datetime().onCreate(() => new Date()),
+  },
+});
+
+export const messagingEntities = [OutboxMessage, InboxMessage];
+
+/** DDL for the two tables, used by each service's initial migration. */
+export const MESSAGING_TABLES_SQL = [
+  `create table "outbox" ("id" uuid not null primary key, "topic" varchar(255) not null, "payload" jsonb not null,
+    "created_at" timestamptz not null default now(), "published_at" timestamptz null, "attempts" int not null default 0,
+    "last_error" text null)`,
+  `create index "outbox_unpublished_idx" on "outbox" ("created_at") where "published_at" is null`,
+  `create table "inbox" ("event_id" varchar(255) not null primary key, "topic" varchar(255) not null,
+    "received_at" timestamptz not null default now())`,
+];

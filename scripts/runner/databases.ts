@@ -1,0 +1,24 @@
+import pg from 'pg';
+import { databaseName, databaseUrlKey, type Secrets } from './secrets.js';
+
+const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
+const literal = (value: string) => `'${value.replace(/'/g, "''")}'`;
+
+/** Creates each service's role and database (owned by that role) when missing, and syncs the role password. */
+export async function ensureDatabases(options: { adminUrl: string; dbPrefix: string; apps: string[]; secrets: Secrets; reset?: boolean }): Promise<void> {
+  const admin = new pg.Client({ connectionString: options.adminUrl });
+  await admin.connect();
+  try {
+    for (const appId of options.apps) {
+      const name = databaseName(options.dbPrefix, appId);
+      const password = decodeURIComponent(new URL(options.secrets[databaseUrlKey(appId)]!).password);
+      const role = await admin.query('select 1 from pg_roles where rolname = $1', [name]);
+      await admin.query(`${role.rowCount ? 'alter' : 'create'} role ${ident(name)} with login password ${literal(password)}`);
+      if (options.reset) await admin.query(`drop database if exists ${ident(name)} with (force)`);
+      const db = await admin.query('select 1 from pg_database where datname = $1', [name]);
+      if (!db.rowCount) await admin.query(`create database ${ident(name)} owner ${ident(name)}`);
+    }
+  } finally {
+    await admin.end();
+  }
+}

@@ -1,0 +1,102 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+
+export interface LogSink {
+  line(name: string, stream: 'stdout' | 'stderr', text: string): void;
+  runner(text: string): void;
+}
+
+const COLOURS = [36, 35, 33, 32, 34, 91, 96, 95];
+
+/** Prefixes every line with the process name, coloured when writing to a terminal. */
+export function consoleSink(names: string[], out: NodeJS.WriteStream = process.stdout): LogSink {
+  const width = Math.max(...names.map((n) => n.length), 6);
+  const tty = out.isTTY;
+  const colourOf = new Map(names.map((n, i) => [n, COLOURS[i % COLOURS.length]!]));
+  const paint = (code: number, s: string) => (tty ? `\x1b[${code}m${s}\x1b[0m` : s);
+  return {
+    line(name, _stream, text) {
+      const base = name.replace(/:dapr$/, '');
+      const colour = colourOf.get(base) ?? colourOf.get(name) ?? 37;
+      out.write(`${paint(colour, name.padEnd(width + 5))} | ${name.endsWith(':dapr') && tty ? `\x1b[2m${text}\x1b[0m` : text}\n`);
+    },
+    runner(text) {
+      out.write(`${paint(1, 'runner'.padEnd(width + 5))} | ${text}\n`);
+    },
+  };
+}
+
+export interface ManagedProcess {
+  name: string;
+  child: ChildProcess;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  lastLines: string[];
+  stopping: boolean;
+}
+
+/** Starts a process in its own process group, so that stopping it stops everything it started. */
+export function startProcess(
+  name: string,
+  command: string,
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv; sink: LogSink },
+): ManagedProcess {
+  const child = spawn(command, args, { cwd: options.cwd, env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const lastLines: string[] = [];
+  const proc: ManagedProcess = {
+    name,
+    child,
+    lastLines,
+    stopping: false,
+    exited: new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal }))),
+  };
+  child.once('error', (err) => options.sink.runner(`${name}: failed to start ${command}: ${err.message}`));
+  for (const stream of ['stdout', 'stderr'] as const) {
+    createInterface({ input: child[stream]! }).on('line', (text) => {
+      lastLines.push(text);
+      if (lastLines.length > 20) lastLines.shift();
+      options.sink.line(name, stream, text);
+    });
+  }
+  return proc;
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** SIGTERM to the process group, SIGKILL after `graceMs`. */
+export async function stopProcess(proc: ManagedProcess, graceMs = 10_000): Promise<void> {
+  const pid = proc.child.pid;
+  if (!pid) return;
+  proc.stopping = true;
+  if (proc.child.exitCode !== null || proc.child.signalCode !== null) {
+    killGroup(pid, 'SIGKILL');
+    return;
+  }
+  killGroup(pid, 'SIGTERM');
+  const timer = setTimeout(() => killGroup(pid, 'SIGKILL'), graceMs);
+  await proc.exited;
+  clearTimeout(timer);
+  // Anything the process left behind in its group goes too.
+  killGroup(pid, 'SIGKILL');
+}
+
+export function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    if (alive(pid)) {
+      try {
+        process.kill(pid, signal);
+      } catch {
+        /* already gone */
+      }
+    }
+  }
+}

@@ -1,0 +1,66 @@
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseAllDocuments, stringify } from 'yaml';
+
+export interface ResourceOverrides {
+  /** Absolute path of the local secrets file. */
+  secretsFile: string;
+  /** Redis logical database for pub/sub (keeps test stacks apart from the dev stack). */
+  redisDB: number;
+  redisHost: string;
+  /** SQLite file for name resolution. */
+  nameResolutionDb: string;
+}
+
+interface MetadataItem {
+  name: string;
+  value?: unknown;
+}
+interface DaprResource {
+  kind?: string;
+  spec?: { type?: string; metadata?: MetadataItem[]; nameResolution?: { component?: string; configuration?: Record<string, unknown> } };
+}
+
+const setMeta = (res: DaprResource, name: string, value: string) => {
+  const items = (res.spec!.metadata ??= []);
+  const item = items.find((m) => m.name === name);
+  if (item) item.value = value;
+  else items.push({ name, value });
+};
+
+/**
+ * Copies the Dapr resources (components/) and configuration (dapr/) into a run directory with the paths and
+ * connection settings of this stack, so that a test stack never shares state with the dev stack.
+ */
+export async function renderResources(
+  sources: { resourcesPath: string; configFilePath: string },
+  runDir: string,
+  o: ResourceOverrides,
+): Promise<{ resourcesPath: string; configDir: string }> {
+  const resourcesPath = path.join(runDir, 'components');
+  const configDir = path.join(runDir, 'config');
+  await mkdir(resourcesPath, { recursive: true });
+  await mkdir(configDir, { recursive: true });
+  for (const file of (await readdir(sources.resourcesPath)).filter((f) => /\.ya?ml$/.test(f))) {
+    const docs = parseAllDocuments(await readFile(path.join(sources.resourcesPath, file), 'utf8')).map((d) => d.toJS() as DaprResource);
+    for (const res of docs) {
+      if (res?.kind !== 'Component') continue;
+      if (res.spec?.type === 'secretstores.local.file') setMeta(res, 'secretsFile', o.secretsFile);
+      if (res.spec?.type?.endsWith('.redis')) {
+        setMeta(res, 'redisHost', o.redisHost);
+        setMeta(res, 'redisDB', String(o.redisDB));
+      }
+    }
+    await writeFile(path.join(resourcesPath, file), docs.map((d) => stringify(d)).join('---\n'));
+  }
+  const configSourceDir = path.dirname(sources.configFilePath);
+  for (const file of (await readdir(configSourceDir)).filter((f) => /\.ya?ml$/.test(f))) {
+    const doc = parseAllDocuments(await readFile(path.join(configSourceDir, file), 'utf8')).map((d) => d.toJS() as DaprResource);
+    for (const res of doc) {
+      const nr = res?.spec?.nameResolution;
+      if (nr?.component === 'sqlite') nr.configuration = { ...nr.configuration, connectionString: o.nameResolutionDb };
+    }
+    await writeFile(path.join(configDir, file), doc.map((d) => stringify(d)).join('---\n'));
+  }
+  return { resourcesPath, configDir };
+}

@@ -1,0 +1,245 @@
+import { randomBytes } from 'node:crypto';
+import { execFile } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { readManifest, type AppSpec } from './app-manifest.js';
+import { ensureDatabases } from './databases.js';
+import { ensurePostgres, ensureRedis } from './infra.js';
+import { startProcess, stopProcess, killGroup, type LogSink, type ManagedProcess } from './processes.js';
+import { renderResources } from './resources.js';
+import { databaseUrlKey, ensureSecrets, type Secrets } from './secrets.js';
+
+const run = promisify(execFile);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export interface StackOptions {
+  root: string;
+  /** Only these app ids (default: all in dapr.yaml). */
+  only?: string[];
+  /** 'manifest' uses the ports in dapr.yaml; 'free' picks free ports (tests). */
+  ports: 'manifest' | 'free';
+  dbPrefix: string;
+  redisDB: number;
+  runDir: string;
+  secretsFile: string;
+  sink: LogSink;
+  resetDatabases?: boolean;
+  logLevel?: string;
+  daprLogLevel?: string;
+  /** Called when a process exits without being asked to. */
+  onUnexpectedExit?: (name: string, detail: string) => void;
+  readyTimeoutMs?: number;
+}
+
+export interface RunningApp {
+  spec: AppSpec;
+  appPort: number;
+  daprHttpPort: number;
+  daprGrpcPort: number;
+  daprInternalGrpcPort: number;
+  appApiToken: string;
+  daprApiToken: string;
+  app?: ManagedProcess;
+  daprd?: ManagedProcess;
+}
+
+export interface Stack {
+  apps: Map<string, RunningApp>;
+  secrets: Secrets;
+  gatewayUrl?: string;
+  runDir: string;
+  /** Every process id the stack started (for orphan checks). */
+  pids(): number[];
+  stopApp(appId: string, which?: 'app' | 'daprd' | 'both'): Promise<void>;
+  startApp(appId: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export const daprdPath = () => process.env.DAPRD_PATH ?? path.join(os.homedir(), '.dapr', 'bin', 'daprd');
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitFor(url: string, headers: Record<string, string>, timeoutMs: number, isUp: (status: number) => boolean): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no answer';
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(url, { headers, signal: AbortSignal.timeout(2000) });
+      await res.arrayBuffer();
+      if (isUp(res.status)) return;
+      last = `HTTP ${res.status}`;
+    } catch (err) {
+      last = (err as Error).message;
+    }
+    await sleep(150);
+  }
+  throw new Error(`${url} not ready after ${timeoutMs / 1000}s (${last})`);
+}
+
+/** Starts Postgres/Redis if needed, databases, secrets, migrations, then every app beside its own daprd. */
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const say = (m: string) => options.sink.runner(m);
+  const manifest = await readManifest(options.root);
+  const specs = manifest.apps.filter((a) => !options.only || options.only.includes(a.appId));
+  if (options.only) {
+    const unknown = options.only.filter((id) => !manifest.apps.some((a) => a.appId === id));
+    if (unknown.length) throw new Error(`Unknown app id(s): ${unknown.join(', ')} (dapr.yaml has ${manifest.apps.map((a) => a.appId).join(', ')})`);
+  }
+  await mkdir(options.runDir, { recursive: true });
+
+  await Promise.all([ensurePostgres(say), ensureRedis(say)]);
+  await run('bash', [path.join(options.root, 'scripts/build-daprd.sh')], { maxBuffer: 1 << 24 }).catch((err: { stderr?: string; message: string }) => {
+    throw new Error(`daprd is not available: ${err.stderr || err.message}`);
+  });
+
+  const dbApps = manifest.apps.filter((a) => a.database).map((a) => a.appId);
+  const secrets = await ensureSecrets(options.secretsFile, { dbPrefix: options.dbPrefix, dbApps, smtpPort: Number(process.env.SMTP_PORT ?? 1025) });
+  await ensureDatabases({
+    adminUrl: process.env.PG_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres',
+    dbPrefix: options.dbPrefix,
+    apps: dbApps,
+    secrets,
+    reset: options.resetDatabases,
+  });
+  say(`migrating ${specs.filter((s) => s.database).map((s) => s.appId).join(', ') || 'nothing'}`);
+  await Promise.all(
+    specs
+      .filter((s) => s.database)
+      .map((s) =>
+        run(process.execPath, ['--import', 'tsx', 'src/db/migrate.ts'], {
+          cwd: s.appDir,
+          env: { ...process.env, DATABASE_URL: secrets[databaseUrlKey(s.appId)], LOG_LEVEL: 'warn' },
+        }).catch((err: { stderr?: string; message: string }) => {
+          throw new Error(`migrations for ${s.appId} failed:\n${err.stderr || err.message}`);
+        }),
+      ),
+  );
+
+  const { resourcesPath, configDir } = await renderResources(manifest, options.runDir, {
+    secretsFile: path.resolve(options.secretsFile),
+    redisDB: options.redisDB,
+    redisHost: process.env.REDIS_HOST ?? '127.0.0.1:6379',
+    nameResolutionDb: path.join(options.runDir, 'nameresolution.db'),
+  });
+
+  const apps = new Map<string, RunningApp>();
+  for (const spec of specs) {
+    const free = options.ports === 'free';
+    apps.set(spec.appId, {
+      spec,
+      appPort: free ? await freePort() : spec.appPort,
+      daprHttpPort: free ? await freePort() : spec.daprHttpPort,
+      daprGrpcPort: free ? await freePort() : spec.daprGrpcPort,
+      daprInternalGrpcPort: free ? await freePort() : spec.daprGrpcPort + 10_000,
+      appApiToken: randomBytes(24).toString('base64url'),
+      daprApiToken: randomBytes(24).toString('base64url'),
+    });
+  }
+
+  let stopping = false;
+  const watch = (proc: ManagedProcess) => {
+    void proc.exited.then(({ code, signal }) => {
+      if (proc.stopping || stopping) return;
+      const detail = `${proc.name} exited unexpectedly (${signal ? `signal ${signal}` : `exit code ${code}`}); its last output:\n${proc.lastLines.slice(-10).map((l) => `    ${l}`).join('\n')}`;
+      say(detail);
+      options.onUnexpectedExit?.(proc.name, detail);
+    });
+  };
+
+  const configFile = path.join(configDir, path.basename(manifest.configFilePath));
+  const launch = async (a: RunningApp) => {
+    const baseEnv = { ...process.env, LOG_LEVEL: options.logLevel ?? process.env.LOG_LEVEL ?? 'info' };
+    a.daprd = startProcess(
+      `${a.spec.appId}:dapr`,
+      daprdPath(),
+      [
+        '--app-id', a.spec.appId,
+        '--app-port', String(a.appPort),
+        '--app-protocol', 'http',
+        '--app-channel-address', '127.0.0.1',
+        '--dapr-http-port', String(a.daprHttpPort),
+        '--dapr-grpc-port', String(a.daprGrpcPort),
+        '--dapr-internal-grpc-port', String(a.daprInternalGrpcPort),
+        '--dapr-listen-addresses', '127.0.0.1',
+        '--dapr-internal-grpc-listen-address', '127.0.0.1',
+        '--resources-path', resourcesPath,
+        '--config', configFile,
+        '--enable-metrics=false',
+        '--log-level', options.daprLogLevel ?? 'warn',
+      ],
+      { cwd: manifest.root, env: { ...baseEnv, APP_API_TOKEN: a.appApiToken, DAPR_API_TOKEN: a.daprApiToken }, sink: options.sink },
+    );
+    const [cmd, ...args] = a.spec.command;
+    a.app = startProcess(a.spec.appId, cmd === 'node' ? process.execPath : cmd!, args, {
+      cwd: a.spec.appDir,
+      sink: options.sink,
+      env: {
+        ...baseEnv,
+        ...a.spec.env,
+        APP_ID: a.spec.appId,
+        APP_PORT: String(a.appPort),
+        DAPR_HTTP_PORT: String(a.daprHttpPort),
+        DAPR_GRPC_PORT: String(a.daprGrpcPort),
+        APP_API_TOKEN: a.appApiToken,
+        DAPR_API_TOKEN: a.daprApiToken,
+      },
+    });
+    watch(a.daprd);
+    watch(a.app);
+    // daprd's /v1.0/healthz answers 204 once its components are loaded and the app is listening.
+    await waitFor(`http://127.0.0.1:${a.daprHttpPort}/v1.0/healthz`, { 'dapr-api-token': a.daprApiToken }, options.readyTimeoutMs ?? 90_000, (s) => s === 204);
+  };
+
+  const stack: Stack = {
+    apps,
+    secrets,
+    runDir: options.runDir,
+    gatewayUrl: apps.has('gateway') ? `http://127.0.0.1:${apps.get('gateway')!.appPort}` : undefined,
+    pids: () => [...apps.values()].flatMap((a) => [a.app?.child.pid, a.daprd?.child.pid]).filter((p): p is number => !!p),
+    async stopApp(appId, which = 'both') {
+      const a = apps.get(appId);
+      if (!a) throw new Error(`no app ${appId}`);
+      if (which !== 'daprd' && a.app) await stopProcess(a.app);
+      if (which !== 'app' && a.daprd) await stopProcess(a.daprd);
+    },
+    async startApp(appId) {
+      const a = apps.get(appId);
+      if (!a) throw new Error(`no app ${appId}`);
+      await launch(a);
+    },
+    async stop() {
+      if (stopping) return;
+      stopping = true;
+      process.off('exit', killAll);
+      // Apps first (they drain and stop their relays), then their sidecars.
+      await Promise.all([...apps.values()].map((a) => (a.app ? stopProcess(a.app) : undefined)));
+      await Promise.all([...apps.values()].map((a) => (a.daprd ? stopProcess(a.daprd) : undefined)));
+    },
+  };
+  const killAll = () => {
+    for (const pid of stack.pids()) killGroup(pid, 'SIGKILL');
+  };
+  process.on('exit', killAll);
+
+  say(`starting ${specs.map((s) => s.appId).join(', ')} (each beside its own daprd)`);
+  try {
+    await Promise.all([...apps.values()].map(launch));
+  } catch (err) {
+    await stack.stop();
+    throw err;
+  }
+  return stack;
+}

@@ -1,0 +1,4 @@
+import { migrateFromEnv } from '@vcd/db';
+import { blogDatabase } from './orm.config.js';
+
+await migrateFromEnv('blog', blogDatabase);

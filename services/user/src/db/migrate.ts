@@ -1,0 +1,4 @@
+import { migrateFromEnv } from '@vcd/db';
+import { userDatabase } from './orm.config.js';
+
+await migrateFromEnv('user', userDatabase);

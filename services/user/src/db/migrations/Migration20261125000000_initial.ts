@@ -1,0 +1,16 @@
+import { Migration } from '@mikro-orm/migrations';
+import { MESSAGING_TABLES_SQL } from '@vcd/messaging';
+
+export class Migration20261125000000_initial extends Migration {
+  override async up(): Promise<void> {
+    this.addSql(`create table "profile" ("id" uuid not null primary key, "username" varchar(255) not null unique,
+      "bio" text null, "image" text null, "created_at" timestamptz not null default now(), "updated_at" timestamptz not null default now())`);
+    for (const sql of MESSAGING_TABLES_SQL) this.addSql(sql);
+  }
+
+  override async down(): Promise<void> {
+    this.addSql('drop table if exists "inbox"');
+    this.addSql('drop table if exists "outbox"');
+    this.addSql('drop table if exists "profile"');
+  }
+}

@@ -1,0 +1,11 @@
+import { bootService } from '@vcd/db';
+import { buildApp } from './app.js';
+import { loadConfig } from './config.js';
+import { userDatabase } from './db/orm.config.js';
+
+bootService({
+  service: 'user',
+  loadConfig,
+  database: userDatabase,
+  buildApp: ({ orm, logger, config }) => buildApp({ orm, logger, appApiToken: config.APP_API_TOKEN }),
+});
