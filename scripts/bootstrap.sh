@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Makes a fresh clone runnable: npm dependencies (from the lockfile) and daprd (built once per machine into
+# ~/.dapr/bin). Postgres and Redis are checked, installed (apt) and started by the runner itself.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+say() { printf '\033[1m[bootstrap]\033[0m %s\n' "$*" >&2; }
+
+command -v node >/dev/null || { say "Node.js 20+ is required"; exit 1; }
+if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
+  say "installing npm dependencies (npm ci)"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+if ! command -v psql >/dev/null || ! command -v redis-server >/dev/null; then
+  if command -v apt-get >/dev/null; then
+    say "installing PostgreSQL and Redis (apt)"
+    SUDO=""; [[ "$(id -u)" != 0 ]] && SUDO="sudo -n"
+    $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql redis-server >/dev/null
+  else
+    say "PostgreSQL and Redis are not installed and apt-get is unavailable: install them, then retry"; exit 1
+  fi
+fi
+bash scripts/build-daprd.sh

@@ -1,0 +1,32 @@
+import type { Stack } from './stack.js';
+
+/** What system tests need to know about a running stack (written to a JSON file, passed as STACK_INFO). */
+export interface StackInfo {
+  root: string;
+  runDir: string;
+  gatewayUrl: string;
+  secrets: Record<string, string>;
+  apps: Record<string, { appPort: number; daprHttpPort: number; daprGrpcPort: number; appApiToken: string; daprApiToken: string; pids: number[] }>;
+}
+
+export function stackInfoOf(stack: Stack, root: string): StackInfo {
+  return {
+    root,
+    runDir: stack.runDir,
+    gatewayUrl: stack.gatewayUrl ?? '',
+    secrets: stack.secrets,
+    apps: Object.fromEntries(
+      [...stack.apps.entries()].map(([id, a]) => [
+        id,
+        {
+          appPort: a.appPort,
+          daprHttpPort: a.daprHttpPort,
+          daprGrpcPort: a.daprGrpcPort,
+          appApiToken: a.appApiToken,
+          daprApiToken: a.daprApiToken,
+          pids: [a.app?.child.pid, a.daprd?.child.pid].filter((p): p is number => !!p),
+        },
+      ]),
+    ),
+  };
+}

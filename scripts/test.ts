@@ -1,0 +1,55 @@
+/**
+ * The test command: boots the whole stack once (free ports, its own databases and Redis DB), runs every ava
+ * test against it, then stops it. System tests find the stack through STACK_INFO.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { LogSink } from './runner/processes.js';
+import { startStack } from './runner/stack.js';
+import { stackInfoOf } from './runner/stack-info.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const runDir = await mkdtemp(path.join(os.tmpdir(), 'vcd-test-'));
+const logFile = path.join(runDir, 'stack.log');
+const log = createWriteStream(logFile);
+const sink: LogSink = {
+  line: (name, _s, text) => log.write(`${name} | ${text}\n`),
+  runner: (text) => {
+    log.write(`runner | ${text}\n`);
+    process.stdout.write(`[test-stack] ${text}\n`);
+  },
+};
+
+const started = Date.now();
+const stack = await startStack({
+  root,
+  ports: 'free',
+  dbPrefix: 'vcd_test_',
+  redisDB: 9,
+  runDir,
+  secretsFile: path.join(runDir, 'secrets.json'),
+  resetDatabases: true,
+  sink,
+  logLevel: 'warn',
+}).catch((err: Error) => {
+  process.stderr.write(`[test-stack] could not start: ${err.message}\n(full log: ${logFile})\n`);
+  process.exit(1);
+});
+process.stdout.write(`[test-stack] up in ${((Date.now() - started) / 1000).toFixed(1)}s; logs in ${logFile}\n`);
+const infoFile = path.join(runDir, 'stack.json');
+await writeFile(infoFile, JSON.stringify(stackInfoOf(stack, root), null, 2));
+
+const ava = spawn(process.execPath, [path.join(root, 'node_modules/ava/entrypoints/cli.mjs'), ...process.argv.slice(2)], {
+  cwd: root,
+  stdio: 'inherit',
+  env: { ...process.env, STACK_INFO: infoFile },
+});
+const code: number = await new Promise((resolve) => ava.once('exit', (c, s) => resolve(c ?? (s ? 1 : 0))));
+await stack.stop();
+log.end();
+if (code !== 0) process.stdout.write(`[test-stack] tests failed; stack log: ${logFile}\n`);
+process.exit(code);

@@ -1,0 +1,72 @@
+import { readFileSync } from 'node:fs';
+import type { StackInfo } from '../../scripts/runner/stack-info.js';
+
+let cached: StackInfo | undefined;
+
+/** The stack that `npm test` booted for this run. */
+export function stack(): StackInfo {
+  if (cached) return cached;
+  const file = process.env.STACK_INFO;
+  if (!file) throw new Error('System tests need the stack that `npm test` boots (STACK_INFO is not set). Run them with `npm test`.');
+  cached = JSON.parse(readFileSync(file, 'utf8')) as StackInfo;
+  return cached;
+}
+
+export interface ApiResponse<T = any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+/** A client of the public API, as a frontend would call it. */
+export async function api<T = any>( // eslint-disable-line @typescript-eslint/no-explicit-any
+  method: string,
+  path: string,
+  options: { body?: unknown; token?: string; scheme?: 'Token' | 'Bearer'; headers?: Record<string, string> } = {},
+): Promise<ApiResponse<T>> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  if (options.token) headers.authorization = `${options.scheme ?? 'Token'} ${options.token}`;
+  const res = await fetch(`${stack().gatewayUrl}${path}`, {
+    method,
+    headers,
+    body: options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body),
+  });
+  const text = await res.text();
+  let body: unknown = text;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    /* not JSON */
+  }
+  return { status: res.status, headers: res.headers, body: body as T };
+}
+
+let counter = 0;
+/** A unique user for one test. */
+export function newUser(prefix = 'u') {
+  const id = `${prefix}${process.pid}${Date.now().toString(36)}${counter++}`;
+  return { username: id, email: `${id}@example.test`, password: `correct horse ${id} battery` };
+}
+
+export async function register(user = newUser()) {
+  const res = await api('POST', '/api/users', { body: { user } });
+  if (res.status !== 201) throw new Error(`register failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return { ...user, token: res.body.user.token as string, refreshToken: res.body.user.refreshToken as string };
+}
+
+/** Polls until `fn` returns a truthy value (events are asynchronous), failing after `timeoutMs`. */
+export async function eventually<T>(fn: () => Promise<T | undefined | false>, timeoutMs = 10_000, intervalMs = 50): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+  throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${(last as Error).message}` : ''}`);
+}

@@ -1,0 +1,92 @@
+import test from 'ava';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { query } from '../support/db.js';
+import { api, eventually, register, stack } from '../support/stack.js';
+
+test('readiness reports the sidecar and every service, each reached through Dapr as the gateway', async (t) => {
+  const res = await api('GET', '/readyz');
+  t.is(res.status, 200);
+  t.true(res.body.checks.sidecar.ok);
+  for (const app of ['auth', 'blog', 'user']) {
+    t.true(res.body.checks[app].ok, `${app} ready`);
+    // daprd adds dapr-caller-app-id on invocation; a service reached any other way sees none.
+    t.is(res.body.checks[app].callerSeen, 'gateway', `${app} saw the gateway's app id`);
+  }
+});
+
+test('a public request reaches each service through the gateway and its sidecar', async (t) => {
+  const tags = await api('GET', '/api/tags');
+  t.is(tags.status, 200);
+  t.true(Array.isArray(tags.body.tags));
+
+  const user = await register();
+  const me = await api('GET', '/api/user', { token: user.token });
+  t.is(me.status, 200);
+  t.is(me.body.user.username, user.username);
+
+  const profile = await eventually(async () => {
+    const r = await api('GET', `/api/profiles/${user.username}`);
+    return r.status === 200 ? r : undefined;
+  });
+  t.is(profile.body.profile.username, user.username);
+});
+
+test('an event published by auth reaches the user service through Redis pub/sub, once', async (t) => {
+  const user = await register();
+  const [account] = await query<{ id: string }>('auth', 'select id from account where username = $1', [user.username]);
+  t.truthy(account);
+  // The outbox row was published by the relay …
+  const [outbox] = await eventually(async () => {
+    const rows = await query<{ id: string; published_at: Date | null }>(
+      'auth',
+      `select id, published_at from outbox where topic = 'user.registered' and payload->>'userId' = $1`,
+      [account!.id],
+    );
+    return rows[0]?.published_at ? rows : undefined;
+  });
+  // … and the user service recorded that CloudEvent id in its inbox together with the profile.
+  const inbox = await eventually(async () => {
+    const rows = await query('user', 'select event_id from inbox where event_id = $1', [outbox!.id]);
+    return rows.length ? rows : undefined;
+  });
+  t.is(inbox.length, 1);
+  const profiles = await query('user', 'select id, username from profile where id = $1', [account!.id]);
+  t.deepEqual(profiles, [{ id: account!.id, username: user.username }]);
+});
+
+test('secrets are read through the Dapr secret store', async (t) => {
+  const gw = stack().apps.gateway!;
+  const res = await fetch(`http://127.0.0.1:${gw.daprHttpPort}/v1.0/secrets/secretstore/jwt-public-keys`, {
+    headers: { 'dapr-api-token': gw.daprApiToken },
+  });
+  t.is(res.status, 200);
+  const onDisk = JSON.parse(await readFile(path.join(stack().runDir, 'secrets.json'), 'utf8')) as Record<string, string>;
+  t.deepEqual(await res.json(), { 'jwt-public-keys': onDisk['jwt-public-keys'] });
+  // Without the app's Dapr API token the sidecar refuses.
+  const denied = await fetch(`http://127.0.0.1:${gw.daprHttpPort}/v1.0/secrets/secretstore/jwt-public-keys`);
+  t.is(denied.status, 401);
+});
+
+test('a service refuses calls that bypass its sidecar or do not come from the gateway', async (t) => {
+  const blog = stack().apps.blog!;
+  const direct = await fetch(`http://127.0.0.1:${blog.appPort}/api/tags`);
+  t.is(direct.status, 401, 'no app API token: not from daprd');
+  t.is(((await direct.json()) as { code: string }).code, 'SIDECAR_ONLY');
+
+  // Through the user service's own sidecar: Dapr delivers it, but the caller is "user", not the gateway.
+  const user = stack().apps.user!;
+  const viaOther = await fetch(`http://127.0.0.1:${user.daprHttpPort}/v1.0/invoke/blog/method/api/tags`, {
+    headers: { 'dapr-api-token': user.daprApiToken },
+  });
+  t.is(viaOther.status, 403);
+  t.is(((await viaOther.json()) as { code: string }).code, 'GATEWAY_ONLY');
+});
+
+test('an unknown path answers a problem document, not a stack trace', async (t) => {
+  const res = await api('GET', '/api/nothing-here');
+  t.is(res.status, 404);
+  t.is(res.headers.get('content-type'), 'application/problem+json; charset=utf-8');
+  t.is(res.body.code, 'NOT_FOUND');
+  t.truthy(res.headers.get('x-request-id'));
+});
