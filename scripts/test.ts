@@ -24,12 +24,15 @@ const sink: LogSink = {
   },
 };
 
+// Parallel test runs on one machine (several developers' helpers, CI) stay apart with TEST_DB_PREFIX/TEST_REDIS_DB.
+const dbPrefix = process.env.TEST_DB_PREFIX ?? 'vcd_test_';
+const redisDB = Number(process.env.TEST_REDIS_DB ?? 9);
 const started = Date.now();
 const stack = await startStack({
   root,
   ports: 'free',
-  dbPrefix: 'vcd_test_',
-  redisDB: 9,
+  dbPrefix,
+  redisDB,
   runDir,
   secretsFile: path.join(runDir, 'secrets.json'),
   resetDatabases: true,
@@ -41,7 +44,7 @@ const stack = await startStack({
 });
 process.stdout.write(`[test-stack] up in ${((Date.now() - started) / 1000).toFixed(1)}s; logs in ${logFile}\n`);
 const infoFile = path.join(runDir, 'stack.json');
-await writeFile(infoFile, JSON.stringify(stackInfoOf(stack, root), null, 2));
+await writeFile(infoFile, JSON.stringify({ ...stackInfoOf(stack, root), dbPrefix, redisDB }, null, 2));
 
 const ava = spawn(process.execPath, [path.join(root, 'node_modules/ava/entrypoints/cli.mjs'), ...process.argv.slice(2)], {
   cwd: root,

@@ -8,6 +8,14 @@ export interface LogSink {
 
 const COLOURS = [36, 35, 33, 32, 34, 91, 96, 95];
 
+/** daprd warnings that are expected when running self-hosted without a control plane. */
+const EXPECTED_DAPRD_WARNINGS = [
+  /mTLS is disabled/,
+  /increasedCardinality/,
+  /placement service is not configured/,
+  /No scheduler host addresses provided/,
+];
+
 /** Prefixes every line with the process name, coloured when writing to a terminal. */
 export function consoleSink(names: string[], out: NodeJS.WriteStream = process.stdout): LogSink {
   const width = Math.max(...names.map((n) => n.length), 6);
@@ -16,6 +24,7 @@ export function consoleSink(names: string[], out: NodeJS.WriteStream = process.s
   const paint = (code: number, s: string) => (tty ? `\x1b[${code}m${s}\x1b[0m` : s);
   return {
     line(name, _stream, text) {
+      if (name.endsWith(':dapr') && EXPECTED_DAPRD_WARNINGS.some((re) => re.test(text))) return;
       const base = name.replace(/:dapr$/, '');
       const colour = colourOf.get(base) ?? colourOf.get(name) ?? 37;
       out.write(`${paint(colour, name.padEnd(width + 5))} | ${name.endsWith(':dapr') && tty ? `\x1b[2m${text}\x1b[0m` : text}\n`);

@@ -5,6 +5,9 @@ export interface StackInfo {
   root: string;
   runDir: string;
   gatewayUrl: string;
+  /** Database name prefix and Redis DB of this test stack (set by scripts/test.ts). */
+  dbPrefix?: string;
+  redisDB?: number;
   secrets: Record<string, string>;
   apps: Record<string, { appPort: number; daprHttpPort: number; daprGrpcPort: number; appApiToken: string; daprApiToken: string; pids: number[] }>;
 }

@@ -28,7 +28,7 @@ async function startRunner(only: string): Promise<{ runner: ChildProcess; pids: 
   const runDir = await mkdtemp(path.join(os.tmpdir(), 'vcd-runner-'));
   const runner = spawn(
     process.execPath,
-    ['--import', 'tsx', 'scripts/dev.ts', '--only', only, '--free-ports', '--db-prefix', 'vcd_test_', '--redis-db', '10', '--run-dir', runDir,
+    ['--import', 'tsx', 'scripts/dev.ts', '--only', only, '--free-ports', '--db-prefix', stack().dbPrefix ?? 'vcd_test_', '--redis-db', String((stack().redisDB ?? 9) + 1), '--run-dir', runDir,
       '--secrets-file', path.join(stack().runDir, 'secrets.json')],
     { cwd: stack().root, env: { ...process.env, RUNNER_REPORT_PIDS: '1', LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] },
   );

@@ -6,7 +6,7 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Gives every request an id (kept from x-request-id when sane), a child logger and an access log line. */
 export function requestContext(logger: Logger, options: { quietPaths?: string[] } = {}) {
-  const quiet = new Set(options.quietPaths ?? ['/healthz', '/readyz']);
+  const quiet = new Set(options.quietPaths ?? ['/healthz', '/readyz', '/dapr/config', '/dapr/subscribe']);
   return async function withRequestContext(ctx: Context, next: Next) {
     const incoming = ctx.get('x-request-id');
     const requestId = REQUEST_ID.test(incoming) ? incoming : randomUUID();

@@ -35,6 +35,7 @@ export async function createAccountWithSession(
       createdAt: new Date(),
       updatedAt: new Date(),
     });
+    await tx.flush(); // the session row references the account row (a plain FK column, not an ORM relation)
     const session = tx.create(Session, {
       id: randomUUID(),
       accountId: account.id,

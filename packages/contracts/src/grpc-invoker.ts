@@ -1,0 +1,60 @@
+import { createRequire } from 'node:module';
+import { create } from '@bufbuild/protobuf';
+import { AnySchema } from '@bufbuild/protobuf/wkt';
+import { Code, ConnectError, createClient, type Client } from '@connectrpc/connect';
+import { createGrpcTransport } from '@connectrpc/connect-node';
+import { AppError } from '@vcd/errors';
+import type { Rpc } from './contracts.js';
+
+// The Dapr SDK ships the generated descriptors of Dapr's own gRPC API (protobuf-es, CommonJS).
+const require = createRequire(import.meta.url);
+const daprPb = require('@dapr/dapr/proto/dapr/proto/runtime/v1/dapr_pb.js') as typeof import('@dapr/dapr/proto/dapr/proto/runtime/v1/dapr_pb.js');
+const commonPb = require('@dapr/dapr/proto/dapr/proto/common/v1/common_pb.js') as typeof import('@dapr/dapr/proto/dapr/proto/common/v1/common_pb.js');
+
+export const PROTOBUF_CONTENT_TYPE = 'application/x-protobuf';
+
+/**
+ * Calls our gRPC contracts through the local daprd's gRPC API (Dapr InvokeService): the request travels
+ * sidecar to sidecar over Dapr's internal gRPC, and the target sidecar hands the protobuf body to its app
+ * as POST /<package.Service>/<Rpc>. One HTTP/2 connection to daprd, reused for every call.
+ */
+export class DaprGrpcInvoker {
+  private readonly client: Client<typeof daprPb.Dapr>;
+
+  constructor(options: { host: string; grpcPort: number; apiToken: string }) {
+    const transport = createGrpcTransport({
+      baseUrl: `http://${options.host}:${options.grpcPort}`,
+      interceptors: [
+        (next) => async (req) => {
+          req.header.set('dapr-api-token', options.apiToken);
+          return next(req);
+        },
+      ],
+    });
+    this.client = createClient(daprPb.Dapr, transport);
+  }
+
+  async call<Req, Res>(rpc: Rpc<Req, Res>, request: Req, options: { timeoutMs?: number; headers?: Record<string, string> } = {}): Promise<Res> {
+    const message = create(commonPb.InvokeRequestSchema, {
+      method: rpc.method,
+      data: create(AnySchema, { value: rpc.encodeRequest(request) }),
+      contentType: PROTOBUF_CONTENT_TYPE,
+      httpExtension: create(commonPb.HTTPExtensionSchema, { verb: commonPb.HTTPExtension_Verb.POST }),
+    });
+    try {
+      const res = await this.client.invokeService(create(daprPb.InvokeServiceRequestSchema, { id: rpc.appId, message }), {
+        timeoutMs: options.timeoutMs ?? 3_000,
+        headers: options.headers,
+      });
+      return rpc.decodeResponse(res.data?.value ?? new Uint8Array());
+    } catch (err) {
+      const timedOut = err instanceof ConnectError && err.code === Code.DeadlineExceeded;
+      throw new AppError(
+        timedOut ? 'UPSTREAM_TIMEOUT' : 'UPSTREAM_UNAVAILABLE',
+        timedOut ? 504 : 503,
+        `${rpc.method} failed: ${err instanceof ConnectError ? err.rawMessage : (err as Error).message}`,
+        { cause: err },
+      );
+    }
+  }
+}

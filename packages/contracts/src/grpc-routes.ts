@@ -1,0 +1,41 @@
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import { AppError } from '@vcd/errors';
+import type { Rpc } from './contracts.js';
+import { PROTOBUF_CONTENT_TYPE } from './grpc-invoker.js';
+
+export interface RpcHandler<Req, Res> {
+  rpc: Rpc<Req, Res>;
+  /** `caller` is the Dapr app id of the calling service. */
+  handle: (request: Req, caller: string, ctx: Context) => Promise<Res>;
+  /** App ids allowed to call this rpc (default: any service). */
+  callers?: string[];
+}
+
+/**
+ * Serves gRPC contracts as daprd delivers them to an HTTP app: POST /<package.Service>/<Rpc> with a protobuf
+ * body. Only calls that came through Dapr (a caller app id and, checked by the service app, its app token).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function rpcRouter(handlers: RpcHandler<any, any>[]): Router {
+  const router = new Router();
+  for (const h of handlers) {
+    router.post(`/${h.rpc.method}`, async (ctx) => {
+      const caller = ctx.get('dapr-caller-app-id');
+      if (!caller) throw new AppError('INTERNAL_ONLY', 403, 'Only other services may call this');
+      if (h.callers && !h.callers.includes(caller)) throw new AppError('CALLER_NOT_ALLOWED', 403, `${caller} may not call ${h.rpc.method}`);
+      const chunks: Buffer[] = [];
+      for await (const chunk of ctx.req as AsyncIterable<Buffer>) chunks.push(chunk);
+      let request: unknown;
+      try {
+        request = h.rpc.decodeRequest(Buffer.concat(chunks));
+      } catch {
+        throw new AppError('INVALID_PROTOBUF', 400, `Body is not a valid ${h.rpc.method} request`);
+      }
+      const response = await h.handle(request, caller, ctx);
+      ctx.type = PROTOBUF_CONTENT_TYPE;
+      ctx.body = Buffer.from(h.rpc.encodeResponse(response));
+    });
+  }
+  return router;
+}
