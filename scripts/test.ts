@@ -5,6 +5,8 @@
 import { spawn } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { createWriteStream } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,8 +45,28 @@ const stack = await startStack({
   process.exit(1);
 });
 process.stdout.write(`[test-stack] up in ${((Date.now() - started) / 1000).toFixed(1)}s; logs in ${logFile}\n`);
+// A control endpoint for tests that stop and restart a service (crash/restart scenarios).
+const control = createServer((req, res) => {
+  const m = /^\/apps\/([a-z]+)\/(stop|kill|start)$/.exec(req.url ?? '');
+  if (req.method !== 'POST' || !m) {
+    res.writeHead(404).end();
+    return;
+  }
+  const [, appId, action] = m;
+  const done = action === 'start' ? stack.startApp(appId!) : action === 'kill' ? stack.killApp(appId!) : stack.stopApp(appId!, 'app');
+  done.then(
+    async () => {
+      await writeInfo();
+      res.writeHead(204).end();
+    },
+    (err: Error) => res.writeHead(500).end(err.message),
+  );
+});
+await new Promise<void>((r) => control.listen(0, '127.0.0.1', r));
+const controlUrl = `http://127.0.0.1:${(control.address() as AddressInfo).port}`;
 const infoFile = path.join(runDir, 'stack.json');
-await writeFile(infoFile, JSON.stringify({ ...stackInfoOf(stack, root), dbPrefix, redisDB }, null, 2));
+const writeInfo = () => writeFile(infoFile, JSON.stringify({ ...stackInfoOf(stack, root), dbPrefix, redisDB, controlUrl }, null, 2));
+await writeInfo();
 
 const ava = spawn(process.execPath, [path.join(root, 'node_modules/ava/entrypoints/cli.mjs'), ...process.argv.slice(2)], {
   cwd: root,
@@ -52,6 +74,7 @@ const ava = spawn(process.execPath, [path.join(root, 'node_modules/ava/entrypoin
   env: { ...process.env, STACK_INFO: infoFile },
 });
 const code: number = await new Promise((resolve) => ava.once('exit', (c, s) => resolve(c ?? (s ? 1 : 0))));
+control.close();
 await stack.stop();
 log.end();
 if (code !== 0) process.stdout.write(`[test-stack] tests failed; stack log: ${logFile}\n`);

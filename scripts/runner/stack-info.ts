@@ -8,6 +8,8 @@ export interface StackInfo {
   /** Database name prefix and Redis DB of this test stack (set by scripts/test.ts). */
   dbPrefix?: string;
   redisDB?: number;
+  /** POST {controlUrl}/apps/<id>/stop|kill|start stops (SIGTERM), kills (SIGKILL) or restarts a service app (not its daprd). */
+  controlUrl?: string;
   secrets: Record<string, string>;
   apps: Record<string, { appPort: number; daprHttpPort: number; daprGrpcPort: number; appApiToken: string; daprApiToken: string; pids: number[] }>;
 }

@@ -54,6 +54,8 @@ export interface Stack {
   /** Every process id the stack started (for orphan checks). */
   pids(): number[];
   stopApp(appId: string, which?: 'app' | 'daprd' | 'both'): Promise<void>;
+  /** SIGKILL the app process (not its sidecar), as a crash would. */
+  killApp(appId: string): Promise<void>;
   startApp(appId: string): Promise<void>;
   stop(): Promise<void>;
 }
@@ -182,6 +184,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       ],
       { cwd: manifest.root, env: { ...baseEnv, APP_API_TOKEN: a.appApiToken, DAPR_API_TOKEN: a.daprApiToken }, sink: options.sink },
     );
+    watch(a.daprd);
+    await launchApp(a);
+  };
+  const launchApp = async (a: RunningApp) => {
+    const baseEnv = { ...process.env, LOG_LEVEL: options.logLevel ?? process.env.LOG_LEVEL ?? 'info' };
     const [cmd, ...args] = a.spec.command;
     a.app = startProcess(a.spec.appId, cmd === 'node' ? process.execPath : cmd!, args, {
       cwd: a.spec.appDir,
@@ -197,10 +204,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         DAPR_API_TOKEN: a.daprApiToken,
       },
     });
-    watch(a.daprd);
     watch(a.app);
-    // daprd's /v1.0/healthz answers 204 once its components are loaded and the app is listening.
-    await waitFor(`http://127.0.0.1:${a.daprHttpPort}/v1.0/healthz`, { 'dapr-api-token': a.daprApiToken }, options.readyTimeoutMs ?? 90_000, (s) => s === 204);
+    const timeout = options.readyTimeoutMs ?? 90_000;
+    // The app listens once it has its secrets and database; then daprd's /v1.0/healthz answers 204 once its
+    // components are loaded and it has connected to the app.
+    await waitFor(`http://127.0.0.1:${a.appPort}/healthz`, {}, timeout, (s) => s === 200);
+    await waitFor(`http://127.0.0.1:${a.daprHttpPort}/v1.0/healthz`, { 'dapr-api-token': a.daprApiToken }, timeout, (s) => s === 204);
   };
 
   const stack: Stack = {
@@ -215,10 +224,18 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       if (which !== 'daprd' && a.app) await stopProcess(a.app);
       if (which !== 'app' && a.daprd) await stopProcess(a.daprd);
     },
+    async killApp(appId) {
+      const a = apps.get(appId);
+      if (!a?.app?.child.pid) throw new Error(`no running app ${appId}`);
+      a.app.stopping = true;
+      killGroup(a.app.child.pid, 'SIGKILL');
+      await a.app.exited;
+    },
     async startApp(appId) {
       const a = apps.get(appId);
       if (!a) throw new Error(`no app ${appId}`);
-      await launch(a);
+      if (a.daprd && a.daprd.child.exitCode === null && a.daprd.child.signalCode === null) await launchApp(a);
+      else await launch(a);
     },
     async stop() {
       if (stopping) return;
