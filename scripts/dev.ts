@@ -21,7 +21,7 @@ const { values } = parseArgs({
   },
 });
 const only = values.only?.split(',').map((s) => s.trim()).filter(Boolean);
-const sink = consoleSink(['gateway', 'auth', 'blog', 'user'].flatMap((n) => [n, `${n}:dapr`]));
+const sink = consoleSink([...['gateway', 'auth', 'blog', 'user'].flatMap((n) => [n, `${n}:dapr`]), 'maildev']);
 
 let stack: Stack | undefined;
 let exiting = false;
@@ -52,7 +52,7 @@ try {
   const lines = [...stack.apps.values()].map(
     (a) => `${a.spec.appId.padEnd(8)} app :${a.appPort}  daprd http :${a.daprHttpPort} grpc :${a.daprGrpcPort}`,
   );
-  sink.runner(`ready\n${lines.join('\n')}${stack.gatewayUrl ? `\n\n  API:  ${stack.gatewayUrl}/api   docs: ${stack.gatewayUrl}/api/docs   ready: ${stack.gatewayUrl}/readyz` : ''}\n  (Ctrl-C stops everything)`);
+  sink.runner(`ready\n${lines.join('\n')}${stack.gatewayUrl ? `\n\n  API:  ${stack.gatewayUrl}/api   docs: ${stack.gatewayUrl}/api/docs   ready: ${stack.gatewayUrl}/readyz\n  mail: ${stack.mailUrl} (MailDev)` : ''}\n  (Ctrl-C stops everything)`);
   // Machine-readable line for tools that drive the runner (the Ctrl-C test).
   if (process.env.RUNNER_REPORT_PIDS) process.stdout.write(`RUNNER_PIDS ${JSON.stringify(stack.pids())}\n`);
 } catch (err) {

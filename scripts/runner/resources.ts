@@ -10,6 +10,8 @@ export interface ResourceOverrides {
   redisHost: string;
   /** SQLite file for name resolution. */
   nameResolutionDb: string;
+  /** SMTP server for the e-mail binding (MailDev locally). */
+  smtp: { host: string; port: number };
 }
 
 interface MetadataItem {
@@ -46,6 +48,10 @@ export async function renderResources(
     for (const res of docs) {
       if (res?.kind !== 'Component') continue;
       if (res.spec?.type === 'secretstores.local.file') setMeta(res, 'secretsFile', o.secretsFile);
+      if (res.spec?.type === 'bindings.smtp') {
+        setMeta(res, 'host', o.smtp.host);
+        setMeta(res, 'port', String(o.smtp.port));
+      }
       if (res.spec?.type?.endsWith('.redis')) {
         setMeta(res, 'redisHost', o.redisHost);
         setMeta(res, 'redisDB', String(o.redisDB));

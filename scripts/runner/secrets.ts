@@ -20,7 +20,10 @@ const signingKey = () => {
  * Generates the local secrets (read by daprd's local-file secret store) on first run and fills in any that a
  * newer version of the code expects. Never overwrites an existing value.
  */
-export async function ensureSecrets(file: string, options: { dbPrefix: string; dbApps: string[]; smtpPort?: number }): Promise<Secrets> {
+export async function ensureSecrets(
+  file: string,
+  options: { dbPrefix: string; dbApps: string[]; smtpPort: number; redisUrl: string },
+): Promise<Secrets> {
   const existing: Secrets = existsSync(file) ? (JSON.parse(await readFile(file, 'utf8')) as Secrets) : {};
   const secrets: Secrets = { ...existing };
   for (const appId of options.dbApps) {
@@ -37,7 +40,8 @@ export async function ensureSecrets(file: string, options: { dbPrefix: string; d
     secrets['jwt-signing-key'] = JSON.stringify({ kid, alg: 'ES256', privateKeyPem: key.private });
     secrets['jwt-public-keys'] = JSON.stringify([{ kid, alg: 'ES256', publicKeyPem: key.public }]);
   }
-  secrets['smtp-url'] ??= `smtp://127.0.0.1:${options.smtpPort ?? 1025}`;
+  secrets['smtp-url'] ??= `smtp://127.0.0.1:${options.smtpPort}`;
+  secrets['redis-url'] ??= options.redisUrl;
   secrets['token-pepper'] ??= randomBytes(32).toString('base64url');
   if (JSON.stringify(secrets) !== JSON.stringify(existing)) {
     await mkdir(path.dirname(file), { recursive: true });

@@ -5,6 +5,8 @@ export interface StackInfo {
   root: string;
   runDir: string;
   gatewayUrl: string;
+  /** MailDev REST API: GET {mailUrl}/api/email lists messages (the SMTP catcher the auth service sends to). */
+  mailUrl: string;
   /** Database name prefix and Redis DB of this test stack (set by scripts/test.ts). */
   dbPrefix?: string;
   redisDB?: number;
@@ -19,6 +21,7 @@ export function stackInfoOf(stack: Stack, root: string): StackInfo {
     root,
     runDir: stack.runDir,
     gatewayUrl: stack.gatewayUrl ?? '',
+    mailUrl: stack.mailUrl,
     secrets: stack.secrets,
     apps: Object.fromEntries(
       [...stack.apps.entries()].map(([id, a]) => [

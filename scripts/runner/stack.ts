@@ -50,6 +50,8 @@ export interface Stack {
   apps: Map<string, RunningApp>;
   secrets: Secrets;
   gatewayUrl?: string;
+  /** MailDev's web UI and REST API (GET /api/email lists received messages). */
+  mailUrl: string;
   runDir: string;
   /** Every process id the stack started (for orphan checks). */
   pids(): number[];
@@ -108,7 +110,15 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   });
 
   const dbApps = manifest.apps.filter((a) => a.database).map((a) => a.appId);
-  const secrets = await ensureSecrets(options.secretsFile, { dbPrefix: options.dbPrefix, dbApps, smtpPort: Number(process.env.SMTP_PORT ?? 1025) });
+  const free = options.ports === 'free';
+  const mail = { smtpPort: free ? await freePort() : 1025, webPort: free ? await freePort() : 1080 };
+  const redisHost = process.env.REDIS_HOST ?? '127.0.0.1:6379';
+  const secrets = await ensureSecrets(options.secretsFile, {
+    dbPrefix: options.dbPrefix,
+    dbApps,
+    smtpPort: mail.smtpPort,
+    redisUrl: `redis://${redisHost}/${options.redisDB}`,
+  });
   await ensureDatabases({
     adminUrl: process.env.PG_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres',
     dbPrefix: options.dbPrefix,
@@ -133,13 +143,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const { resourcesPath, configDir } = await renderResources(manifest, options.runDir, {
     secretsFile: path.resolve(options.secretsFile),
     redisDB: options.redisDB,
-    redisHost: process.env.REDIS_HOST ?? '127.0.0.1:6379',
+    redisHost,
     nameResolutionDb: path.join(options.runDir, 'nameresolution.db'),
+    smtp: { host: '127.0.0.1', port: mail.smtpPort },
   });
 
   const apps = new Map<string, RunningApp>();
   for (const spec of specs) {
-    const free = options.ports === 'free';
     apps.set(spec.appId, {
       spec,
       appPort: free ? await freePort() : spec.appPort,
@@ -152,6 +162,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   }
 
   let stopping = false;
+  let maildev: ManagedProcess | undefined;
   const watch = (proc: ManagedProcess) => {
     void proc.exited.then(({ code, signal }) => {
       if (proc.stopping || stopping) return;
@@ -208,7 +219,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const timeout = options.readyTimeoutMs ?? 90_000;
     // The app listens once it has its secrets and database; then daprd's /v1.0/healthz answers 204 once its
     // components are loaded and it has connected to the app.
-    await waitFor(`http://127.0.0.1:${a.appPort}/healthz`, {}, timeout, (s) => s === 200);
+    const proc = a.app;
+    const died = proc.exited.then(({ code, signal }) => {
+      throw new Error(`${a.spec.appId} exited during start-up (${signal ? `signal ${signal}` : `exit code ${code}`}):\n${proc.lastLines.slice(-8).join('\n')}`);
+    });
+    await Promise.race([waitFor(`http://127.0.0.1:${a.appPort}/healthz`, {}, timeout, (s) => s === 200), died]);
+    died.catch(() => undefined);
     await waitFor(`http://127.0.0.1:${a.daprHttpPort}/v1.0/healthz`, { 'dapr-api-token': a.daprApiToken }, timeout, (s) => s === 204);
   };
 
@@ -217,7 +233,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     secrets,
     runDir: options.runDir,
     gatewayUrl: apps.has('gateway') ? `http://127.0.0.1:${apps.get('gateway')!.appPort}` : undefined,
-    pids: () => [...apps.values()].flatMap((a) => [a.app?.child.pid, a.daprd?.child.pid]).filter((p): p is number => !!p),
+    mailUrl: `http://127.0.0.1:${mail.webPort}`,
+    pids: () =>
+      [...apps.values()].flatMap((a) => [a.app?.child.pid, a.daprd?.child.pid]).concat(maildev?.child.pid).filter((p): p is number => !!p),
     async stopApp(appId, which = 'both') {
       const a = apps.get(appId);
       if (!a) throw new Error(`no app ${appId}`);
@@ -244,6 +262,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       // Apps first (they drain and stop their relays), then their sidecars.
       await Promise.all([...apps.values()].map((a) => (a.app ? stopProcess(a.app) : undefined)));
       await Promise.all([...apps.values()].map((a) => (a.daprd ? stopProcess(a.daprd) : undefined)));
+      if (maildev) await stopProcess(maildev);
     },
   };
   const killAll = () => {
@@ -251,8 +270,19 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   };
   process.on('exit', killAll);
 
-  say(`starting ${specs.map((s) => s.appId).join(', ')} (each beside its own daprd)`);
+  say(`starting ${specs.map((s) => s.appId).join(', ')} (each beside its own daprd), MailDev (SMTP :${mail.smtpPort}, web :${mail.webPort})`);
   try {
+    if (specs.some((s) => s.appId === 'auth')) {
+      maildev = startProcess(
+      'maildev',
+      process.execPath,
+      [path.join(manifest.root, 'node_modules/maildev/dist/bin/maildev.js'), '--smtp', String(mail.smtpPort), '--web', String(mail.webPort),
+        '--ip', '127.0.0.1', '--web-ip', '127.0.0.1', '--hide-extensions', 'STARTTLS'],
+      { cwd: options.runDir, env: process.env, sink: options.sink },
+    );
+    watch(maildev);
+    await waitFor(`http://127.0.0.1:${mail.webPort}/api/healthz`, {}, 30_000, (s) => s === 200);
+    }
     await Promise.all([...apps.values()].map(launch));
   } catch (err) {
     await stack.stop();
