@@ -29,6 +29,10 @@ const sink: LogSink = {
 // Parallel test runs on one machine (several developers' helpers, CI) stay apart with TEST_DB_PREFIX/TEST_REDIS_DB.
 const dbPrefix = process.env.TEST_DB_PREFIX ?? 'vcd_test_';
 const redisDB = Number(process.env.TEST_REDIS_DB ?? 9);
+// The gateway believes X-Forwarded-For from loopback in tests, so each test process can act as its own client
+// address (test/support/stack.ts), and the registration budget is raised: the suite registers many users.
+process.env.TRUSTED_PROXIES ??= '127.0.0.1';
+process.env.RATE_LIMIT_REGISTER_PER_HOUR ??= '100000';
 const started = Date.now();
 const stack = await startStack({
   root,
@@ -68,12 +72,27 @@ const infoFile = path.join(runDir, 'stack.json');
 const writeInfo = () => writeFile(infoFile, JSON.stringify({ ...stackInfoOf(stack, root), dbPrefix, redisDB, controlUrl }, null, 2));
 await writeInfo();
 
-const ava = spawn(process.execPath, [path.join(root, 'node_modules/ava/entrypoints/cli.mjs'), ...process.argv.slice(2)], {
-  cwd: root,
-  stdio: 'inherit',
-  env: { ...process.env, STACK_INFO: infoFile },
-});
-const code: number = await new Promise((resolve) => ava.once('exit', (c, s) => resolve(c ?? (s ? 1 : 0))));
+const runAva = (args: string[]) =>
+  new Promise<number>((resolve) => {
+    const ava = spawn(process.execPath, [path.join(root, 'node_modules/ava/entrypoints/cli.mjs'), ...args], {
+      cwd: root,
+      stdio: 'inherit',
+      env: { ...process.env, STACK_INFO: infoFile },
+    });
+    ava.once('exit', (c, s) => resolve(c ?? (s ? 1 : 0)));
+  });
+
+// Tests that stop, kill or restart services (test/disruptive) run after the others, one at a time, so they
+// never pull a service from under a test running in parallel.
+const requested = process.argv.slice(2);
+let code: number;
+if (requested.length > 0) {
+  code = await runAva(requested.some((f) => f.includes('test/disruptive')) ? ['--serial', ...requested] : requested);
+} else {
+  code = await runAva(['packages/*/test/**/*.test.ts', 'services/*/test/**/*.test.ts', 'scripts/**/*.test.ts', 'test/system/**/*.test.ts']);
+  const disruptive = await runAva(['--serial', 'test/disruptive/**/*.test.ts']);
+  code ||= disruptive;
+}
 control.close();
 await stack.stop();
 log.end();

@@ -12,6 +12,9 @@ export function stack(): StackInfo {
   return cached;
 }
 
+/** This test process's client address (TEST-NET-3, documentation range; only ever a header value). */
+export const CLIENT_IP = `203.0.113.${(process.pid % 250) + 1}`;
+
 export interface ApiResponse<T = any> { // eslint-disable-line @typescript-eslint/no-explicit-any
   status: number;
   headers: Headers;
@@ -24,7 +27,7 @@ export async function api<T = any>( // eslint-disable-line @typescript-eslint/no
   path: string,
   options: { body?: unknown; token?: string; scheme?: 'Token' | 'Bearer'; headers?: Record<string, string> } = {},
 ): Promise<ApiResponse<T>> {
-  const headers: Record<string, string> = { ...options.headers };
+  const headers: Record<string, string> = { 'x-forwarded-for': CLIENT_IP, ...options.headers };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (options.token) headers.authorization = `${options.scheme ?? 'Token'} ${options.token}`;
   const res = await fetch(`${stack().gatewayUrl}${path}`, {

@@ -1,55 +1,122 @@
+import { timingSafeEqual } from 'node:crypto';
 import Koa, { type Context, type Next } from 'koa';
 import Router from '@koa/router';
+import cors from '@koa/cors';
+import type { Redis } from 'ioredis';
+import type { OpenAPIObject } from 'openapi3-ts/oas31';
+import type { DaprGrpcInvoker } from '@vcd/contracts';
+import { subscriptionRouter, type Sidecar } from '@vcd/dapr';
 import { AppError, errorMiddleware } from '@vcd/errors';
-import { requestContext } from '@vcd/http';
-import type { Sidecar } from '@vcd/dapr';
+import { buildOpenApi, mountRoutes, requestContext, type AnyRoute } from '@vcd/http';
 import type { Logger } from '@vcd/logging';
 import type { GatewayConfig } from './config.js';
-import type { PublicKeyEntry } from './domain/public-keys.js';
+import { clientIp, parseTrustedProxies } from './domain/client-ip.js';
 import { DOWNSTREAM_APPS, ownerOf } from './domain/route-table.js';
+import { sessionRevokedSubscription } from './events/session-revoked.handler.js';
 import { authenticate } from './http/authenticate.js';
-import { forward } from './http/forward.js';
+import { docsRouter } from './http/docs-page.js';
+import { forward, type ForwardDeps } from './http/forward.js';
+import type { JwksCache } from './http/jwks-cache.js';
 import { openApiAggregator } from './http/openapi-aggregate.js';
+import { rateLimit } from './http/rate-limit.js';
 import { checkReadiness } from './http/readiness.js';
+import type { SessionValidator } from './http/session-validator.js';
+import { userCompositionRoutes } from './http/user-composition.routes.js';
 
 export interface GatewayDeps {
   config: GatewayConfig;
   logger: Logger;
   sidecar: Sidecar;
-  publicKeys: () => Map<string, PublicKeyEntry>;
+  grpc: DaprGrpcInvoker;
+  redis: Redis;
+  jwks: JwksCache;
+  sessions: SessionValidator;
 }
 
-/** The public entry point: authentication, then forwarding through Dapr to the owning service. */
+const safeEqual = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+
+/**
+ * The public entry point: CORS, request ids, authentication (koa-jwt + live session check), rate limits, the
+ * composed routes, then forwarding through Dapr to the service that owns the path.
+ */
 export function buildApp(deps: GatewayDeps): Koa {
   const { config } = deps;
   const app = new Koa({ proxy: false });
-  const router = new Router();
-  const openapi = openApiAggregator(deps.sidecar, DOWNSTREAM_APPS);
+  const forwardDeps: ForwardDeps = { sidecar: deps.sidecar, timeoutMs: config.UPSTREAM_TIMEOUT_MS, bodyLimit: config.BODY_LIMIT_BYTES };
+  const composed: AnyRoute[] = userCompositionRoutes({ forward: forwardDeps, grpc: deps.grpc });
+  const ownDoc = buildOpenApi({ title: 'gateway', version: '0.1.0' }, composed);
+  const openapi = openApiAggregator(deps.sidecar, DOWNSTREAM_APPS, ownDoc.paths as OpenAPIObject['paths']);
+  const trusted = parseTrustedProxies(config.TRUSTED_PROXIES);
+  const origins = config.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
 
   app.use(requestContext(deps.logger));
-  app.use(errorMiddleware({ logger: deps.logger }));
+  app.use(
+    cors({
+      origin: (ctx: Context) => {
+        const origin = ctx.get('origin');
+        return origins.includes('*') ? '*' : origins.includes(origin) ? origin : '';
+      },
+      allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
+      allowHeaders: ['Authorization', 'Content-Type', 'X-Request-Id', 'traceparent'],
+      exposeHeaders: ['X-Request-Id', 'Retry-After', 'RateLimit', 'RateLimit-Policy', 'Location'],
+      maxAge: 600,
+    }),
+  );
+  app.use(errorMiddleware({ logger: deps.logger, style: (ctx) => ((ctx.state.route as AnyRoute | undefined)?.style === 'realworld' ? 'realworld' : 'problem') }));
+  app.use(async (ctx: Context, next: Next) => {
+    ctx.state.clientIp = clientIp(ctx.req.socket.remoteAddress, ctx.get('x-forwarded-for') || undefined, trusted);
+    await next();
+  });
 
-  router.get('/healthz', (ctx) => {
+  // Probes, docs and the events daprd delivers to the gateway.
+  const ops = new Router();
+  ops.get('/healthz', (ctx) => {
     ctx.body = { status: 'ok', service: 'gateway' };
   });
-  router.get('/readyz', async (ctx) => {
+  ops.get('/readyz', async (ctx) => {
     const result = await checkReadiness(deps.sidecar, DOWNSTREAM_APPS);
     ctx.status = result.ok ? 200 : 503;
     ctx.body = { status: result.ok ? 'ok' : 'unavailable', ...result };
   });
-  router.get('/api/openapi.json', async (ctx) => {
+  ops.get('/api/openapi.json', async (ctx) => {
     ctx.body = await openapi();
   });
-  app.use(router.routes());
+  app.use(ops.routes());
+  app.use(docsRouter().routes());
 
-  app.use(authenticate({ keys: deps.publicKeys, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }));
+  const fromSidecar = subscriptionRouter({
+    pubsub: 'broadcast',
+    logger: deps.logger,
+    subscriptions: [sessionRevokedSubscription(deps.sessions)],
+  });
   app.use(async (ctx: Context, next: Next) => {
+    if (!ctx.path.startsWith('/dapr/') && !ctx.path.startsWith('/events/')) return next();
+    const token = ctx.get('dapr-api-token');
+    if (!token || !safeEqual(token, config.APP_API_TOKEN)) throw new AppError('SIDECAR_ONLY', 401, 'Only the gateway sidecar may call this');
+    return fromSidecar.routes()(ctx as never, next);
+  });
+
+  app.use(authenticate({ jwks: deps.jwks, sessions: deps.sessions, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }));
+  app.use(rateLimit({ redis: deps.redis, budgets: budgetsOf(config), clientIp: (ctx) => ctx.state.clientIp as string, logger: deps.logger }));
+  const composedRouter = mountRoutes(composed);
+  app.use(composedRouter.routes());
+  app.use(async (ctx: Context, next: Next) => {
+    if (ctx.state.route) return next(); // answered by a composed route
     const appId = ownerOf(ctx.path);
     if (!appId) return next();
-    await forward(ctx, { sidecar: deps.sidecar, appId, timeoutMs: config.UPSTREAM_TIMEOUT_MS, bodyLimit: config.BODY_LIMIT_BYTES });
+    await forward(ctx, appId, forwardDeps);
   });
   app.use((ctx: Context) => {
+    if (ctx.state.route) return;
     throw new AppError('NOT_FOUND', 404, `No route for ${ctx.method} ${ctx.path}`);
   });
   return app;
 }
+
+const budgetsOf = (c: GatewayConfig) => ({
+  ipPerMinute: c.RATE_LIMIT_IP_PER_MINUTE,
+  userPerMinute: c.RATE_LIMIT_USER_PER_MINUTE,
+  loginPerMinute: c.RATE_LIMIT_LOGIN_PER_MINUTE,
+  registerPerHour: c.RATE_LIMIT_REGISTER_PER_HOUR,
+  passwordResetPerHour: c.RATE_LIMIT_PASSWORD_RESET_PER_HOUR,
+});

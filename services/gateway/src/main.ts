@@ -1,16 +1,34 @@
+import { Redis } from 'ioredis';
+import { DaprGrpcInvoker } from '@vcd/contracts';
 import { Sidecar } from '@vcd/dapr';
 import { runMain, serve } from '@vcd/http';
 import { createLogger } from '@vcd/logging';
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
-import { parsePublicKeys } from './domain/public-keys.js';
+import { JwksCache } from './http/jwks-cache.js';
+import { SessionValidator } from './http/session-validator.js';
 
 runMain('gateway', async () => {
   const config = loadConfig();
   const logger = createLogger('gateway', { level: config.LOG_LEVEL });
   const sidecar = new Sidecar({ host: config.DAPR_HOST, httpPort: config.DAPR_HTTP_PORT, grpcPort: config.DAPR_GRPC_PORT, apiToken: config.DAPR_API_TOKEN });
   await sidecar.waitUntilReady();
-  const keys = parsePublicKeys(await sidecar.getSecret('jwt-public-keys'));
-  const app = buildApp({ config, logger, sidecar, publicKeys: () => keys });
-  await serve(app, { host: config.APP_HOST, port: config.APP_PORT, logger, graceMs: config.SHUTDOWN_GRACE_MS, onShutdown: () => sidecar.close() });
+  const redis = new Redis(await sidecar.getSecret('redis-url'), { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
+  redis.on('error', (err) => logger.warn({ err: err.message }, 'redis'));
+  const grpc = new DaprGrpcInvoker({ host: config.DAPR_HOST, grpcPort: config.DAPR_GRPC_PORT, apiToken: config.DAPR_API_TOKEN });
+  const jwks = new JwksCache(sidecar, logger);
+  // The auth service may still be starting; the first token with an unknown kid fetches the keys.
+  await jwks.refresh().catch((err: Error) => logger.warn({ err: err.message }, 'JWKS not loaded yet'));
+  const sessions = new SessionValidator(grpc, config.SESSION_CACHE_TTL_MS);
+  const app = buildApp({ config, logger, sidecar, grpc, redis, jwks, sessions });
+  await serve(app, {
+    host: config.APP_HOST,
+    port: config.APP_PORT,
+    logger,
+    graceMs: config.SHUTDOWN_GRACE_MS,
+    onShutdown: async () => {
+      redis.disconnect();
+      await sidecar.close();
+    },
+  });
 });

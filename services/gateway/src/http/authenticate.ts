@@ -2,7 +2,8 @@ import type { Context, Next } from 'koa';
 import jwt from 'koa-jwt';
 import { AppError } from '@vcd/errors';
 import type { Identity, Role } from '@vcd/http';
-import type { PublicKeyEntry } from '../domain/public-keys.js';
+import type { JwksCache } from './jwks-cache.js';
+import type { SessionValidator } from './session-validator.js';
 
 /** RealWorld sends `Authorization: Token <jwt>`; OAuth-style clients send `Bearer <jwt>`. Both work. */
 export function tokenFromHeader(ctx: Context): string | null {
@@ -10,15 +11,19 @@ export function tokenFromHeader(ctx: Context): string | null {
   return match ? match[2]! : null;
 }
 
+const invalidToken = () => new AppError('AUTH.INVALID_TOKEN', 401, 'The access token is invalid, expired or revoked');
+
 /**
- * Verifies access tokens with koa-jwt: ES256 only (no `none`, no HMAC confusion), our issuer and audience,
- * expiry, and a key chosen by `kid`. A request without a token goes on anonymously; a request with a bad token
- * is refused with 401 even on routes that allow anonymous access.
+ * Verifies access tokens with koa-jwt: ES256 only (no `none`, no HMAC key confusion), the key chosen by `kid`
+ * from the auth service's JWKS, our issuer and audience, expiry; then asks whether the session is still alive
+ * (cached ValidateToken). A request without a token goes on anonymously; a request with a bad token is refused
+ * with 401 even on routes that allow anonymous access, so a client learns its token is bad.
  */
-export function authenticate(options: { keys: () => Map<string, PublicKeyEntry>; issuer: string; audience: string }) {
+export function authenticate(options: { jwks: JwksCache; sessions: SessionValidator; issuer: string; audience: string }) {
   const verify = jwt({
-    secret: async (header: { kid?: string }) => {
-      const entry = header?.kid ? options.keys().get(header.kid) : undefined;
+    secret: async (header: { kid?: string; alg?: string }) => {
+      if (header?.alg !== 'ES256' || !header.kid) throw new Error('unsupported token header');
+      const entry = await options.jwks.get(header.kid);
       if (!entry) throw new Error('unknown key id');
       return entry.pem;
     },
@@ -30,16 +35,24 @@ export function authenticate(options: { keys: () => Map<string, PublicKeyEntry>;
     getToken: tokenFromHeader,
   });
   return async function authenticateRequest(ctx: Context, next: Next) {
+    if (tokenFromHeader(ctx) === null) return next();
     await verify(ctx, async () => undefined);
-    const hasToken = tokenFromHeader(ctx) !== null;
     const claims = ctx.state.jwt as { sub?: string; sid?: string; username?: string; role?: Role } | undefined;
-    if (hasToken && (!claims?.sub || !claims.sid)) {
-      throw new AppError('AUTH.INVALID_TOKEN', 401, 'The access token is invalid or expired');
+    if (!claims?.sub || !claims.sid) throw invalidToken();
+    let session;
+    try {
+      session = await options.sessions.check(claims.sid, claims.sub);
+    } catch (err) {
+      throw new AppError('GATEWAY.AUTH_UNAVAILABLE', 503, 'Cannot verify the session right now, retry shortly', { cause: err, headers: { 'Retry-After': '1' } });
     }
-    if (claims?.sub) {
-      const identity: Identity = { userId: claims.sub, username: claims.username ?? '', role: claims.role ?? 'user', sessionId: claims.sid! };
-      ctx.state.identity = identity;
-    }
+    if (!session.valid) throw invalidToken();
+    const identity: Identity = {
+      userId: claims.sub,
+      username: session.username || claims.username || '',
+      role: session.role,
+      sessionId: claims.sid,
+    };
+    ctx.state.identity = identity;
     await next();
   };
 }

@@ -11,11 +11,29 @@ const DROP_REQUEST = new Set([
 ]);
 const PASS_RESPONSE = ['content-type', 'location', 'retry-after', 'cache-control', 'etag', 'last-modified', 'ratelimit', 'ratelimit-policy'];
 
+export interface UpstreamResponse {
+  status: number;
+  headers: Headers;
+  payload: Buffer;
+}
+
+export interface ForwardDeps {
+  sidecar: Sidecar;
+  timeoutMs: number;
+  bodyLimit: number;
+}
+
 /**
- * Forwards a public request to the service that owns it through this gateway's Dapr sidecar (service
- * invocation), with the verified identity in headers the services trust only from the gateway.
+ * Sends a public request to the service that owns it through this gateway's Dapr sidecar (service
+ * invocation), with the verified identity in headers the services trust only from the gateway. `override`
+ * replaces the path or body (composition).
  */
-export async function forward(ctx: Context, deps: { sidecar: Sidecar; appId: string; timeoutMs: number; bodyLimit: number }): Promise<void> {
+export async function callUpstream(
+  ctx: Context,
+  appId: string,
+  deps: ForwardDeps,
+  override: { method?: string; path?: string; body?: unknown } = {},
+): Promise<UpstreamResponse> {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(ctx.headers)) {
     if (value === undefined || DROP_REQUEST.has(name)) continue;
@@ -24,14 +42,22 @@ export async function forward(ctx: Context, deps: { sidecar: Sidecar; appId: str
   const identity = ctx.state.identity as Identity | undefined;
   if (identity) Object.assign(headers, identityToHeaders(identity));
   headers['x-request-id'] = ctx.state.requestId as string;
-  const body = ['GET', 'HEAD', 'DELETE', 'OPTIONS'].includes(ctx.method) ? undefined : await readRawBody(ctx, deps.bodyLimit);
-  const path = ctx.path.replace(/^\//, '') + (ctx.querystring ? `?${ctx.querystring}` : '');
+  if (ctx.state.clientIp) headers['x-forwarded-for'] = ctx.state.clientIp as string;
+  let body: string | undefined;
+  if (override.body !== undefined) {
+    body = JSON.stringify(override.body);
+    headers['content-type'] = 'application/json';
+  } else if (!['GET', 'HEAD', 'DELETE', 'OPTIONS'].includes(override.method ?? ctx.method)) {
+    const raw = await readRawBody(ctx, deps.bodyLimit);
+    body = raw.length > 0 ? raw.toString('utf8') : undefined;
+  }
+  const path = (override.path ?? ctx.path).replace(/^\//, '') + (override.path === undefined && ctx.querystring ? `?${ctx.querystring}` : '');
   let res: Response;
   try {
-    res = await deps.sidecar.invoke(deps.appId, path, {
-      method: ctx.method,
+    res = await deps.sidecar.invoke(appId, path, {
+      method: override.method ?? ctx.method,
       headers,
-      body: body && body.length > 0 ? body.toString('utf8') : undefined,
+      body,
       signal: AbortSignal.timeout(deps.timeoutMs),
     });
   } catch (err) {
@@ -39,19 +65,29 @@ export async function forward(ctx: Context, deps: { sidecar: Sidecar; appId: str
     throw new AppError(
       timedOut ? 'GATEWAY.UPSTREAM_TIMEOUT' : 'GATEWAY.UPSTREAM_UNAVAILABLE',
       timedOut ? 504 : 503,
-      timedOut ? `The ${deps.appId} service did not answer in time` : `The ${deps.appId} service is unavailable`,
+      timedOut ? `The ${appId} service did not answer in time` : `The ${appId} service is unavailable`,
       { cause: err, headers: timedOut ? {} : { 'Retry-After': '1' } },
     );
   }
   const payload = Buffer.from(await res.arrayBuffer());
-  // daprd answers 500 with its own error body when it cannot reach the target app.
-  if (res.status === 500 && /ERR_DIRECT_INVOKE|ERR_INVOKE|failed to invoke/i.test(payload.toString('utf8', 0, 400))) {
-    throw new AppError('GATEWAY.UPSTREAM_UNAVAILABLE', 503, `The ${deps.appId} service is unavailable`, { headers: { 'Retry-After': '1' } });
+  // daprd answers 500 with its own error body when it cannot reach the target app (or its circuit is open).
+  if (res.status === 500 && /ERR_DIRECT_INVOKE|ERR_INVOKE|failed to invoke|circuit breaker/i.test(payload.toString('utf8', 0, 600))) {
+    throw new AppError('GATEWAY.UPSTREAM_UNAVAILABLE', 503, `The ${appId} service is unavailable`, { headers: { 'Retry-After': '1' } });
   }
+  return { status: res.status, headers: res.headers, payload };
+}
+
+/** Writes an upstream response to the client (status, safe headers, body). */
+export function writeUpstream(ctx: Context, res: UpstreamResponse, body?: unknown): void {
   ctx.status = res.status;
   for (const name of PASS_RESPONSE) {
     const value = res.headers.get(name);
     if (value) ctx.set(name, value);
   }
-  if (res.status !== 204 && res.status !== 304) ctx.body = payload;
+  if (res.status === 204 || res.status === 304) return;
+  ctx.body = body === undefined ? res.payload : body;
+}
+
+export async function forward(ctx: Context, appId: string, deps: ForwardDeps): Promise<void> {
+  writeUpstream(ctx, await callUpstream(ctx, appId, deps));
 }

@@ -1,0 +1,129 @@
+import { z } from 'zod';
+import type { Context } from 'koa';
+import { UserService, type DaprGrpcInvoker } from '@vcd/contracts';
+import { validationError } from '@vcd/errors';
+import { defineRoute, requireIdentity } from '@vcd/http';
+import { callUpstream, type ForwardDeps, type UpstreamResponse } from './forward.js';
+
+const UserObject = z.object({
+  email: z.string(),
+  token: z.string(),
+  username: z.string(),
+  bio: z.string().nullable(),
+  image: z.string().nullable(),
+  refreshToken: z.string().optional(),
+});
+const UserEnvelope = z.object({ user: UserObject });
+
+const UpdateUser = z.object({
+  user: z
+    .object({
+      email: z.string().optional(),
+      username: z.string().optional(),
+      password: z.string().optional(),
+      bio: z.string().max(2000, 'is too long (maximum is 2000 characters)').nullable().optional(),
+      image: z.string().max(2048, 'is too long (maximum is 2048 characters)').nullable().optional(),
+    })
+    .strict(),
+});
+
+const json = (res: UpstreamResponse) => {
+  try {
+    return JSON.parse(res.payload.toString('utf8')) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+};
+const passThrough = (res: UpstreamResponse) => ({
+  status: res.status,
+  body: json(res) ?? res.payload,
+  headers: res.headers.get('content-type') ? { 'content-type': res.headers.get('content-type')! } : undefined,
+});
+
+/**
+ * The RealWorld `user` object spans two services: e-mail, username and credentials live in auth, bio and image
+ * in user. These routes compose it with at most two downstream calls (REST to auth, gRPC to user).
+ */
+export function userCompositionRoutes(deps: { forward: ForwardDeps; grpc: DaprGrpcInvoker }) {
+  const profileOf = async (userId: string) => {
+    const res = await deps.grpc.call(UserService.GetProfiles, { userIds: [userId], viewerId: '' });
+    const p = res.profiles[0];
+    return { bio: p?.bio ?? null, image: p?.image ?? null };
+  };
+  const withProfile = async (res: UpstreamResponse, userId: string) => {
+    const body = json(res) as { user?: Record<string, unknown> } | undefined;
+    if (res.status !== 200 || !body?.user) return passThrough(res);
+    return { status: 200, body: { user: { ...body.user, ...(await profileOf(userId)) } } };
+  };
+  const subOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')).sub as string;
+
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/api/user',
+      operationId: 'GetCurrentUser',
+      summary: 'Get the current user',
+      tags: ['User and Authentication'],
+      auth: 'user',
+      style: 'realworld',
+      responses: { 200: { description: 'The current user', schema: UserEnvelope }, 401: { description: 'Not logged in' } },
+      handler: async (_input, ctx: Context) => withProfile(await callUpstream(ctx, 'auth', deps.forward), requireIdentity(ctx).userId),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/users/login',
+      operationId: 'Login',
+      summary: 'Log in',
+      tags: ['User and Authentication'],
+      auth: 'public',
+      style: 'realworld',
+      bodyLimit: 16 * 1024,
+      request: { body: z.object({ user: z.object({ email: z.string(), password: z.string() }) }) },
+      responses: { 200: { description: 'Logged in', schema: UserEnvelope }, 401: { description: 'Wrong e-mail or password' }, 422: { description: 'Invalid body' } },
+      handler: async ({ body }, ctx: Context) => {
+        const res = await callUpstream(ctx, 'auth', deps.forward, { body });
+        const token = (json(res) as { user?: { token?: string } } | undefined)?.user?.token;
+        return token && res.status === 200 ? withProfile(res, subOf(token)) : passThrough(res);
+      },
+    }),
+    defineRoute({
+      method: 'put',
+      path: '/api/user',
+      operationId: 'UpdateCurrentUser',
+      summary: 'Update the current user (e-mail, username, password, bio, image)',
+      tags: ['User and Authentication'],
+      auth: 'user',
+      style: 'realworld',
+      bodyLimit: 16 * 1024,
+      request: { body: UpdateUser },
+      responses: { 200: { description: 'The updated user', schema: UserEnvelope }, 401: { description: 'Not logged in' }, 422: { description: 'Invalid fields' } },
+      handler: async ({ body }, ctx: Context) => {
+        const identity = requireIdentity(ctx);
+        const { bio, image, ...credentials } = body.user;
+        if (Object.keys(body.user).length === 0) throw validationError({ user: ['must contain at least one field'] });
+        // Credentials first: if auth refuses (taken username, weak password), nothing is changed anywhere.
+        let authUser: Record<string, unknown>;
+        if (Object.keys(credentials).length > 0) {
+          const res = await callUpstream(ctx, 'auth', deps.forward, { body: { user: credentials } });
+          if (res.status !== 200) return passThrough(res);
+          authUser = (json(res) as { user: Record<string, unknown> }).user;
+        } else {
+          const res = await callUpstream(ctx, 'auth', deps.forward, { method: 'GET', body: undefined });
+          if (res.status !== 200) return passThrough(res);
+          authUser = (json(res) as { user: Record<string, unknown> }).user;
+        }
+        if (bio !== undefined || image !== undefined) {
+          const res = await callUpstream(ctx, 'user', deps.forward, {
+            method: 'PUT',
+            path: `/internal/profiles/${identity.userId}`,
+            body: { ...(bio !== undefined ? { bio } : {}), ...(image !== undefined ? { image } : {}) },
+          });
+          if (res.status !== 200) return passThrough(res);
+          const profile = (json(res) as { profile: { bio: string | null; image: string | null } }).profile;
+          return { body: { user: { ...authUser, bio: profile.bio, image: profile.image } } };
+        }
+        return { body: { user: { ...authUser, ...(await profileOf(identity.userId)) } } };
+      },
+    }),
+  ];
+}
