@@ -11,11 +11,11 @@ if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules
   say "installing npm dependencies (npm ci)"
   npm ci --no-audit --no-fund --loglevel=error
 fi
-if ! command -v psql >/dev/null || ! command -v redis-server >/dev/null; then
+if ! command -v psql >/dev/null || ! command -v redis-server >/dev/null || ! command -v docker-compose >/dev/null; then
   if command -v apt-get >/dev/null; then
-    say "installing PostgreSQL and Redis (apt)"
+    say "installing PostgreSQL, Redis and docker-compose (apt)"
     SUDO=""; [[ "$(id -u)" != 0 ]] && SUDO="sudo -n"
-    $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql redis-server >/dev/null
+    $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql redis-server docker-compose >/dev/null
   else
     say "PostgreSQL and Redis are not installed and apt-get is unavailable: install them, then retry"; exit 1
   fi

@@ -1,49 +1,67 @@
 #!/usr/bin/env bash
-# Builds daprd (pinned Dapr release) from Go modules into ~/.dapr/bin, once per machine.
-# Reuses a daprd of the pinned version already on PATH or in ~/.dapr/bin.
+# Builds daprd and sentry (pinned Dapr release) from Go modules into ~/.dapr/bin, once per machine.
+# Reuses binaries of the pinned version already there or on PATH. See docs/adr/0001-daprd-from-go-modules.md.
 set -euo pipefail
 DAPR_VERSION="1.18.3"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BIN_DIR="${DAPR_BIN_DIR:-$HOME/.dapr/bin}"
 CACHE_DIR="${DAPR_BUILD_CACHE:-$HOME/.cache/vcd-simple-blog/daprd-build}"
+STAMP="$BIN_DIR/.vcd-simple-blog-dapr-$DAPR_VERSION"
 log() { printf '\033[36m[daprd]\033[0m %s\n' "$*" >&2; }
+export PATH="$PATH:/usr/local/go/bin"
 
-version_of() { "$1" --version 2>/dev/null | head -n1 | tr -d '[:space:]' || true; }
+# Targets: arguments (daprd, sentry), default both. One build at a time per machine (flock).
+TARGETS=("$@"); [[ $# -eq 0 ]] && TARGETS=(daprd sentry)
+wants() { [[ " ${TARGETS[*]} " == *" $1 "* ]]; }
+mkdir -p "$CACHE_DIR"
+exec 9>"$CACHE_DIR/.lock"
+flock 9
 
-for candidate in "$BIN_DIR/daprd" "$(command -v daprd 2>/dev/null || true)"; do
-  if [[ -n "$candidate" && -x "$candidate" && "$(version_of "$candidate")" == "$DAPR_VERSION" ]]; then
-    if [[ "$candidate" != "$BIN_DIR/daprd" ]]; then mkdir -p "$BIN_DIR"; ln -sf "$candidate" "$BIN_DIR/daprd"; fi
-    log "using $candidate (v$DAPR_VERSION)"
-    exit 0
+daprd_ok() { [[ -x "$1" && "$("$1" --version 2>/dev/null | head -n1 | tr -d '[:space:]')" == "$DAPR_VERSION" ]]; }
+
+missing=()
+if wants daprd && ! daprd_ok "$BIN_DIR/daprd"; then
+  on_path="$(command -v daprd 2>/dev/null || true)"
+  if [[ -n "$on_path" ]] && daprd_ok "$on_path"; then
+    mkdir -p "$BIN_DIR" && ln -sf "$on_path" "$BIN_DIR/daprd" && log "using $on_path (v$DAPR_VERSION)"
+  else
+    missing+=(daprd)
   fi
-done
+fi
+# sentry has no --version flag: a stamp written by this script records which release built it.
+if wants sentry && { [[ ! -x "$BIN_DIR/sentry" || ! -f "$STAMP" ]] || ! grep -qx sentry "$STAMP"; }; then missing+=(sentry); fi
+if [[ ${#missing[@]} -eq 0 ]]; then exit 0; fi
 
-command -v go >/dev/null || { log "Go is required to build daprd (https://go.dev); it was not found on PATH"; exit 1; }
-log "building daprd v$DAPR_VERSION from Go modules (first time on this machine: several minutes)"
+command -v go >/dev/null || { log "Go >= 1.26.6 is required to build ${missing[*]} (https://go.dev); it was not found on PATH"; exit 1; }
+log "building ${missing[*]} v$DAPR_VERSION from Go modules (first time on this machine: several minutes)"
 start=$(date +%s)
 export GOFLAGS="${GOFLAGS:--buildvcs=false}"
 mkdir -p "$CACHE_DIR" "$BIN_DIR"
-go mod download -x github.com/dapr/dapr@v$DAPR_VERSION 2>&1 | grep -c '^# get' >/dev/null || true
-SRC="$(cd "$ROOT/tools/daprd" && go list -m -f '{{.Dir}}' github.com/dapr/dapr)"
+SRC="$(cd "$ROOT/tools/daprd" && go mod download github.com/dapr/dapr && go list -m -f '{{.Dir}}' github.com/dapr/dapr)"
 if [[ -z "$SRC" || ! -d "$SRC" ]]; then log "could not locate the github.com/dapr/dapr@v$DAPR_VERSION source"; exit 1; fi
 
 # A writable copy of the pinned source without the Pulsar component (its modules are not served here).
 WORK="$CACHE_DIR/v$DAPR_VERSION"
-rm -rf "$WORK" && mkdir -p "$WORK"
+rm -rf "$WORK" && mkdir -p "$WORK/bin"
 cp -r "$SRC" "$WORK/dapr" && chmod -R u+w "$WORK/dapr"
 rm -f "$WORK/dapr/cmd/daprd/components/pubsub_pulsar.go" "$WORK/dapr/cmd/daprd/components/pubsub_pulsar_test.go"
 cp "$ROOT/tools/daprd/go.mod" "$ROOT/tools/daprd/go.sum" "$WORK/"
 (cd "$WORK" && go mod edit -replace "github.com/dapr/dapr=./dapr")
 
+pkgs=()
+for m in "${missing[@]}"; do pkgs+=("github.com/dapr/dapr/cmd/$m"); done
 log "compiling (go build -tags allcomponents); progress: packages compiled so far"
 (
   cd "$WORK"
   go build -mod=mod -tags allcomponents -trimpath -ldflags "-s -w -X github.com/dapr/dapr/pkg/buildinfo.version=$DAPR_VERSION" \
-    -o "$WORK/daprd" -v github.com/dapr/dapr/cmd/daprd 2>&1 |
+    -o "$WORK/bin/" -v "${pkgs[@]}" 2>&1 |
     awk '{ n++; if (n % 100 == 0) { printf "\033[36m[daprd]\033[0m %d packages compiled\n", n > "/dev/stderr" } } /^(#|.*:[0-9]+:[0-9]+:)/ { print > "/dev/stderr" }'
   exit "${PIPESTATUS[0]}"
 )
-install -m 0755 "$WORK/daprd" "$BIN_DIR/daprd"
+for m in "${missing[@]}"; do
+  install -m 0755 "$WORK/bin/$m" "$BIN_DIR/$m"
+  grep -qx "$m" "$STAMP" 2>/dev/null || echo "$m" >> "$STAMP"
+done
+grep -qx daprd "$STAMP" || echo daprd >> "$STAMP"
 rm -rf "$WORK/dapr"
-end=$(date +%s)
-log "built $BIN_DIR/daprd v$("$BIN_DIR/daprd" --version) in $((end - start))s, $(du -h "$BIN_DIR/daprd" | cut -f1)"
+log "built ${missing[*]} v$DAPR_VERSION into $BIN_DIR in $(( $(date +%s) - start ))s ($(cd "$BIN_DIR" && du -h "${missing[@]}" | tr '\n' ' '))"

@@ -13,12 +13,15 @@ export interface AppSpec {
   env: Record<string, string>;
   /** Whether the app owns a Postgres database (named after the app id). */
   database: boolean;
+  /** The app's Dapr Configuration file (access control differs per app). */
+  configFile: string;
 }
 
 export interface Manifest {
   root: string;
   resourcesPath: string;
-  configFilePath: string;
+  /** The folder with the Dapr Configuration files. */
+  configDir: string;
   apps: AppSpec[];
 }
 
@@ -56,12 +59,13 @@ export async function readManifest(root: string, file = 'dapr.yaml'): Promise<Ma
       command: raw.command,
       env,
       database: env.SERVICE_DATABASE === 'true',
+      configFile: path.resolve(root, raw.configFilePath ?? common.configFilePath ?? 'dapr/config.yaml'),
     };
   });
   return {
     root,
     resourcesPath: path.resolve(root, common.resourcesPath ?? 'components'),
-    configFilePath: path.resolve(root, common.configFilePath ?? 'dapr/config.yaml'),
+    configDir: path.resolve(root, 'dapr'),
     apps,
   };
 }

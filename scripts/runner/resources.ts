@@ -35,7 +35,7 @@ const setMeta = (res: DaprResource, name: string, value: string) => {
  * connection settings of this stack, so that a test stack never shares state with the dev stack.
  */
 export async function renderResources(
-  sources: { resourcesPath: string; configFilePath: string },
+  sources: { resourcesPath: string; configDir: string },
   runDir: string,
   o: ResourceOverrides,
 ): Promise<{ resourcesPath: string; configDir: string }> {
@@ -59,7 +59,7 @@ export async function renderResources(
     }
     await writeFile(path.join(resourcesPath, file), docs.map((d) => stringify(d)).join('---\n'));
   }
-  const configSourceDir = path.dirname(sources.configFilePath);
+  const configSourceDir = sources.configDir;
   for (const file of (await readdir(configSourceDir)).filter((f) => /\.ya?ml$/.test(f))) {
     const doc = parseAllDocuments(await readFile(path.join(configSourceDir, file), 'utf8')).map((d) => d.toJS() as DaprResource);
     for (const res of doc) {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { execFile } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -63,6 +63,7 @@ export interface Stack {
 }
 
 export const daprdPath = () => process.env.DAPRD_PATH ?? path.join(os.homedir(), '.dapr', 'bin', 'daprd');
+export const sentryPath = () => process.env.SENTRY_PATH ?? path.join(os.homedir(), '.dapr', 'bin', 'sentry');
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -105,7 +106,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   await mkdir(options.runDir, { recursive: true });
 
   await Promise.all([ensurePostgres(say), ensureRedis(say)]);
-  await run('bash', [path.join(options.root, 'scripts/build-daprd.sh')], { maxBuffer: 1 << 24 }).catch((err: { stderr?: string; message: string }) => {
+  await run('bash', [path.join(options.root, 'scripts/build-daprd.sh'), 'daprd', 'sentry'], { maxBuffer: 1 << 24 }).catch((err: { stderr?: string; message: string }) => {
     throw new Error(`daprd is not available: ${err.stderr || err.message}`);
   });
 
@@ -172,8 +173,27 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     });
   };
 
-  const configFile = path.join(configDir, path.basename(manifest.configFilePath));
+  // Sentry, Dapr's certificate authority: every sidecar gets an mTLS certificate with its app id (SPIFFE), which
+  // the callee's access control checks. It creates a self-signed root in its credentials folder on first start.
+  const sentryPorts = { grpc: free ? await freePort() : 50005, healthz: free ? await freePort() : 50006 };
+  const credentials = path.join(options.runDir, 'sentry');
+  let sentry: ManagedProcess | undefined;
+  let trustAnchors = '';
+  const startSentry = async () => {
+    sentry = startProcess(
+      'sentry',
+      sentryPath(),
+      ['--issuer-credentials', credentials, '--trust-domain', 'localhost', '--port', String(sentryPorts.grpc), '--listen-address', '127.0.0.1',
+        '--healthz-port', String(sentryPorts.healthz), '--healthz-listen-address', '127.0.0.1', '--enable-metrics=false', '--log-level', 'warn'],
+      { cwd: options.runDir, env: process.env, sink: options.sink },
+    );
+    watch(sentry);
+    await waitFor(`http://127.0.0.1:${sentryPorts.healthz}/healthz`, {}, 30_000, (s) => s === 200);
+    trustAnchors = await readFile(path.join(credentials, 'ca.crt'), 'utf8');
+  };
+
   const launch = async (a: RunningApp) => {
+    const configFile = path.join(configDir, path.basename(a.spec.configFile));
     const baseEnv = { ...process.env, LOG_LEVEL: options.logLevel ?? process.env.LOG_LEVEL ?? 'info' };
     a.daprd = startProcess(
       `${a.spec.appId}:dapr`,
@@ -191,9 +211,15 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         '--resources-path', resourcesPath,
         '--config', configFile,
         '--enable-metrics=false',
+        '--enable-mtls',
+        '--sentry-address', `127.0.0.1:${sentryPorts.grpc}`,
         '--log-level', options.daprLogLevel ?? 'warn',
       ],
-      { cwd: manifest.root, env: { ...baseEnv, APP_API_TOKEN: a.appApiToken, DAPR_API_TOKEN: a.daprApiToken }, sink: options.sink },
+      {
+        cwd: manifest.root,
+        env: { ...baseEnv, APP_API_TOKEN: a.appApiToken, DAPR_API_TOKEN: a.daprApiToken, DAPR_TRUST_ANCHORS: trustAnchors },
+        sink: options.sink,
+      },
     );
     watch(a.daprd);
     await launchApp(a);
@@ -235,7 +261,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     gatewayUrl: apps.has('gateway') ? `http://127.0.0.1:${apps.get('gateway')!.appPort}` : undefined,
     mailUrl: `http://127.0.0.1:${mail.webPort}`,
     pids: () =>
-      [...apps.values()].flatMap((a) => [a.app?.child.pid, a.daprd?.child.pid]).concat(maildev?.child.pid).filter((p): p is number => !!p),
+      [...apps.values()]
+        .flatMap((a) => [a.app?.child.pid, a.daprd?.child.pid])
+        .concat(maildev?.child.pid, sentry?.child.pid)
+        .filter((p): p is number => !!p),
     async stopApp(appId, which = 'both') {
       const a = apps.get(appId);
       if (!a) throw new Error(`no app ${appId}`);
@@ -263,6 +292,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       await Promise.all([...apps.values()].map((a) => (a.app ? stopProcess(a.app) : undefined)));
       await Promise.all([...apps.values()].map((a) => (a.daprd ? stopProcess(a.daprd) : undefined)));
       if (maildev) await stopProcess(maildev);
+      if (sentry) await stopProcess(sentry);
     },
   };
   const killAll = () => {
@@ -270,7 +300,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   };
   process.on('exit', killAll);
 
-  say(`starting ${specs.map((s) => s.appId).join(', ')} (each beside its own daprd), MailDev (SMTP :${mail.smtpPort}, web :${mail.webPort})`);
+  say(`starting Sentry (mTLS), ${specs.map((s) => s.appId).join(', ')} (each beside its own daprd), MailDev (SMTP :${mail.smtpPort}, web :${mail.webPort})`);
   try {
     if (specs.some((s) => s.appId === 'auth')) {
       maildev = startProcess(
@@ -283,6 +313,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     watch(maildev);
     await waitFor(`http://127.0.0.1:${mail.webPort}/api/healthz`, {}, 30_000, (s) => s === 200);
     }
+    await startSentry();
     await Promise.all([...apps.values()].map(launch));
   } catch (err) {
     await stack.stop();

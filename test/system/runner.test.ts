@@ -54,7 +54,7 @@ const exitOf = (p: ChildProcess) => new Promise<number | null>((r) => (p.exitCod
 
 test.serial('Ctrl-C on the runner stops every process it started', async (t) => {
   const { runner, pids } = await startRunner('blog');
-  t.is(pids.length, 2, 'the app and its daprd');
+  t.is(pids.length, 3, 'the app, its daprd and sentry');
   t.true(pids.every(alive));
   runner.kill('SIGINT');
   t.is(await exitOf(runner), 0);

@@ -16,6 +16,7 @@ test('dapr.yaml lists the four apps with distinct ports', async (t) => {
   t.is(new Set(ports).size, ports.length);
   t.is(m.apps[0]!.appPort, 8080);
   t.deepEqual(m.apps.filter((a) => a.database).map((a) => a.appId), ['auth', 'blog', 'user']);
+  t.deepEqual(m.apps.map((a) => path.basename(a.configFile)), ['gateway.yaml', 'auth.yaml', 'blog.yaml', 'user.yaml']);
 });
 
 test('a manifest without required fields is refused with the app named', async (t) => {
@@ -34,7 +35,7 @@ test('resources are rendered per stack: secrets file, Redis DB and name-resoluti
   t.like(pubsub.spec.metadata.find((i: { name: string }) => i.name === 'redisDB'), { value: '7' });
   const email = parse(await readFile(path.join(r.resourcesPath, 'email.yaml'), 'utf8'));
   t.like(email.spec.metadata.find((i: { name: string }) => i.name === 'port'), { value: '2525' });
-  const config = parse(await readFile(path.join(r.configDir, 'config.yaml'), 'utf8'));
+  const config = parse(await readFile(path.join(r.configDir, 'blog.yaml'), 'utf8'));
   t.is(config.spec.nameResolution.component, 'sqlite');
   t.is(config.spec.nameResolution.configuration.connectionString, '/abs/nr.db');
 });

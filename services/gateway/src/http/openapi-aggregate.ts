@@ -32,9 +32,13 @@ export function openApiAggregator(sidecar: Sidecar, apps: readonly string[], ext
       },
       servers: [{ url: '/' }],
       components: { securitySchemes: { Token: { type: 'apiKey', in: 'header', name: 'Authorization', description: '`Token <jwt>` or `Bearer <jwt>`' } } },
-      paths: { ...extra },
+      paths: {},
     };
-    for (const d of docs) Object.assign(doc.paths!, d?.paths ?? {});
+    // Operations merge per path and method; the gateway's own (composed) operations win over a service's.
+    const paths = doc.paths as Record<string, Record<string, unknown>>;
+    for (const d of [...docs, { paths: extra } as OpenAPIObject]) {
+      for (const [path, item] of Object.entries(d?.paths ?? {})) paths[path] = { ...paths[path], ...(item as Record<string, unknown>) };
+    }
     cached = { doc, complete: missing.length === 0 };
     return doc;
   };
