@@ -94,6 +94,15 @@ async function waitFor(url: string, headers: Record<string, string>, timeoutMs: 
   throw new Error(`${url} not ready after ${timeoutMs / 1000}s (${last})`);
 }
 
+/** Waits for `url` to answer as `isUp` wants, failing at once (with its last output) if `proc` exits first. */
+async function untilUp(proc: ManagedProcess, url: string, timeoutMs: number, isUp: (status: number) => boolean): Promise<void> {
+  const died = proc.exited.then(({ code, signal }) => {
+    throw new Error(`${proc.name} exited during start-up (${signal ? `signal ${signal}` : `exit code ${code}`}):\n${proc.lastLines.slice(-8).join('\n')}`);
+  });
+  died.catch(() => undefined);
+  await Promise.race([waitFor(url, {}, timeoutMs, isUp), died]);
+}
+
 /** Starts Postgres/Redis if needed, databases, secrets, migrations, then every app beside its own daprd. */
 export async function startStack(options: StackOptions): Promise<Stack> {
   const say = (m: string) => options.sink.runner(m);
@@ -180,15 +189,16 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   let sentry: ManagedProcess | undefined;
   let trustAnchors = '';
   const startSentry = async () => {
+    await mkdir(credentials, { recursive: true });
     sentry = startProcess(
       'sentry',
       sentryPath(),
-      ['--issuer-credentials', credentials, '--trust-domain', 'localhost', '--port', String(sentryPorts.grpc), '--listen-address', '127.0.0.1',
+      ['--config', path.join(manifest.configDir, 'sentry', 'config.yaml'), '--issuer-credentials', credentials, '--trust-domain', 'localhost', '--port', String(sentryPorts.grpc), '--listen-address', '127.0.0.1',
         '--healthz-port', String(sentryPorts.healthz), '--healthz-listen-address', '127.0.0.1', '--enable-metrics=false', '--log-level', 'warn'],
       { cwd: options.runDir, env: process.env, sink: options.sink },
     );
     watch(sentry);
-    await waitFor(`http://127.0.0.1:${sentryPorts.healthz}/healthz`, {}, 30_000, (s) => s === 200);
+    await untilUp(sentry, `http://127.0.0.1:${sentryPorts.healthz}/healthz`, 30_000, (s) => s === 200);
     trustAnchors = await readFile(path.join(credentials, 'ca.crt'), 'utf8');
   };
 
@@ -245,12 +255,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const timeout = options.readyTimeoutMs ?? 90_000;
     // The app listens once it has its secrets and database; then daprd's /v1.0/healthz answers 204 once its
     // components are loaded and it has connected to the app.
-    const proc = a.app;
-    const died = proc.exited.then(({ code, signal }) => {
-      throw new Error(`${a.spec.appId} exited during start-up (${signal ? `signal ${signal}` : `exit code ${code}`}):\n${proc.lastLines.slice(-8).join('\n')}`);
-    });
-    await Promise.race([waitFor(`http://127.0.0.1:${a.appPort}/healthz`, {}, timeout, (s) => s === 200), died]);
-    died.catch(() => undefined);
+    await untilUp(a.app, `http://127.0.0.1:${a.appPort}/healthz`, timeout, (s) => s === 200);
     await waitFor(`http://127.0.0.1:${a.daprHttpPort}/v1.0/healthz`, { 'dapr-api-token': a.daprApiToken }, timeout, (s) => s === 204);
   };
 
@@ -311,7 +316,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       { cwd: options.runDir, env: process.env, sink: options.sink },
     );
     watch(maildev);
-    await waitFor(`http://127.0.0.1:${mail.webPort}/api/healthz`, {}, 30_000, (s) => s === 200);
+    await untilUp(maildev, `http://127.0.0.1:${mail.webPort}/api/healthz`, 30_000, (s) => s === 200);
     }
     await startSentry();
     await Promise.all([...apps.values()].map(launch));

@@ -10,12 +10,11 @@ export async function handleOnce(
   effect: (tx: EntityManager) => Promise<void>,
 ): Promise<boolean> {
   return em.fork().transactional(async (tx) => {
-    const inserted = (await tx
-      .getConnection()
-      .execute(`insert into inbox (event_id, topic) values (?, ?) on conflict (event_id) do nothing returning event_id`, [
-        event.id,
-        event.topic,
-      ])) as unknown[];
+    // em.execute runs inside this transaction (getConnection().execute would not).
+    const inserted = (await tx.execute(`insert into inbox (event_id, topic) values (?, ?) on conflict (event_id) do nothing returning event_id`, [
+      event.id,
+      event.topic,
+    ])) as unknown[];
     if (inserted.length === 0) return false;
     await effect(tx);
     return true;

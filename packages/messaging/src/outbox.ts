@@ -82,8 +82,8 @@ export class OutboxRelay {
   private async publishBatch(): Promise<number> {
     const em = this.deps.em.fork();
     return em.transactional(async (tx) => {
-      const conn = tx.getConnection();
-      const rows = (await conn.execute(
+      // tx.execute runs inside this transaction, so the row locks hold until commit.
+      const rows = (await tx.execute(
         `select id, topic, payload, created_at from outbox where published_at is null order by created_at limit ? for update skip locked`,
         [this.options.batchSize ?? 50],
       )) as OutboxRow[];
@@ -100,10 +100,10 @@ export class OutboxRelay {
         };
         try {
           await this.deps.sidecar.publishCloudEvent(row.topic, event);
-          await conn.execute(`update outbox set published_at = now(), attempts = attempts + 1 where id = ?`, [row.id]);
+          await tx.execute(`update outbox set published_at = now(), attempts = attempts + 1 where id = ?`, [row.id]);
           published++;
         } catch (err) {
-          await conn.execute(`update outbox set attempts = attempts + 1, last_error = ? where id = ?`, [String((err as Error).message).slice(0, 2000), row.id]);
+          await tx.execute(`update outbox set attempts = attempts + 1, last_error = ? where id = ?`, [String((err as Error).message).slice(0, 2000), row.id]);
           this.deps.logger.warn({ err, eventId: row.id, topic: row.topic }, 'outbox relay: publish failed');
           return 0; // stop this drain; the next poll retries
         }

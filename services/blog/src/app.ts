@@ -2,24 +2,42 @@ import { RequestContext } from '@mikro-orm/core';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { createServiceApp } from '@vcd/http';
 import type { Logger } from '@vcd/logging';
+import type { UserDirectory } from './domain/authors.js';
+import { articleRoutes } from './http/article.routes.js';
+import { categoryRoutes } from './http/category.routes.js';
+import { commentRoutes } from './http/comment.routes.js';
+import { reactionRoutes } from './http/reaction.routes.js';
 import { tagRoutes } from './http/tag.routes.js';
+import type { BlogDeps } from './usecases/blog-deps.js';
 
 export interface BlogAppDeps {
   orm: MikroORM;
   logger: Logger;
   appApiToken: string;
+  /** Profiles from the user service (one batched call per page). */
+  users: UserDirectory;
+  /** Wakes the outbox relay after a commit that enqueued events. */
+  afterCommit: () => void;
+  now?: () => Date;
 }
 
 /** The blog service as a Koa app (tests call it in-process; main.ts listens). */
 export function buildApp(deps: BlogAppDeps) {
-  const em = () => RequestContext.getEntityManager() as EntityManager;
+  const blog: BlogDeps = {
+    em: () => RequestContext.getEntityManager() as EntityManager,
+    users: deps.users,
+    afterCommit: deps.afterCommit,
+    now: deps.now ?? (() => new Date()),
+  };
   const app = createServiceApp({
     service: 'blog',
     logger: deps.logger,
     appApiToken: deps.appApiToken,
-    routes: [...tagRoutes({ em })],
+    // Order matters: /api/articles/feed before /api/articles/:slug.
+    routes: [...articleRoutes(blog), ...commentRoutes(blog), ...reactionRoutes(blog), ...categoryRoutes(blog), ...tagRoutes(blog)],
     readiness: [{ name: 'database', check: async () => void (await deps.orm.em.getConnection().execute('select 1')) }],
   });
+  // One EntityManager fork per request.
   app.middleware.unshift((_ctx, next) => RequestContext.create(deps.orm.em, next));
   return app;
 }

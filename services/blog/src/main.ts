@@ -1,11 +1,25 @@
+import { DaprGrpcInvoker } from '@vcd/contracts';
 import { bootService } from '@vcd/db';
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
 import { blogDatabase } from './db/orm.config.js';
+import { GrpcUserDirectory } from './grpc/user-directory.js';
+import { PostScheduler } from './jobs/post-scheduler.js';
+
+let scheduler: PostScheduler | undefined;
 
 bootService({
   service: 'blog',
   loadConfig,
   database: blogDatabase,
-  buildApp: ({ orm, logger, config }) => buildApp({ orm, logger, appApiToken: config.APP_API_TOKEN }),
+  buildApp: ({ orm, logger, config, relay }) => {
+    const afterCommit = () => relay.notify();
+    const users = new GrpcUserDirectory(new DaprGrpcInvoker({ host: config.DAPR_HOST, grpcPort: config.DAPR_GRPC_PORT, apiToken: config.DAPR_API_TOKEN }));
+    scheduler = new PostScheduler({ em: orm.em as never, logger, afterCommit }, { pollMs: config.SCHEDULER_POLL_MS });
+    scheduler.start();
+    return buildApp({ orm, logger, appApiToken: config.APP_API_TOKEN, users, afterCommit });
+  },
+  onShutdown: async () => {
+    await scheduler?.stop();
+  },
 });

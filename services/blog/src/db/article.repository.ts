@@ -1,0 +1,258 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { ArticleRecord } from '../domain/article-view.js';
+import type { ArticleStatus, WorkflowState } from '../domain/workflow.js';
+import { FAVORITE } from '../domain/reactions.js';
+import { toDate, toDateOrNull } from './pg-values.js';
+
+type Row = Record<string, unknown>;
+
+/** The columns of an ArticleRecord; `?` #1 and #2 are the viewer's id (favorited, own reactions). */
+const selectArticle = (withBody: boolean) => `
+  select a.id, a.slug, a.title, a.description, ${withBody ? 'a.body' : 'null as body'}, a.author_id, a.status,
+    a.publish_at, a.published_at, a.created_at, a.updated_at, c.slug as category,
+    array(select t.name from article_tag at join tag t on t.id = at.tag_id where at.article_id = a.id order by t.name) as tag_list,
+    (select count(*)::int from reaction r where r.article_id = a.id and r.kind = '${FAVORITE}') as favorites_count,
+    exists(select 1 from reaction r where r.article_id = a.id and r.kind = '${FAVORITE}' and r.user_id = ?) as favorited,
+    (select coalesce(jsonb_object_agg(x.kind, x.n), '{}'::jsonb) from
+      (select r.kind, count(*)::int as n from reaction r where r.article_id = a.id and r.kind <> '${FAVORITE}' group by r.kind) x) as reactions,
+    array(select r.kind from reaction r where r.article_id = a.id and r.user_id = ? and r.kind <> '${FAVORITE}') as my_reactions
+  from article a left join category c on c.id = a.category_id`;
+
+const toRecord = (r: Row): ArticleRecord => ({
+  id: r.id as string,
+  slug: r.slug as string,
+  title: r.title as string,
+  description: r.description as string,
+  body: (r.body as string | null) ?? null,
+  authorId: r.author_id as string,
+  status: r.status as ArticleStatus,
+  publishAt: toDateOrNull(r.publish_at),
+  publishedAt: toDateOrNull(r.published_at),
+  createdAt: toDate(r.created_at),
+  updatedAt: toDate(r.updated_at),
+  category: (r.category as string | null) ?? null,
+  tagList: (r.tag_list as string[]) ?? [],
+  favoritesCount: Number(r.favorites_count ?? 0),
+  favorited: !!r.favorited,
+  reactions: (r.reactions as Record<string, number>) ?? {},
+  myReactions: (r.my_reactions as string[]) ?? [],
+});
+
+/** An article by any slug it ever had (old slugs keep resolving). */
+export async function findArticleBySlug(em: EntityManager, slug: string, viewerId: string | null, withBody = true): Promise<ArticleRecord | undefined> {
+  const rows = await em.execute<Row[]>(
+    `${selectArticle(withBody)} where a.id = (select s.article_id from article_slug s where s.slug = ?)`,
+    [viewerId, viewerId, slug],
+  );
+  return rows[0] ? toRecord(rows[0]) : undefined;
+}
+
+export async function findArticleById(em: EntityManager, id: string, viewerId: string | null): Promise<ArticleRecord | undefined> {
+  const rows = await em.execute<Row[]>(`${selectArticle(true)} where a.id = ?`, [viewerId, viewerId, id]);
+  return rows[0] ? toRecord(rows[0]) : undefined;
+}
+
+/** What a list may be narrowed by (all optional); visibility is part of it. */
+export interface ArticleFilter {
+  statuses: ArticleStatus[];
+  /** Drafts and scheduled articles: only this author's (undefined: nobody's; moderators pass `all`). */
+  privateVisibleTo?: string | 'all';
+  authorIds?: string[];
+  tag?: string;
+  favoritedBy?: string;
+  category?: string;
+  q?: string;
+}
+
+function whereOf(f: ArticleFilter): { sql: string; params: unknown[] } {
+  const parts: string[] = [`a.status in (${f.statuses.map(() => '?').join(', ')})`];
+  const params: unknown[] = [...f.statuses];
+  if (f.privateVisibleTo !== 'all') {
+    if (f.privateVisibleTo) {
+      parts.push(`(a.status in ('published', 'archived') or a.author_id = ?)`);
+      params.push(f.privateVisibleTo);
+    } else parts.push(`a.status in ('published', 'archived')`);
+  }
+  if (f.authorIds) {
+    if (f.authorIds.length === 0) parts.push('false');
+    else {
+      parts.push(`a.author_id in (${f.authorIds.map(() => '?').join(', ')})`);
+      params.push(...f.authorIds);
+    }
+  }
+  if (f.tag !== undefined) {
+    parts.push(`exists(select 1 from article_tag at join tag t on t.id = at.tag_id where at.article_id = a.id and t.name = ?)`);
+    params.push(f.tag);
+  }
+  if (f.favoritedBy !== undefined) {
+    parts.push(`exists(select 1 from reaction r where r.article_id = a.id and r.kind = '${FAVORITE}' and r.user_id = ?)`);
+    params.push(f.favoritedBy);
+  }
+  if (f.category !== undefined) {
+    parts.push('c.slug = ?');
+    params.push(f.category);
+  }
+  if (f.q !== undefined) {
+    parts.push(`a.search @@ websearch_to_tsquery('english', ?)`);
+    params.push(f.q);
+  }
+  return { sql: parts.join(' and '), params };
+}
+
+/** One page of articles (most recent first; by relevance first when searching) and the total for the filter. */
+export async function listArticles(
+  em: EntityManager,
+  filter: ArticleFilter,
+  page: { limit: number; offset: number },
+  viewerId: string | null,
+): Promise<{ articles: ArticleRecord[]; count: number }> {
+  const where = whereOf(filter);
+  const order = filter.q !== undefined
+    ? { sql: `ts_rank(a.search, websearch_to_tsquery('english', ?)) desc, coalesce(a.published_at, a.created_at) desc, a.id desc`, params: [filter.q] }
+    : { sql: 'coalesce(a.published_at, a.created_at) desc, a.id desc', params: [] };
+  const rows = await em.execute<Row[]>(
+    `${selectArticle(false)} where ${where.sql} order by ${order.sql} limit ? offset ?`,
+    [viewerId, viewerId, ...where.params, ...order.params, page.limit, page.offset],
+  );
+  // The total is needed only when the page does not already tell it.
+  const count =
+    page.offset === 0 && rows.length < page.limit
+      ? rows.length
+      : Number(
+          (await em.execute<Row[]>(`select count(*)::int as n from article a left join category c on c.id = a.category_id where ${where.sql}`, where.params))[0]?.n ?? 0,
+        );
+  return { articles: rows.map(toRecord), count };
+}
+
+/** Claims a slug for an article (new, or one it had before); false when another article holds it. */
+export async function claimSlug(em: EntityManager, slug: string, articleId: string): Promise<boolean> {
+  const rows = await em.execute<Row[]>(
+    `insert into article_slug (slug, article_id) values (?, ?)
+     on conflict (slug) do update set article_id = excluded.article_id where article_slug.article_id = excluded.article_id
+     returning slug`,
+    [slug, articleId],
+  );
+  return rows.length === 1;
+}
+
+export async function claimFirstFreeSlug(em: EntityManager, candidates: Iterator<string>, articleId: string): Promise<string> {
+  for (let i = 0; i < 20; i++) {
+    const slug = candidates.next().value as string;
+    if (await claimSlug(em, slug, articleId)) return slug;
+  }
+  throw new Error('no free slug after 20 attempts');
+}
+
+export interface NewArticle extends WorkflowState {
+  id?: string;
+  slug: string;
+  title: string;
+  description: string;
+  body: string;
+  authorId: string;
+  categoryId: number | null;
+}
+
+export const newArticleId = () => randomUUID();
+
+export async function insertArticle(em: EntityManager, a: NewArticle & { id: string }): Promise<void> {
+  await em.execute(
+    `insert into article (id, slug, title, description, body, author_id, category_id, status, publish_at, published_at, created_at, updated_at)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?::timestamptz, ?::timestamptz, now(), now())`,
+    [a.id, a.slug, a.title, a.description, a.body, a.authorId, a.categoryId, a.status, isoOrNull(a.publishAt), isoOrNull(a.publishedAt)],
+  );
+}
+
+const isoOrNull = (d: Date | null) => (d ? d.toISOString() : null);
+
+export interface ArticleChanges {
+  slug?: string;
+  title?: string;
+  description?: string;
+  body?: string;
+  categoryId?: number | null;
+  workflow?: WorkflowState;
+  /** Content edits move updatedAt; workflow moves alone do not. */
+  touch?: boolean;
+}
+
+export async function updateArticle(em: EntityManager, id: string, c: ArticleChanges): Promise<void> {
+  const sets: string[] = [];
+  const params: unknown[] = [];
+  const set = (column: string, value: unknown, cast = '') => {
+    sets.push(`${column} = ?${cast}`);
+    params.push(value);
+  };
+  if (c.slug !== undefined) set('slug', c.slug);
+  if (c.title !== undefined) set('title', c.title);
+  if (c.description !== undefined) set('description', c.description);
+  if (c.body !== undefined) set('body', c.body);
+  if (c.categoryId !== undefined) set('category_id', c.categoryId);
+  if (c.workflow) {
+    set('status', c.workflow.status);
+    set('publish_at', isoOrNull(c.workflow.publishAt), '::timestamptz');
+    set('published_at', isoOrNull(c.workflow.publishedAt), '::timestamptz');
+  }
+  if (c.touch) sets.push('updated_at = now()');
+  if (sets.length === 0) return;
+  await em.execute(`update article set ${sets.join(', ')} where id = ?`, [...params, id]);
+}
+
+/** Replaces an article's tags (creating unknown tags). */
+export async function setArticleTags(em: EntityManager, articleId: string, tags: string[]): Promise<void> {
+  await em.execute('delete from article_tag where article_id = ?', [articleId]);
+  if (tags.length === 0) return;
+  const list = tags.map(() => '(?)').join(', ');
+  await em.execute(`insert into tag (name) values ${list} on conflict (name) do nothing`, tags);
+  await em.execute(
+    `insert into article_tag (article_id, tag_id) select ?, t.id from tag t where t.name in (${tags.map(() => '?').join(', ')})`,
+    [articleId, ...tags],
+  );
+}
+
+export async function deleteArticleRow(em: EntityManager, id: string): Promise<void> {
+  await em.execute('delete from article where id = ?', [id]);
+}
+
+/** Scheduled articles whose time has come, published in one statement; rows other pollers hold are skipped. */
+export async function publishDueArticles(
+  em: EntityManager,
+  limit: number,
+): Promise<{ id: string; slug: string; title: string; authorId: string; publishedAt: Date }[]> {
+  const rows = await em.execute<Row[]>(
+    `update article a set status = 'published', published_at = a.publish_at, publish_at = null
+     where a.id in (select id from article where status = 'scheduled' and publish_at <= now()
+                    order by publish_at limit ? for update skip locked)
+     returning a.id, a.slug, a.title, a.author_id, a.published_at`,
+    [limit],
+  );
+  return rows.map((r) => ({ id: r.id as string, slug: r.slug as string, title: r.title as string, authorId: r.author_id as string, publishedAt: toDate(r.published_at) }));
+}
+
+/** Tags in use by at least one published article. */
+export async function listPublicTags(em: EntityManager): Promise<string[]> {
+  const rows = await em.execute<Row[]>(
+    `select t.name from tag t where exists(select 1 from article_tag at join article a on a.id = at.article_id
+       where at.tag_id = t.id and a.status = 'published') order by t.name`,
+  );
+  return rows.map((r) => r.name as string);
+}
+
+/** Locks an article row for the rest of the transaction and returns its workflow state. */
+export async function lockArticle(em: EntityManager, id: string): Promise<(WorkflowState & { authorId: string; slug: string; title: string }) | undefined> {
+  const rows = await em.execute<Row[]>(
+    'select author_id, slug, title, status, publish_at, published_at from article where id = ? for update',
+    [id],
+  );
+  const r = rows[0];
+  if (!r) return undefined;
+  return {
+    authorId: r.author_id as string,
+    slug: r.slug as string,
+    title: r.title as string,
+    status: r.status as ArticleStatus,
+    publishAt: toDateOrNull(r.publish_at),
+    publishedAt: toDateOrNull(r.published_at),
+  };
+}

@@ -1,0 +1,33 @@
+/** An author as RealWorld shows it, relative to the viewer. */
+export interface AuthorProfile {
+  username: string;
+  bio: string | null;
+  image: string | null;
+  following: boolean;
+}
+
+/** Profiles by user id (and the ids behind usernames), from the user service. */
+export interface UserDirectory {
+  /** One call: the profiles of `userIds` and of `usernames`, with `following` relative to `viewerId`. */
+  profiles(request: { userIds: string[]; usernames?: string[]; viewerId?: string }): Promise<Map<string, AuthorProfile & { userId: string }>>;
+  /** The ids of the users `userId` follows. */
+  following(userId: string): Promise<string[]>;
+}
+
+/**
+ * The author of an item. A profile the user service does not know yet (its user.registered event is still on
+ * its way) falls back to what the caller's own identity says, or to a placeholder.
+ */
+export function authorFor(
+  profiles: Map<string, AuthorProfile>,
+  authorId: string,
+  self?: { userId: string; username: string },
+): AuthorProfile {
+  const found = profiles.get(authorId);
+  if (found) return { username: found.username, bio: found.bio ?? null, image: found.image ?? null, following: found.following };
+  return { username: self && self.userId === authorId ? self.username : 'unknown', bio: null, image: null, following: false };
+}
+
+/** The id behind a username in a profiles map (usernames are unique). */
+export const idOfUsername = (profiles: Map<string, { userId: string; username: string }>, username: string) =>
+  [...profiles.values()].find((p) => p.username === username)?.userId;

@@ -1,0 +1,67 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Logger } from '@vcd/logging';
+import { publishDueArticles } from '../db/article.repository.js';
+import { enqueueBlogEvent } from '../events/blog-events.js';
+
+/**
+ * Publishes scheduled articles when their time has come (ADR 5): a poller over the article table. Each tick
+ * claims due rows with FOR UPDATE SKIP LOCKED, publishes them and writes post.published to the outbox in the
+ * same transaction, so replicas never publish a post twice and a restart loses nothing: the state is the table.
+ */
+export class PostScheduler {
+  private timer?: NodeJS.Timeout;
+  private stopped = true;
+  private idle: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly deps: { em: EntityManager; logger: Logger; afterCommit: () => void },
+    private readonly options: { pollMs: number; batchSize?: number },
+  ) {}
+
+  start(): void {
+    this.stopped = false;
+    const tick = () => {
+      if (this.stopped) return;
+      this.idle = this.runOnce()
+        .then(() => undefined)
+        .catch((err: unknown) => this.deps.logger.warn({ err }, 'post scheduler: tick failed, will retry'))
+        .finally(() => {
+          if (this.stopped) return;
+          this.timer = setTimeout(tick, this.options.pollMs);
+          this.timer.unref();
+        });
+    };
+    tick();
+  }
+
+  /** Publishes every due article (in batches); returns how many went live. */
+  async runOnce(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const published = await this.deps.em.fork().transactional(async (tx) => {
+        const due = await publishDueArticles(tx, this.options.batchSize ?? 50);
+        for (const a of due) {
+          enqueueBlogEvent(tx, 'post.published', {
+            articleId: a.id,
+            slug: a.slug,
+            title: a.title,
+            authorId: a.authorId,
+            publishedAt: new Date(a.publishedAt).toISOString(),
+          });
+        }
+        return due.length;
+      });
+      if (published === 0) break;
+      total += published;
+      this.deps.logger.info({ published }, 'post scheduler: published due articles');
+      this.deps.afterCommit();
+    }
+    return total;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.idle;
+  }
+}

@@ -1,0 +1,15 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { notFound } from '@vcd/errors';
+import type { UserDirectory } from '../domain/authors.js';
+
+/** What the use cases need: the request's EntityManager, the user directory, the relay's wake-up, a clock. */
+export interface BlogDeps {
+  em: () => EntityManager;
+  users: UserDirectory;
+  /** Call after a transaction that enqueued events has committed (wakes the outbox relay). */
+  afterCommit: () => void;
+  now: () => Date;
+}
+
+export const articleNotFound = (slug: string) => notFound('BLOG.ARTICLE_NOT_FOUND', `No article "${slug}"`);
+export const commentNotFound = (id: number) => notFound('BLOG.COMMENT_NOT_FOUND', `No comment ${id} on this article`);

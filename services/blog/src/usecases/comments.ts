@@ -1,0 +1,72 @@
+import { validationError } from '@vcd/errors';
+import { deleteCommentRow, findComment, insertComment, listComments as listCommentRows, updateCommentBody } from '../db/comment.repository.js';
+import { assertCanDeleteComment, assertCanEditComment, type Viewer } from '../domain/access.js';
+import { toCommentView, type CommentRecord } from '../domain/article-view.js';
+import { authorFor } from '../domain/authors.js';
+import { enqueueBlogEvent } from '../events/blog-events.js';
+import { commentNotFound, type BlogDeps } from './blog-deps.js';
+import { readArticle } from './read-articles.js';
+
+/** Comments with their authors: one user-service call for all of them. */
+async function withAuthors(deps: BlogDeps, comments: CommentRecord[], viewer: Viewer | undefined) {
+  const ids = [...new Set(comments.map((c) => c.authorId))];
+  const profiles = ids.length ? await deps.users.profiles({ userIds: ids, viewerId: viewer?.userId }) : new Map();
+  return comments.map((c) => toCommentView(c, authorFor(profiles, c.authorId, viewer)));
+}
+
+export async function listComments(deps: BlogDeps, slug: string, viewer: Viewer | undefined) {
+  const article = await readArticle(deps, slug, viewer);
+  return withAuthors(deps, await listCommentRows(deps.em(), article.id, viewer?.userId ?? null), viewer);
+}
+
+async function readComment(deps: BlogDeps, articleId: string, id: number, viewer: Viewer | undefined) {
+  const comment = await findComment(deps.em(), articleId, id, viewer?.userId ?? null);
+  if (!comment) throw commentNotFound(id);
+  return comment;
+}
+
+export async function getComment(deps: BlogDeps, articleId: string, id: number, viewer: Viewer | undefined) {
+  const [view] = await withAuthors(deps, [await readComment(deps, articleId, id, viewer)], viewer);
+  return view!;
+}
+
+/** Adds a comment (a reply when parentId names a comment of the same article); comment.created in the same transaction. */
+export async function addComment(deps: BlogDeps, viewer: Viewer, slug: string, input: { body: string; parentId?: number | null }) {
+  const article = await readArticle(deps, slug, viewer);
+  const parentId = input.parentId ?? null;
+  const parent = parentId === null ? undefined : await findComment(deps.em(), article.id, parentId, null);
+  if (parentId !== null && !parent) throw validationError({ parentId: ['does not exist on this article'] });
+  const id = await deps.em().transactional(async (tx) => {
+    const commentId = await insertComment(tx, { articleId: article.id, authorId: viewer.userId, parentId, body: input.body });
+    enqueueBlogEvent(tx, 'comment.created', {
+      commentId: String(commentId),
+      articleId: article.id,
+      articleSlug: article.slug,
+      articleAuthorId: article.authorId,
+      authorId: viewer.userId,
+      parentId: parentId === null ? null : String(parentId),
+      parentAuthorId: parent?.authorId ?? null,
+      body: input.body,
+    });
+    return commentId;
+  });
+  deps.afterCommit();
+  return getComment(deps, article.id, id, viewer);
+}
+
+/** Edits one's own comment. */
+export async function editComment(deps: BlogDeps, viewer: Viewer, slug: string, id: number, body: string) {
+  const article = await readArticle(deps, slug, viewer);
+  const comment = await readComment(deps, article.id, id, viewer);
+  assertCanEditComment(comment, viewer);
+  await updateCommentBody(deps.em(), id, body);
+  return getComment(deps, article.id, id, viewer);
+}
+
+/** Deletes a comment (its author or a moderator); replies go with it. */
+export async function deleteComment(deps: BlogDeps, viewer: Viewer, slug: string, id: number) {
+  const article = await readArticle(deps, slug, viewer);
+  const comment = await readComment(deps, article.id, id, viewer);
+  assertCanDeleteComment(comment, viewer);
+  await deleteCommentRow(deps.em(), id);
+}

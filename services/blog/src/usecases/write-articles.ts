@@ -1,0 +1,126 @@
+import { validationError } from '@vcd/errors';
+import {
+  claimFirstFreeSlug,
+  deleteArticleRow,
+  insertArticle,
+  lockArticle,
+  newArticleId,
+  setArticleTags,
+  updateArticle as updateArticleRow,
+  type ArticleChanges,
+} from '../db/article.repository.js';
+import { findCategoryBySlug } from '../db/category.repository.js';
+import { enqueueBlogEvent } from '../events/blog-events.js';
+import { assertCanManage, type Viewer } from '../domain/access.js';
+import type { ArticleView } from '../domain/article-view.js';
+import { normalizeTags } from '../domain/article-view.js';
+import { slugCandidates, slugify } from '../domain/slug.js';
+import { applyAction, changeForUpdate, initialState, type ArticleStatus, type WorkflowAction } from '../domain/workflow.js';
+import { articleNotFound, type BlogDeps } from './blog-deps.js';
+import { getArticleById, readArticle } from './read-articles.js';
+
+export interface ArticleInput {
+  title: string;
+  description: string;
+  body: string;
+  tagList?: string[];
+  status?: ArticleStatus;
+  publishAt?: Date | null;
+  category?: string | null;
+}
+
+async function categoryIdOf(deps: BlogDeps, slug: string | null | undefined): Promise<number | null | undefined> {
+  if (slug === undefined) return undefined;
+  if (slug === null) return null;
+  const category = await findCategoryBySlug(deps.em(), slug);
+  if (!category) throw validationError({ category: ['does not exist'] });
+  return category.id;
+}
+
+/** Creates an article: a free slug from its title, its tags, and post.published in the same transaction when it goes live. */
+export async function createArticle(deps: BlogDeps, author: Viewer, input: ArticleInput): Promise<ArticleView> {
+  const now = deps.now();
+  const state = initialState({ status: input.status, publishAt: input.publishAt }, now);
+  const categoryId = (await categoryIdOf(deps, input.category)) ?? null;
+  const id = newArticleId();
+  await deps.em().transactional(async (tx) => {
+    const slug = await claimFirstFreeSlug(tx, slugCandidates(input.title), id);
+    await insertArticle(tx, { id, slug, title: input.title, description: input.description, body: input.body, authorId: author.userId, categoryId, ...state });
+    await setArticleTags(tx, id, normalizeTags(input.tagList ?? []));
+    if (state.becamePublished) {
+      enqueueBlogEvent(tx, 'post.published', { articleId: id, slug, title: input.title, authorId: author.userId, publishedAt: now.toISOString() });
+    }
+  });
+  deps.afterCommit();
+  return getArticleById(deps, id, author);
+}
+
+/**
+ * Edits an article (author or editor): a new title gives a new slug (the old ones keep resolving); `status` and
+ * `publishAt` move it through the workflow. Events: post.published when it goes live, else post.updated when a
+ * live article changed.
+ */
+export async function updateArticle(deps: BlogDeps, viewer: Viewer, slug: string, input: Partial<ArticleInput>): Promise<ArticleView> {
+  const current = await readArticle(deps, slug, viewer);
+  assertCanManage(current, viewer);
+  const categoryId = await categoryIdOf(deps, input.category);
+  const now = deps.now();
+  await deps.em().transactional(async (tx) => {
+    const locked = await lockArticle(tx, current.id);
+    if (!locked) throw articleNotFound(slug);
+    const changes: ArticleChanges = { title: input.title, description: input.description, body: input.body, categoryId, touch: true };
+    if (input.title !== undefined && slugify(input.title) !== slugify(locked.title)) {
+      changes.slug = await claimFirstFreeSlug(tx, slugCandidates(input.title), current.id);
+    }
+    const workflow = changeForUpdate(locked, { status: input.status, publishAt: input.publishAt }, now);
+    if (workflow) changes.workflow = workflow;
+    await updateArticleRow(tx, current.id, changes);
+    if (input.tagList !== undefined) await setArticleTags(tx, current.id, normalizeTags(input.tagList));
+    const title = input.title ?? locked.title;
+    const newSlug = changes.slug ?? locked.slug;
+    if (workflow?.becamePublished) {
+      enqueueBlogEvent(tx, 'post.published', { articleId: current.id, slug: newSlug, title, authorId: locked.authorId, publishedAt: now.toISOString() });
+    } else if ((workflow?.status ?? locked.status) === 'published') {
+      enqueueBlogEvent(tx, 'post.updated', { articleId: current.id, slug: newSlug, title, authorId: locked.authorId });
+    }
+  });
+  deps.afterCommit();
+  return getArticleById(deps, current.id, viewer);
+}
+
+/** publish / unpublish / schedule / archive, checked against the article's locked current state. */
+export async function moveArticle(
+  deps: BlogDeps,
+  viewer: Viewer,
+  slug: string,
+  action: WorkflowAction,
+  publishAt?: Date | null,
+): Promise<ArticleView> {
+  const current = await readArticle(deps, slug, viewer);
+  assertCanManage(current, viewer);
+  const now = deps.now();
+  await deps.em().transactional(async (tx) => {
+    const locked = await lockArticle(tx, current.id);
+    if (!locked) throw articleNotFound(slug);
+    const change = applyAction(locked, action, now, publishAt);
+    await updateArticleRow(tx, current.id, { workflow: change });
+    if (change.becamePublished) {
+      enqueueBlogEvent(tx, 'post.published', { articleId: current.id, slug: locked.slug, title: locked.title, authorId: locked.authorId, publishedAt: now.toISOString() });
+    }
+  });
+  deps.afterCommit();
+  return getArticleById(deps, current.id, viewer);
+}
+
+/** Deletes an article with its comments, reactions and old slugs; post.deleted in the same transaction. */
+export async function deleteArticle(deps: BlogDeps, viewer: Viewer, slug: string): Promise<void> {
+  const current = await readArticle(deps, slug, viewer);
+  assertCanManage(current, viewer);
+  await deps.em().transactional(async (tx) => {
+    const locked = await lockArticle(tx, current.id);
+    if (!locked) throw articleNotFound(slug);
+    await deleteArticleRow(tx, current.id);
+    enqueueBlogEvent(tx, 'post.deleted', { articleId: current.id, slug: locked.slug, authorId: locked.authorId });
+  });
+  deps.afterCommit();
+}

@@ -1,0 +1,35 @@
+import test from 'ava';
+import type { AppError } from '@vcd/errors';
+import { assertCanDeleteComment, assertCanEditComment, assertCanManage, canRead, type Viewer } from '../src/domain/access.js';
+
+const author: Viewer = { userId: 'a', username: 'author', role: 'user' };
+const stranger: Viewer = { userId: 's', username: 'stranger', role: 'user' };
+const editor: Viewer = { userId: 'e', username: 'editor', role: 'editor' };
+
+test('drafts and scheduled articles are visible to their author and editors only', (t) => {
+  for (const status of ['draft', 'scheduled'] as const) {
+    const article = { status, authorId: 'a' };
+    t.true(canRead(article, author));
+    t.true(canRead(article, editor));
+    t.false(canRead(article, stranger));
+    t.false(canRead(article, undefined));
+  }
+});
+
+test('published and archived articles are visible to everyone', (t) => {
+  t.true(canRead({ status: 'published', authorId: 'a' }, undefined));
+  t.true(canRead({ status: 'archived', authorId: 'a' }, stranger));
+});
+
+test('only the author or an editor may change an article', (t) => {
+  t.notThrows(() => assertCanManage({ authorId: 'a' }, author));
+  t.notThrows(() => assertCanManage({ authorId: 'a' }, editor));
+  t.is((t.throws(() => assertCanManage({ authorId: 'a' }, stranger)) as AppError).status, 403);
+});
+
+test('a comment is edited by its author only, and deleted by its author or a moderator', (t) => {
+  t.notThrows(() => assertCanEditComment({ authorId: 'a' }, author));
+  t.is((t.throws(() => assertCanEditComment({ authorId: 'a' }, editor)) as AppError).status, 403);
+  t.notThrows(() => assertCanDeleteComment({ authorId: 'a' }, editor));
+  t.is((t.throws(() => assertCanDeleteComment({ authorId: 'a' }, stranger)) as AppError).status, 403);
+});
