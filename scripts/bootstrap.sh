@@ -20,4 +20,9 @@ if ! command -v psql >/dev/null || ! command -v redis-server >/dev/null || ! com
     say "PostgreSQL and Redis are not installed and apt-get is unavailable: install them, then retry"; exit 1
   fi
 fi
+# Manifest validation renders kustomize trees: kubectl's built-in kustomize, or a standalone one from Go modules.
+if ! command -v kubectl >/dev/null && ! command -v kustomize >/dev/null; then
+  say "installing kustomize (go install)"
+  PATH="$PATH:/usr/local/go/bin" GOBIN="$HOME/go/bin" go install sigs.k8s.io/kustomize/kustomize/v5@v5.8.3
+fi
 bash scripts/build-daprd.sh

@@ -1,0 +1,140 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import test from 'ava';
+import { parse } from 'yaml';
+import { readManifest } from '../../scripts/runner/app-manifest.js';
+import { writeComposeSecrets } from '../../deploy/secrets/generate-secrets.js';
+import { kustomizations, loadDocuments, renderKustomization, repoRoot, yamlFilesUnder, type Manifest } from '../../deploy/validate/manifests.js';
+
+/** The three places that list apps, ports and Dapr components: dapr.yaml (+ components/), docker-compose.yml, deploy/k8s. */
+const run = promisify(execFile);
+const manifest = readManifest(repoRoot);
+const k8s = renderKustomization(kustomizations.base);
+const compose = (async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'vcd-consistency-'));
+  try {
+    await writeComposeSecrets(dir);
+    const { stdout } = await run('docker-compose', ['--env-file', path.join(dir, 'compose.env'), '-f', path.join(repoRoot, 'docker-compose.yml'), 'config'], { cwd: repoRoot });
+    return parse(stdout) as { services: Record<string, { command?: string[]; environment?: Record<string, string>; volumes?: ({ source: string; target: string } | string)[] }> };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+})();
+
+const daprResources = async (dir: string) => (await Promise.all((await yamlFilesUnder(dir)).map(loadDocuments))).flat();
+/** Development components: components/*.yaml, not the compose variants below it. */
+const devResources = (async () => (await Promise.all((await yamlFilesUnder(path.join(repoRoot, 'components'))).filter((f) => path.dirname(f) === path.join(repoRoot, 'components')).map(loadDocuments))).flat())();
+const composeResources = daprResources(path.join(repoRoot, 'components/compose/resources'));
+
+const flag = (command: string[] | undefined, name: string) => {
+  const i = command?.indexOf(name) ?? -1;
+  return i >= 0 ? command![i + 1] : undefined;
+};
+const components = (docs: Manifest[]) =>
+  Object.fromEntries(docs.filter((d) => d.kind === 'Component').map((d) => [d.metadata!.name!, d]));
+
+test('compose, dapr.yaml and the Kubernetes manifests name the same apps with the same app ports', async (t) => {
+  const { apps } = await manifest;
+  const { services } = await compose;
+  const deployments = (await k8s).filter((d) => d.kind === 'Deployment');
+  const expected = apps.map((a) => `${a.appId}:${a.appPort}`).sort();
+  const fromCompose = Object.values(services)
+    .filter((s) => s.command?.[0] === './daprd')
+    .map((s) => `${flag(s.command, '--app-id')}:${flag(s.command, '--app-port')}`)
+    .sort();
+  const fromK8s = deployments
+    .filter((d) => d.spec.template.metadata.annotations?.['dapr.io/enabled'] === 'true')
+    .map((d) => `${d.spec.template.metadata.annotations['dapr.io/app-id']}:${d.spec.template.metadata.annotations['dapr.io/app-port']}`)
+    .sort();
+  t.deepEqual(fromCompose, expected);
+  t.deepEqual(fromK8s, expected);
+  for (const app of apps) {
+    t.is(services[app.appId]?.environment?.APP_PORT, String(app.appPort), `compose ${app.appId} APP_PORT`);
+  }
+});
+
+test('compose sidecars use the Dapr ports of dapr.yaml, and each app is told them', async (t) => {
+  const { services } = await compose;
+  for (const app of (await manifest).apps) {
+    const sidecar = services[`${app.appId}-dapr`]!;
+    t.is(flag(sidecar.command, '--dapr-http-port'), String(app.daprHttpPort));
+    t.is(flag(sidecar.command, '--dapr-grpc-port'), String(app.daprGrpcPort));
+    t.is(services[app.appId]!.environment?.DAPR_HTTP_PORT, String(app.daprHttpPort));
+    t.is(services[app.appId]!.environment?.DAPR_GRPC_PORT, String(app.daprGrpcPort));
+  }
+});
+
+test("each app gets dapr.yaml's environment in compose and Kubernetes (NODE_ENV is production in containers)", async (t) => {
+  const { services } = await compose;
+  const docs = await k8s;
+  for (const app of (await manifest).apps) {
+    const deployment = docs.find((d) => d.kind === 'Deployment' && d.metadata?.name === app.appId)!;
+    const k8sEnv = Object.fromEntries(deployment.spec.template.spec.containers[0].env.map((e: { name: string; value?: string }) => [e.name, e.value]));
+    for (const [name, value] of Object.entries(app.env)) {
+      const want = name === 'NODE_ENV' ? 'production' : value;
+      t.is(services[app.appId]!.environment?.[name], want, `compose ${app.appId} ${name}`);
+      t.is(k8sEnv[name], want, `k8s ${app.appId} ${name}`);
+    }
+  }
+});
+
+test('the same Dapr components (names, types, scopes) in development, compose and Kubernetes', async (t) => {
+  const dev = components(await devResources);
+  const variants = { compose: components(await composeResources), kubernetes: components(await k8s) };
+  t.true(Object.keys(dev).length > 0);
+  for (const [where, found] of Object.entries(variants)) {
+    t.deepEqual(Object.keys(found).sort(), Object.keys(dev).sort(), `${where}: component names`);
+    for (const [name, component] of Object.entries(dev)) {
+      const other = found[name];
+      if (!other) continue;
+      const devType = component.spec.type as string;
+      // The secret store is a local file outside the cluster and Kubernetes' own secrets inside it.
+      const expectedType = where === 'kubernetes' && devType === 'secretstores.local.file' ? 'secretstores.kubernetes' : devType;
+      t.is(other.spec.type, expectedType, `${where}: ${name} type`);
+      t.deepEqual(other.scopes ?? [], component.scopes ?? [], `${where}: ${name} scopes`);
+    }
+  }
+});
+
+test('component settings match development except where they say how to reach a host', async (t) => {
+  const hostKeys = new Set(['redisHost', 'redisPassword', 'host', 'port', 'user', 'password', 'secretsFile']);
+  const dev = components(await devResources);
+  const variants = { compose: components(await composeResources), kubernetes: components(await k8s) };
+  for (const [where, found] of Object.entries(variants)) {
+    for (const [name, component] of Object.entries(dev)) {
+      if (component.spec.type.startsWith('secretstores.')) continue;
+      const settings = (c: Manifest | undefined) =>
+        Object.fromEntries(((c?.spec.metadata ?? []) as { name: string; value?: unknown }[]).filter((m) => !hostKeys.has(m.name)).map((m) => [m.name, m.value]));
+      t.deepEqual(settings(found[name]), settings(component), `${where}: ${name} settings`);
+    }
+  }
+});
+
+test('the Resiliency policy is the same in development, compose (mounted) and Kubernetes (copied)', async (t) => {
+  const devResiliency = (await devResources).find((d) => d.kind === 'Resiliency')!;
+  const k8sResiliency = (await k8s).find((d) => d.kind === 'Resiliency')!;
+  t.deepEqual(k8sResiliency.spec, devResiliency.spec);
+  t.is(k8sResiliency.metadata?.name, devResiliency.metadata?.name);
+  const { services } = await compose;
+  for (const app of (await manifest).apps) {
+    const mounts = (services[`${app.appId}-dapr`]!.volumes ?? []).map((v) => (typeof v === 'string' ? v.split(':')[0]! : v.source));
+    t.true(mounts.includes(path.join(repoRoot, 'components/resiliency.yaml')), `${app.appId}-dapr mounts components/resiliency.yaml`);
+  }
+});
+
+test("compose sidecars trace like development's and resolve names with mDNS instead of the SQLite file", async (t) => {
+  const [composeConfig] = await loadDocuments(path.join(repoRoot, 'components/compose/config.yaml'));
+  t.is(composeConfig!.spec.nameResolution, undefined);
+  const { services } = await compose;
+  for (const app of (await manifest).apps) {
+    // dapr.yaml names one Configuration per app (configFilePath), or the shared dapr/config.yaml.
+    const devFile = (app as { configFile?: string }).configFile ?? path.join(repoRoot, 'dapr/config.yaml');
+    const [devConfig] = await loadDocuments(devFile);
+    t.truthy(devConfig!.spec.nameResolution, `${path.relative(repoRoot, devFile)} resolves names itself`);
+    t.deepEqual(composeConfig!.spec.tracing, devConfig!.spec.tracing, `${app.appId}: tracing`);
+    t.is(flag(services[`${app.appId}-dapr`]!.command, '--config'), '/dapr/config.yaml');
+  }
+});

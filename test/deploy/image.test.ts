@@ -1,0 +1,47 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import test from 'ava';
+import { readManifest } from '../../scripts/runner/app-manifest.js';
+import { repoRoot } from '../../deploy/validate/manifests.js';
+
+/** Reads docker/Dockerfile as instructions (continuation lines joined, comments dropped). */
+async function instructions(): Promise<{ op: string; args: string }[]> {
+  const text = (await readFile(path.join(repoRoot, 'docker/Dockerfile'), 'utf8')).replace(/\\\n/g, ' ');
+  return text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'))
+    .map((l) => {
+      const [op, ...rest] = l.split(/\s+/);
+      return { op: op!.toUpperCase(), args: rest.join(' ') };
+    });
+}
+
+test('the image builds from a pinned Node LTS, installs production dependencies only from the lockfile, and runs as a non-root user', async (t) => {
+  const ins = await instructions();
+  const nodeImage = ins.find((i) => i.op === 'ARG' && i.args.startsWith('NODE_IMAGE='))!.args.split('=')[1]!;
+  const major = Number(/^node:(\d+)/.exec(nodeImage)?.[1]);
+  t.true(major >= 22 && major % 2 === 0, `${nodeImage}: an even-numbered (LTS) Node line, 22 or newer`);
+  t.true(ins.filter((i) => i.op === 'FROM').every((i) => i.args.startsWith('${NODE_IMAGE}')));
+  const install = ins.find((i) => i.op === 'RUN' && i.args.includes('npm ci'))!.args;
+  t.regex(install, /npm ci --omit=dev/);
+  t.regex(install, /--workspace "services\/\$\{SERVICE\}"/);
+  const finalStage = ins.slice(ins.map((i) => i.op).lastIndexOf('FROM'));
+  t.deepEqual(finalStage.filter((i) => i.op === 'USER').map((i) => i.args), ['node']);
+  t.true(finalStage.some((i) => i.op === 'HEALTHCHECK' && i.args.includes('/healthz')));
+});
+
+test("the image starts a service the way dapr.yaml does, from the service's directory", async (t) => {
+  const ins = await instructions();
+  const cmd = JSON.parse(ins.filter((i) => i.op === 'CMD').at(-1)!.args) as string[];
+  for (const app of (await readManifest(repoRoot)).apps) t.deepEqual(cmd, app.command, app.appId);
+  t.is(ins.filter((i) => i.op === 'WORKDIR').at(-1)!.args, '/app/services/${SERVICE}');
+});
+
+test('the build context leaves out secrets, local state, dependencies and tests', async (t) => {
+  const ignore = (await readFile(path.join(repoRoot, '.dockerignore'), 'utf8')).split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  t.is(ignore[0], '*', 'everything is excluded unless listed');
+  const included = ignore.filter((l) => l.startsWith('!')).map((l) => l.slice(1));
+  t.deepEqual(included.filter((p) => /secret|\.run|node_modules|\.git/.test(p)), []);
+  for (const pattern of ['**/node_modules', '**/test']) t.true(ignore.includes(pattern), pattern);
+});
