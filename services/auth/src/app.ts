@@ -1,19 +1,31 @@
 import { RequestContext } from '@mikro-orm/core';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { Redis } from 'ioredis';
+import { rpcRouter } from '@vcd/contracts';
 import { createServiceApp } from '@vcd/http';
 import type { Logger } from '@vcd/logging';
 import type { AuthConfig } from './config.js';
 import type { SigningKey } from './domain/access-token.js';
+import { toJwks, type PublicKeyEntry } from './domain/jwks.js';
 import { PasswordHasher } from './domain/password-hasher.js';
+import { validateTokenRpc } from './grpc/validate-token.rpc.js';
+import { adminRoutes } from './http/admin.routes.js';
+import type { AuthRouteDeps } from './http/auth-deps.js';
+import { emailTokenRoutes } from './http/email-token.routes.js';
+import { jwksRoutes } from './http/jwks.routes.js';
+import { sessionRoutes } from './http/session.routes.js';
 import { userRoutes } from './http/user.routes.js';
+import { Throttles } from './throttle/throttles.js';
 
 export interface AuthAppDeps {
   orm: MikroORM;
   logger: Logger;
   config: AuthConfig;
   signingKey: SigningKey;
-  /** Called after a transaction that wrote outbox events committed. */
-  afterCommit: () => void;
+  publicKeys: PublicKeyEntry[];
+  redis: Redis;
+  afterCommit: AuthRouteDeps['afterCommit'];
+  createProfile: AuthRouteDeps['createProfile'];
 }
 
 /** The auth service as a Koa app (tests call it in-process; main.ts listens). */
@@ -26,19 +38,36 @@ export function buildApp(deps: AuthAppDeps) {
     parallelism: c.ARGON2_PARALLELISM,
     maxConcurrency: c.ARGON2_MAX_CONCURRENCY,
   });
+  const jwks = toJwks(deps.publicKeys);
+  if (!jwks.keys.some((k) => k.kid === deps.signingKey.kid)) throw new Error(`jwt-public-keys does not list the signing key ${deps.signingKey.kid}`);
+  const window = (points: number, durationSeconds: number) => ({ points, durationSeconds });
+  const routeDeps: AuthRouteDeps = {
+    em,
+    hasher,
+    signingKey: () => deps.signingKey,
+    jwks: () => jwks,
+    throttles: new Throttles(deps.redis, {
+      loginFailuresPerAccount: window(c.LOGIN_FAILURES_PER_ACCOUNT, c.LOGIN_WINDOW_SECONDS),
+      loginFailuresPerIp: window(c.LOGIN_FAILURES_PER_IP, c.LOGIN_WINDOW_SECONDS),
+      resetRequestsPerAccount: window(c.RESET_REQUESTS_PER_ACCOUNT, c.RESET_WINDOW_SECONDS),
+      resetRequestsPerIp: window(c.RESET_REQUESTS_PER_IP, c.RESET_WINDOW_SECONDS),
+      verificationMailsPerAccount: window(c.VERIFICATION_MAILS_PER_HOUR, 3600),
+    }),
+    config: c,
+    logger: deps.logger,
+    afterCommit: deps.afterCommit,
+    createProfile: deps.createProfile,
+  };
   const app = createServiceApp({
     service: 'auth',
     logger: deps.logger,
     appApiToken: c.APP_API_TOKEN,
-    routes: userRoutes({
-      em,
-      hasher,
-      signingKey: () => deps.signingKey,
-      jwt: { issuer: c.JWT_ISSUER, audience: c.JWT_AUDIENCE, ttlSeconds: c.ACCESS_TOKEN_TTL_SECONDS },
-      refreshTtlDays: c.REFRESH_TOKEN_TTL_DAYS,
-      afterCommit: deps.afterCommit,
-    }),
-    readiness: [{ name: 'database', check: async () => void (await deps.orm.em.getConnection().execute('select 1')) }],
+    routes: [...userRoutes(routeDeps), ...sessionRoutes(routeDeps), ...emailTokenRoutes(routeDeps), ...adminRoutes(routeDeps), ...jwksRoutes(routeDeps)],
+    routers: [rpcRouter([validateTokenRpc(em)])],
+    readiness: [
+      { name: 'database', check: async () => void (await deps.orm.em.getConnection().execute('select 1')) },
+      { name: 'redis', check: async () => void (await deps.redis.ping()) },
+    ],
   });
   app.middleware.unshift((_ctx, next) => RequestContext.create(deps.orm.em, next));
   return app;

@@ -1,5 +1,8 @@
 import { parseConfig, sidecarEnv, z } from '@vcd/config';
 
+const count = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
+const seconds = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
+
 export const loadConfig = (env: NodeJS.ProcessEnv = process.env) =>
   parseConfig(
     'auth',
@@ -15,6 +18,23 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env) =>
       ARGON2_PARALLELISM: z.coerce.number().int().min(1).default(1),
       /** Concurrent argon2 computations; more queue instead of starving the event loop and memory. */
       ARGON2_MAX_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+      /** Where the links in mails point (a frontend page that posts the token to the API). */
+      PUBLIC_BASE_URL: z.url().default('http://127.0.0.1:8080'),
+      VERIFICATION_TOKEN_TTL_MINUTES: z.coerce.number().int().min(5).max(10_080).default(1440),
+      RESET_TOKEN_TTL_MINUTES: z.coerce.number().int().min(5).max(1440).default(30),
+      /** Failed logins per account (normalized e-mail) and per client IP in a window, then 429. */
+      LOGIN_FAILURES_PER_ACCOUNT: count(10),
+      LOGIN_FAILURES_PER_IP: count(100),
+      LOGIN_WINDOW_SECONDS: seconds(900),
+      /** Password-reset requests per address and per client IP in a window, then 429. */
+      RESET_REQUESTS_PER_ACCOUNT: count(3),
+      RESET_REQUESTS_PER_IP: count(30),
+      RESET_WINDOW_SECONDS: seconds(3600),
+      /** Verification mails (resend) per account per hour. */
+      VERIFICATION_MAILS_PER_HOUR: count(5),
+      /** How long registration waits for the user service to create the profile before answering anyway. */
+      PROFILE_CREATE_TIMEOUT_MS: z.coerce.number().int().min(50).max(10_000).default(1500),
+      MAIL_POLL_MS: z.coerce.number().int().min(100).default(2000),
     }),
     env,
   );

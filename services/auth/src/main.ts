@@ -1,13 +1,51 @@
+import { Redis } from 'ioredis';
 import { bootService } from '@vcd/db';
 import { buildApp } from './app.js';
+import { profileCreator } from './clients/profile-client.js';
 import { loadConfig } from './config.js';
 import { authDatabase } from './db/orm.config.js';
 import { parseSigningKey } from './domain/access-token.js';
+import { parsePublicKeys } from './domain/jwks.js';
+import { EmailBinding } from './mail/email-binding.js';
+import { MailRelay } from './mail/mail-relay.js';
+import { immediatePublisher } from './events/publish-now.js';
+
+let stopExtras: () => Promise<void> = async () => undefined;
 
 bootService({
   service: 'auth',
   loadConfig,
   database: authDatabase,
-  buildApp: async ({ orm, logger, config, sidecar, relay }) =>
-    buildApp({ orm, logger, config, signingKey: parseSigningKey(await sidecar.getSecret('jwt-signing-key')), afterCommit: () => relay.notify() }),
+  buildApp: async ({ orm, logger, config, sidecar, relay }) => {
+    const [signingKey, publicKeys, redisUrl] = await Promise.all(['jwt-signing-key', 'jwt-public-keys', 'redis-url'].map((k) => sidecar.getSecret(k)));
+    // Offline queue off: a throttle check fails fast (and falls back to memory) instead of waiting for Redis.
+    const redis = new Redis(redisUrl!, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true });
+    redis.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis'));
+    await redis.connect();
+    const mailRelay = new MailRelay(
+      { em: orm.em as never, binding: new EmailBinding({ host: config.DAPR_HOST, httpPort: config.DAPR_HTTP_PORT, apiToken: config.DAPR_API_TOKEN }), logger },
+      { pollMs: config.MAIL_POLL_MS },
+    );
+    mailRelay.start();
+    const publishNow = immediatePublisher({ em: orm.em as never, sidecar, source: 'auth', logger });
+    stopExtras = async () => {
+      await mailRelay.stop();
+      redis.disconnect();
+    };
+    return buildApp({
+      orm,
+      logger,
+      config,
+      signingKey: parseSigningKey(signingKey!),
+      publicKeys: parsePublicKeys(publicKeys!),
+      redis,
+      afterCommit: (urgentEventId) => {
+        if (urgentEventId) void publishNow(urgentEventId);
+        relay.notify();
+        mailRelay.notify();
+      },
+      createProfile: profileCreator({ sidecar, logger, timeoutMs: config.PROFILE_CREATE_TIMEOUT_MS }),
+    });
+  },
+  onShutdown: () => stopExtras(),
 });

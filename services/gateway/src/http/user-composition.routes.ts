@@ -34,10 +34,11 @@ const json = (res: UpstreamResponse) => {
     return undefined;
   }
 };
+const PASSED_HEADERS = ['content-type', 'retry-after', 'ratelimit', 'ratelimit-policy'];
 const passThrough = (res: UpstreamResponse) => ({
   status: res.status,
   body: json(res) ?? res.payload,
-  headers: res.headers.get('content-type') ? { 'content-type': res.headers.get('content-type')! } : undefined,
+  headers: Object.fromEntries(PASSED_HEADERS.flatMap((h) => (res.headers.get(h) ? [[h, res.headers.get(h)!]] : []))),
 });
 
 /**
