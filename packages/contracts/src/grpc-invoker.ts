@@ -48,13 +48,23 @@ export class DaprGrpcInvoker {
       });
       return rpc.decodeResponse(res.data?.value ?? new Uint8Array());
     } catch (err) {
-      const timedOut = err instanceof ConnectError && err.code === Code.DeadlineExceeded;
-      throw new AppError(
-        timedOut ? 'UPSTREAM_TIMEOUT' : 'UPSTREAM_UNAVAILABLE',
-        timedOut ? 504 : 503,
-        `${rpc.method} failed: ${err instanceof ConnectError ? err.rawMessage : (err as Error).message}`,
-        { cause: err },
-      );
+      throw upstreamError(rpc.method, err);
     }
   }
+}
+
+/**
+ * A failed call as a typed error: the deadline passed (504); the app answered with an HTTP error, which daprd
+ * reports as a gRPC error carrying `dapr-http-status` (502, the status kept in the message);
+ * anything else means the target could not be reached (503, worth retrying).
+ */
+function upstreamError(method: string, err: unknown): AppError {
+  const connect = err instanceof ConnectError ? err : undefined;
+  const message = connect ? connect.rawMessage : (err as Error)?.message;
+  if (connect?.code === Code.DeadlineExceeded) return new AppError('UPSTREAM_TIMEOUT', 504, `${method} timed out: ${message}`, { cause: err });
+  const httpStatus = Number(connect?.metadata.get('dapr-http-status'));
+  if (Number.isInteger(httpStatus) && httpStatus >= 400) {
+    return new AppError('UPSTREAM_FAILED', 502, `${method} answered HTTP ${httpStatus}: ${message}`, { cause: err });
+  }
+  return new AppError('UPSTREAM_UNAVAILABLE', 503, `${method} failed: ${message}`, { cause: err });
 }

@@ -12,6 +12,9 @@ export interface RpcHandler<Req, Res> {
   callers?: string[];
 }
 
+/** Largest request body accepted (protobuf requests of our contracts are small). */
+export const MAX_RPC_REQUEST_BYTES = 1024 * 1024;
+
 /**
  * Serves gRPC contracts as daprd delivers them to an HTTP app: POST /<package.Service>/<Rpc> with a protobuf
  * body. Only calls that came through Dapr (a caller app id and, checked by the service app, its app token).
@@ -24,11 +27,10 @@ export function rpcRouter(handlers: RpcHandler<any, any>[]): Router {
       const caller = ctx.get('dapr-caller-app-id');
       if (!caller) throw new AppError('INTERNAL_ONLY', 403, 'Only other services may call this');
       if (h.callers && !h.callers.includes(caller)) throw new AppError('CALLER_NOT_ALLOWED', 403, `${caller} may not call ${h.rpc.method}`);
-      const chunks: Buffer[] = [];
-      for await (const chunk of ctx.req as AsyncIterable<Buffer>) chunks.push(chunk);
+      const body = await readBody(ctx, MAX_RPC_REQUEST_BYTES);
       let request: unknown;
       try {
-        request = h.rpc.decodeRequest(Buffer.concat(chunks));
+        request = h.rpc.decodeRequest(body);
       } catch {
         throw new AppError('INVALID_PROTOBUF', 400, `Body is not a valid ${h.rpc.method} request`);
       }
@@ -38,4 +40,17 @@ export function rpcRouter(handlers: RpcHandler<any, any>[]): Router {
     });
   }
   return router;
+}
+
+async function readBody(ctx: Context, limit: number): Promise<Buffer> {
+  const tooLarge = () => new AppError('PAYLOAD_TOO_LARGE', 413, `Request body exceeds ${limit} bytes`);
+  if (Number(ctx.get('content-length') || 0) > limit) throw tooLarge();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) throw tooLarge();
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size);
 }

@@ -7,5 +7,6 @@ bootService({
   service: 'user',
   loadConfig,
   database: userDatabase,
-  buildApp: ({ orm, logger, config }) => buildApp({ orm, logger, appApiToken: config.APP_API_TOKEN }),
+  buildApp: ({ orm, logger, config, relay }) =>
+    buildApp({ orm, logger, appApiToken: config.APP_API_TOKEN, afterCommit: () => relay.notify() }),
 });

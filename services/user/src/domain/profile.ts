@@ -20,9 +20,17 @@ export const toProfileView = (p: ProfileRecord, following: boolean): ProfileView
   following,
 });
 
-/** The payload of `user.registered` as this service needs it; anything else is a permanently bad event. */
-export function parseUserRegistered(data: unknown): { userId: string; username: string } | undefined {
-  const d = data as { userId?: unknown; username?: unknown };
-  if (typeof d?.userId !== 'string' || typeof d.username !== 'string' || !d.userId || !d.username) return undefined;
-  return { userId: d.userId, username: d.username };
+/** The editable part of a profile (PUT /api/user composes it); absent fields stay as they are. */
+export interface ProfileChanges {
+  bio?: string | null;
+  image?: string | null;
 }
+
+/** RealWorld clients send "" to clear a field; we store that as null. */
+export const normalizeProfileChanges = (c: ProfileChanges): ProfileChanges => ({
+  ...(c.bio !== undefined ? { bio: c.bio === '' ? null : c.bio } : {}),
+  ...(c.image !== undefined ? { image: c.image === '' ? null : c.image } : {}),
+});
+
+/** Nobody follows themselves. */
+export const canFollow = (followerId: string, followeeId: string) => followerId !== followeeId;

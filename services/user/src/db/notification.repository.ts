@@ -1,0 +1,116 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { SETTING_OF, type NotificationDraft, type NotificationRecord } from '../domain/notifications.js';
+import { SETTING_COLUMN } from './preference.repository.js';
+import type { Page } from './follow.repository.js';
+
+/**
+ * Stores one notification per draft whose recipient's preferences allow it (no preference row: the default,
+ * on). The (event, recipient) unique key makes a repeated insert a no-op.
+ */
+export async function insertNotifications(em: EntityManager, eventId: string, drafts: NotificationDraft[]): Promise<number> {
+  let stored = 0;
+  for (const d of drafts) {
+    const column = SETTING_COLUMN[SETTING_OF[d.kind]];
+    const rows = (await em.execute(
+      `insert into notification (id, user_id, kind, actor_id, article_slug, article_title, comment_id, reaction, event_id)
+       select gen_random_uuid(), ?, ?, ?, ?, ?, ?, ?, ?
+       where coalesce((select ${column} from preference where user_id = ?), true)
+       on conflict (event_id, user_id) do nothing
+       returning id`,
+      [d.recipientId, d.kind, d.actorId, d.articleSlug ?? null, d.articleTitle ?? null, d.commentId ?? null, d.reaction ?? null, eventId, d.recipientId],
+    )) as unknown[];
+    stored += rows.length;
+  }
+  return stored;
+}
+
+/** A new post notifies every follower of its author who wants it: one statement, however many followers. */
+export async function notifyFollowersOfNewPost(
+  em: EntityManager,
+  eventId: string,
+  post: { authorId: string; slug: string; title: string },
+): Promise<number> {
+  const rows = (await em.execute(
+    `insert into notification (id, user_id, kind, actor_id, article_slug, article_title, event_id)
+     select gen_random_uuid(), f.follower_id, 'new_post', f.followee_id, ?, ?, ?
+     from follow f left join preference p on p.user_id = f.follower_id
+     where f.followee_id = ? and f.follower_id <> f.followee_id and coalesce(p.${SETTING_COLUMN.newPosts}, true)
+     on conflict (event_id, user_id) do nothing
+     returning id`,
+    [post.slug, post.title, eventId, post.authorId],
+  )) as unknown[];
+  return rows.length;
+}
+
+interface NotificationRow {
+  id: string;
+  kind: string;
+  read_at: Date | null;
+  created_at: Date;
+  actor_username: string | null;
+  actor_image: string | null;
+  article_slug: string | null;
+  article_title: string | null;
+  comment_id: string | null;
+  reaction: string | null;
+  total?: string;
+}
+
+const toRecord = (r: NotificationRow): NotificationRecord => ({
+  id: r.id,
+  kind: r.kind,
+  readAt: r.read_at,
+  createdAt: r.created_at,
+  actorUsername: r.actor_username,
+  actorImage: r.actor_image,
+  articleSlug: r.article_slug,
+  articleTitle: r.article_title,
+  commentId: r.comment_id,
+  reaction: r.reaction,
+});
+
+const SELECT = `select n.id, n.kind, n.read_at, n.created_at, a.username as actor_username, a.image as actor_image,
+  n.article_slug, n.article_title, n.comment_id, n.reaction`;
+
+/** A page of the user's notifications, newest first (optionally unread only). */
+export async function listNotifications(
+  em: EntityManager,
+  userId: string,
+  page: { limit: number; offset: number; unreadOnly: boolean },
+): Promise<Page<NotificationRecord>> {
+  const unread = page.unreadOnly ? 'and n.read_at is null' : '';
+  const rows = (await em.execute(
+    `${SELECT}, count(*) over () as total from notification n left join profile a on a.id = n.actor_id
+     where n.user_id = ? ${unread} order by n.created_at desc, n.id desc limit ? offset ?`,
+    [userId, page.limit, page.offset],
+  )) as NotificationRow[];
+  let total = rows[0] ? Number(rows[0].total) : 0;
+  if (!rows[0] && page.offset > 0) {
+    const [c] = (await em.execute(`select count(*) as n from notification n where n.user_id = ? ${unread}`, [userId])) as { n: string }[];
+    total = Number(c?.n ?? 0);
+  }
+  return { items: rows.map(toRecord), total };
+}
+
+export async function countUnread(em: EntityManager, userId: string): Promise<number> {
+  const [row] = (await em.execute(`select count(*) as n from notification where user_id = ? and read_at is null`, [userId])) as { n: string }[];
+  return Number(row?.n ?? 0);
+}
+
+/** Marks one of the user's notifications read (keeping the first read time); undefined when it is not theirs. */
+export async function markRead(em: EntityManager, userId: string, id: string): Promise<NotificationRecord | undefined> {
+  const rows = (await em.execute(
+    `with updated as (
+       update notification set read_at = coalesce(read_at, now()) where id = ? and user_id = ? returning *
+     )
+     ${SELECT} from updated n left join profile a on a.id = n.actor_id`,
+    [id, userId],
+  )) as NotificationRow[];
+  return rows[0] ? toRecord(rows[0]) : undefined;
+}
+
+/** Marks every unread notification of the user read; returns how many changed. */
+export async function markAllRead(em: EntityManager, userId: string): Promise<number> {
+  const rows = (await em.execute(`update notification set read_at = now() where user_id = ? and read_at is null returning id`, [userId])) as unknown[];
+  return rows.length;
+}

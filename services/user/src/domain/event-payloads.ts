@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import type { EventPayloads } from '@vcd/contracts';
+
+/**
+ * The payloads this service consumes, checked at the edge: an event that does not parse can never succeed
+ * (it is dropped to the dead-letter topic). Unknown extra fields are ignored, as the catalogue asks.
+ */
+const id = z.string().uuid();
+const slug = z.string().min(1).max(255);
+
+const schemas = {
+  'user.registered': z.object({ userId: id, username: z.string().min(1).max(255) }),
+  'user.updated': z.object({ userId: id, username: z.string().min(1).max(255) }),
+  'user.followed': z.object({ followerId: id, followeeId: id }),
+  'post.published': z.object({
+    articleId: z.string().min(1),
+    slug,
+    title: z.string().max(1000),
+    authorId: id,
+    publishedAt: z.string().datetime({ offset: true }).optional(),
+  }),
+  'comment.created': z.object({
+    commentId: z.coerce.string().min(1).max(64),
+    articleId: z.string().min(1),
+    articleSlug: slug,
+    articleAuthorId: id,
+    authorId: id,
+    parentId: z.coerce.string().max(64).nullable().optional(),
+    parentAuthorId: id.nullable().optional(),
+  }),
+  'reaction.added': z.object({
+    kind: z.string().min(1).max(32),
+    userId: id,
+    targetType: z.enum(['article', 'comment']),
+    targetId: z.coerce.string().min(1).max(64),
+    articleSlug: slug,
+    targetAuthorId: id,
+  }),
+};
+
+export type ConsumedTopic = keyof typeof schemas;
+export type UserRegistered = Pick<EventPayloads['user.registered'], 'userId' | 'username'>;
+export type UserUpdated = Pick<EventPayloads['user.updated'], 'userId' | 'username'>;
+export type UserFollowed = EventPayloads['user.followed'];
+export type PostPublished = Omit<EventPayloads['post.published'], 'publishedAt'> & { publishedAt?: string };
+export type CommentCreated = Omit<EventPayloads['comment.created'], 'body' | 'parentId' | 'parentAuthorId'> & {
+  parentId?: string | null;
+  parentAuthorId?: string | null;
+};
+export type ReactionAdded = EventPayloads['reaction.added'];
+
+/** The payload of `topic`, or undefined when it is permanently invalid. */
+export function parsePayload(topic: 'user.registered', data: unknown): UserRegistered | undefined;
+export function parsePayload(topic: 'user.updated', data: unknown): UserUpdated | undefined;
+export function parsePayload(topic: 'user.followed', data: unknown): UserFollowed | undefined;
+export function parsePayload(topic: 'post.published', data: unknown): PostPublished | undefined;
+export function parsePayload(topic: 'comment.created', data: unknown): CommentCreated | undefined;
+export function parsePayload(topic: 'reaction.added', data: unknown): ReactionAdded | undefined;
+export function parsePayload(topic: ConsumedTopic, data: unknown): unknown {
+  const result = schemas[topic].safeParse(data);
+  return result.success ? result.data : undefined;
+}
