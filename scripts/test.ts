@@ -72,12 +72,19 @@ const infoFile = path.join(runDir, 'stack.json');
 const writeInfo = () => writeFile(infoFile, JSON.stringify({ ...stackInfoOf(stack, root), dbPrefix, redisDB, controlUrl }, null, 2));
 await writeInfo();
 
+const totals = { passed: 0, failed: 0 };
 const runAva = (args: string[]) =>
   new Promise<number>((resolve) => {
     const ava = spawn(process.execPath, [path.join(root, 'node_modules/ava/entrypoints/cli.mjs'), ...args], {
       cwd: root,
-      stdio: 'inherit',
-      env: { ...process.env, STACK_INFO: infoFile },
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, STACK_INFO: infoFile, FORCE_COLOR: process.stdout.isTTY ? '1' : '0' },
+    });
+    // Pass ava's report through, and count its totals for one summary line at the end.
+    ava.stdout!.on('data', (chunk: Buffer) => {
+      process.stdout.write(chunk);
+      const text = chunk.toString('utf8').replace(/\x1b\[[0-9;]*m/g, '');
+      for (const m of text.matchAll(/^\s*(\d+) tests? (passed|failed)/gm)) totals[m[2] as 'passed' | 'failed'] += Number(m[1]);
     });
     ava.once('exit', (c, s) => resolve(c ?? (s ? 1 : 0)));
   });
@@ -97,4 +104,5 @@ control.close();
 await stack.stop();
 log.end();
 if (code !== 0) process.stdout.write(`[test-stack] tests failed; stack log: ${logFile}\n`);
+process.stdout.write(`\n${totals.passed} passed, ${totals.failed} failed\n`);
 process.exit(code);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { CloudEvent, Sidecar } from '@vcd/dapr';
 import type { Logger } from '@vcd/logging';
+import { BatchWorker } from './batch-worker.js';
 import { OutboxMessage } from './outbox.entity.js';
 
 /** Adds an event to the outbox of the unit of work `em` belongs to; it commits (or not) with the change. */
@@ -23,60 +24,16 @@ interface OutboxRow {
  * replicas can relay at once without publishing a row twice in the normal case (consumers are idempotent for
  * the rest). `notify()` after a commit publishes at once; a poll catches anything left behind.
  */
-export class OutboxRelay {
-  private timer?: NodeJS.Timeout;
-  private running = false;
-  private again = false;
-  private stopped = false;
-  private idle: Promise<void> = Promise.resolve();
-
+export class OutboxRelay extends BatchWorker {
   constructor(
     private readonly deps: { em: EntityManager; sidecar: Sidecar; source: string; logger: Logger },
     private readonly options: { pollMs?: number; batchSize?: number } = {},
-  ) {}
-
-  start(): void {
-    this.stopped = false;
-    const tick = () => {
-      if (this.stopped) return;
-      this.notify();
-      this.timer = setTimeout(tick, this.options.pollMs ?? 1000);
-      this.timer.unref();
-    };
-    tick();
+  ) {
+    super(options.pollMs ?? 1000, (err) => deps.logger.warn({ err }, 'outbox relay: batch failed, will retry'));
   }
 
-  /** Publish pending rows now (call after committing a transaction that enqueued events). */
-  notify(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = true;
-    this.idle = this.drain().finally(() => {
-      this.running = false;
-      if (this.again && !this.stopped) {
-        this.again = false;
-        this.notify();
-      }
-    });
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.idle;
-  }
-
-  private async drain(): Promise<void> {
-    try {
-      while (!this.stopped && (await this.publishBatch()) > 0) {
-        /* keep going while there is work */
-      }
-    } catch (err) {
-      this.deps.logger.warn({ err }, 'outbox relay: batch failed, will retry');
-    }
+  protected processBatch(): Promise<number> {
+    return this.publishBatch();
   }
 
   private async publishBatch(): Promise<number> {

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from '@vcd/logging';
+import { BatchWorker } from '@vcd/messaging';
 import { claimDueMails, markMailFailed, markMailSent } from '../db/mail-outbox.repository.js';
 import type { EmailBinding } from './email-binding.js';
 
@@ -12,59 +13,16 @@ export const mailRetryDelayMs = (attempts: number) => Math.min(300_000, 1000 * 2
  * Delivery is at-least-once (a crash between sending and marking sends again), never inside a DB transaction
  * of a request.
  */
-export class MailRelay {
-  private timer?: NodeJS.Timeout;
-  private running = false;
-  private again = false;
-  private stopped = false;
-  private idle: Promise<void> = Promise.resolve();
-
+export class MailRelay extends BatchWorker {
   constructor(
     private readonly deps: { em: EntityManager; binding: EmailBinding; logger: Logger },
     private readonly options: { pollMs?: number; batchSize?: number } = {},
-  ) {}
-
-  start(): void {
-    this.stopped = false;
-    const tick = () => {
-      if (this.stopped) return;
-      this.notify();
-      this.timer = setTimeout(tick, this.options.pollMs ?? 2000);
-      this.timer.unref();
-    };
-    tick();
+  ) {
+    super(options.pollMs ?? 2000, (err) => deps.logger.warn({ err }, 'mail relay: batch failed, will retry'));
   }
 
-  notify(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = true;
-    this.idle = this.drain().finally(() => {
-      this.running = false;
-      if (this.again && !this.stopped) {
-        this.again = false;
-        this.notify();
-      }
-    });
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.idle;
-  }
-
-  private async drain(): Promise<void> {
-    try {
-      while (!this.stopped && (await this.sendBatch()) > 0) {
-        /* more may be due */
-      }
-    } catch (err) {
-      this.deps.logger.warn({ err }, 'mail relay: batch failed, will retry');
-    }
+  protected processBatch(): Promise<number> {
+    return this.sendBatch();
   }
 
   private sendBatch(): Promise<number> {
