@@ -84,6 +84,19 @@ try {
     const paced = await run({ url: `${gw}/api/articles?limit=20`, connections: 16, overallRate: half });
     report(`list via gateway at half load (${half}/s): ${fmt(paced)} (target p99 <= 25 ms)`);
   }
+  if (want('tags')) {
+    const viaGateway = await run({ url: `${gw}/api/tags`, connections: 32 });
+    report(`tags via gateway + 2 sidecars (max):  ${fmt(viaGateway)}`);
+    const blog = stack.apps.get('blog')!;
+    const viaSidecar = await run({
+      url: `http://127.0.0.1:${stack.apps.get('gateway')!.daprHttpPort}/v1.0/invoke/blog/method/api/tags`,
+      connections: 32,
+      headers: { 'dapr-api-token': stack.apps.get('gateway')!.daprApiToken },
+    });
+    report(`tags via the gateway's sidecar only:  ${fmt(viaSidecar)}`);
+    const direct = await run({ url: `http://127.0.0.1:${blog.appPort}/api/tags`, connections: 32, headers: { 'dapr-api-token': blog.appApiToken, 'dapr-caller-app-id': 'gateway' } });
+    report(`tags sent directly to blog (max):     ${fmt(direct)}`);
+  }
   if (want('create')) {
     let n = 0;
     const create = await run({

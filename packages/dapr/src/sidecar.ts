@@ -1,4 +1,5 @@
 import { CommunicationProtocolEnum, DaprClient, LogLevel } from '@dapr/dapr';
+import { Agent, request } from 'undici';
 import { AppError } from '@vcd/errors';
 
 export interface SidecarOptions {
@@ -22,6 +23,7 @@ export class Sidecar {
   readonly secretStore: string;
   readonly pubsub: string;
   private client?: DaprClient;
+  private pool?: Agent;
   private readonly headers: Record<string, string>;
 
   constructor(readonly options: SidecarOptions) {
@@ -105,6 +107,28 @@ export class Sidecar {
     });
   }
 
+  /**
+   * The hot path for proxies: invokes through this sidecar with undici's request API on a dedicated keep-alive
+   * pool (cheaper per call than fetch), returning status, headers and the whole body.
+   */
+  async invokeRaw(
+    appId: string,
+    method: string,
+    init: { method: string; headers: Record<string, string>; body?: string; timeoutMs: number },
+  ): Promise<{ statusCode: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
+    this.pool ??= new Agent({ connections: 128, keepAliveTimeout: 60_000, pipelining: 1 });
+    const res = await request(`${this.baseUrl}/v1.0/invoke/${appId}/method/${method.replace(/^\//, '')}`, {
+      method: init.method as 'GET',
+      headers: { ...init.headers, ...this.headers },
+      body: init.body,
+      dispatcher: this.pool,
+      headersTimeout: init.timeoutMs,
+      bodyTimeout: init.timeoutMs,
+      signal: AbortSignal.timeout(init.timeoutMs),
+    });
+    return { statusCode: res.statusCode, headers: res.headers, body: Buffer.from(await res.body.arrayBuffer()) };
+  }
+
   /** Invokes and parses JSON, turning failures into typed errors. */
   async invokeJson<T>(appId: string, method: string, init: Parameters<Sidecar['invoke']>[2] = {}): Promise<T> {
     let res: Response;
@@ -129,6 +153,7 @@ export class Sidecar {
   }
 
   async close(): Promise<void> {
+    await this.pool?.close().catch(() => undefined);
     await this.client?.stop().catch(() => undefined);
   }
 }

@@ -11,13 +11,15 @@ export function requestContext(logger: Logger, options: { quietPaths?: string[] 
     const incoming = ctx.get('x-request-id');
     const requestId = REQUEST_ID.test(incoming) ? incoming : randomUUID();
     ctx.state.requestId = requestId;
-    ctx.state.log = logger.child({ requestId });
+    // The per-request child logger is made only when something logs (pino children are not free).
+    let child: Logger | undefined;
+    Object.defineProperty(ctx.state, 'log', { configurable: true, enumerable: true, get: () => (child ??= logger.child({ requestId })) });
     ctx.set('x-request-id', requestId);
     const started = process.hrtime.bigint();
     try {
       await next();
     } finally {
-      if (!quiet.has(ctx.path)) {
+      if (!quiet.has(ctx.path) && logger.isLevelEnabled('info')) {
         const ms = Number(process.hrtime.bigint() - started) / 1e6;
         const caller = ctx.get('dapr-caller-app-id') || undefined;
         (ctx.state.log as Logger).info(

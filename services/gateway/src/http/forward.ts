@@ -13,7 +13,7 @@ const PASS_RESPONSE = ['content-type', 'location', 'retry-after', 'cache-control
 
 export interface UpstreamResponse {
   status: number;
-  headers: Headers;
+  headers: { get(name: string): string | null };
   payload: Buffer;
 }
 
@@ -52,16 +52,12 @@ export async function callUpstream(
     body = raw.length > 0 ? raw.toString('utf8') : undefined;
   }
   const path = (override.path ?? ctx.path).replace(/^\//, '') + (override.path === undefined && ctx.querystring ? `?${ctx.querystring}` : '');
-  let res: Response;
+  let res: Awaited<ReturnType<ForwardDeps['sidecar']['invokeRaw']>>;
   try {
-    res = await deps.sidecar.invoke(appId, path, {
-      method: override.method ?? ctx.method,
-      headers,
-      body,
-      signal: AbortSignal.timeout(deps.timeoutMs),
-    });
+    res = await deps.sidecar.invokeRaw(appId, path, { method: override.method ?? ctx.method, headers, body, timeoutMs: deps.timeoutMs });
   } catch (err) {
-    const timedOut = (err as Error).name === 'TimeoutError';
+    const name = (err as Error).name;
+    const timedOut = name === 'TimeoutError' || name === 'HeadersTimeoutError' || name === 'BodyTimeoutError' || name === 'AbortError';
     throw new AppError(
       timedOut ? 'GATEWAY.UPSTREAM_TIMEOUT' : 'GATEWAY.UPSTREAM_UNAVAILABLE',
       timedOut ? 504 : 503,
@@ -69,12 +65,20 @@ export async function callUpstream(
       { cause: err, headers: timedOut ? {} : { 'Retry-After': '1' } },
     );
   }
-  const payload = Buffer.from(await res.arrayBuffer());
-  // daprd answers 500 with its own error body when it cannot reach the target app (or its circuit is open).
-  if (res.status === 500 && /ERR_DIRECT_INVOKE|ERR_INVOKE|failed to invoke|circuit breaker/i.test(payload.toString('utf8', 0, 600))) {
+  const payload = res.body;
+  const status = res.statusCode;
+  // daprd answers 500 with its own error body when it cannot reach the target app.
+  if (status === 500 && /ERR_DIRECT_INVOKE|ERR_INVOKE|failed to invoke|circuit breaker/i.test(payload.toString('utf8', 0, 600))) {
     throw new AppError('GATEWAY.UPSTREAM_UNAVAILABLE', 503, `The ${appId} service is unavailable`, { headers: { 'Retry-After': '1' } });
   }
-  return { status: res.status, headers: res.headers, payload };
+  const raw = res.headers;
+  const headersOf = {
+    get: (name: string) => {
+      const v = raw[name];
+      return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v;
+    },
+  };
+  return { status, headers: headersOf, payload };
 }
 
 /** Writes an upstream response to the client (status, safe headers, body). */
