@@ -70,7 +70,8 @@ export function startProcess(
   return proc;
 }
 
-const alive = (pid: number) => {
+/** Whether a process with this id exists. */
+export const alive = (pid: number) => {
   try {
     process.kill(pid, 0);
     return true;

@@ -4,16 +4,9 @@ import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { alive } from '../../scripts/runner/processes.js';
 import { stack } from '../support/stack.js';
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 const groupAlive = (pid: number) => {
   try {
     process.kill(-pid, 0);

@@ -17,7 +17,11 @@ bootService({
   loadConfig,
   database: authDatabase,
   buildApp: async ({ orm, logger, config, sidecar, relay }) => {
-    const [signingKey, publicKeys, redisUrl] = await Promise.all(['jwt-signing-key', 'jwt-public-keys', 'redis-url'].map((k) => sidecar.getSecret(k)));
+    const [signingKey, publicKeys, redisUrl] = await Promise.all([
+      sidecar.getSecret('jwt-signing-key'),
+      sidecar.getSecret('jwt-public-keys'),
+      sidecar.getSecret('redis-url'),
+    ]);
     // Offline queue off: a throttle check fails fast (and falls back to memory) instead of waiting for Redis.
     const redis = new Redis(redisUrl!, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true });
     redis.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis'));
