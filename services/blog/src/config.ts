@@ -7,6 +7,8 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env) =>
       ...sidecarEnv,
       /** How often the post scheduler looks for scheduled articles that are due (ADR 5). */
       SCHEDULER_POLL_MS: durationMs(1000),
+      /** How long author cards for anonymous readers are reused (0: always ask the user service). */
+      AUTHOR_CACHE_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
     }),
     env,
   );

@@ -3,6 +3,7 @@ import { bootService } from '@vcd/db';
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
 import { blogDatabase } from './db/orm.config.js';
+import { CachedUserDirectory } from './grpc/cached-user-directory.js';
 import { GrpcUserDirectory } from './grpc/user-directory.js';
 import { PostScheduler } from './jobs/post-scheduler.js';
 
@@ -14,7 +15,8 @@ bootService({
   database: blogDatabase,
   buildApp: ({ orm, logger, config, relay }) => {
     const afterCommit = () => relay.notify();
-    const users = new GrpcUserDirectory(new DaprGrpcInvoker({ host: config.DAPR_HOST, grpcPort: config.DAPR_GRPC_PORT, apiToken: config.DAPR_API_TOKEN }));
+    const grpc = new DaprGrpcInvoker({ host: config.DAPR_HOST, grpcPort: config.DAPR_GRPC_PORT, apiToken: config.DAPR_API_TOKEN });
+    const users = new CachedUserDirectory(new GrpcUserDirectory(grpc), config.AUTHOR_CACHE_TTL_MS);
     scheduler = new PostScheduler({ em: orm.em as never, logger, afterCommit }, { pollMs: config.SCHEDULER_POLL_MS });
     scheduler.start();
     return buildApp({ orm, logger, appApiToken: config.APP_API_TOKEN, users, afterCommit });

@@ -1,0 +1,44 @@
+import type { AuthorProfile, UserDirectory } from '../domain/authors.js';
+
+type Profile = AuthorProfile & { userId: string };
+
+/**
+ * Author cards for anonymous readers, kept for `ttlMs`: the hottest read (the public article list) then needs
+ * no call to the user service while its authors are cached, and one batched call for the ones that are not.
+ * Anything relative to a viewer (`following`) or looked up by username always asks the user service. A profile
+ * edit shows in anonymous lists after at most `ttlMs`.
+ */
+export class CachedUserDirectory implements UserDirectory {
+  private readonly cache = new Map<string, { profile: Profile; until: number }>();
+
+  constructor(
+    private readonly inner: UserDirectory,
+    private readonly ttlMs: number,
+    private readonly maxEntries = 10_000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async profiles(request: { userIds: string[]; usernames?: string[]; viewerId?: string }): Promise<Map<string, Profile>> {
+    if (this.ttlMs <= 0 || request.viewerId || (request.usernames?.length ?? 0) > 0) return this.inner.profiles(request);
+    const now = this.now();
+    const out = new Map<string, Profile>();
+    const missing: string[] = [];
+    for (const id of new Set(request.userIds)) {
+      const hit = this.cache.get(id);
+      if (hit && hit.until > now) out.set(id, hit.profile);
+      else missing.push(id);
+    }
+    if (missing.length === 0) return out;
+    const fetched = await this.inner.profiles({ userIds: missing });
+    for (const [id, profile] of fetched) {
+      out.set(id, profile);
+      if (this.cache.size >= this.maxEntries) this.cache.delete(this.cache.keys().next().value!);
+      this.cache.set(id, { profile: { ...profile, following: false }, until: now + this.ttlMs });
+    }
+    return out;
+  }
+
+  following(userId: string): Promise<string[]> {
+    return this.inner.following(userId);
+  }
+}
