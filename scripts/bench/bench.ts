@@ -80,6 +80,13 @@ try {
       headers: { 'dapr-api-token': blog.appApiToken, 'dapr-caller-app-id': 'gateway' },
     });
     report(`list sent directly to blog (max):     ${fmt(direct)}`);
+    const gwSidecar = stack.apps.get('gateway')!;
+    const viaSidecar = await run({
+      url: `http://127.0.0.1:${gwSidecar.daprHttpPort}/v1.0/invoke/blog/method/api/articles?limit=20`,
+      connections: 32,
+      headers: { 'dapr-api-token': gwSidecar.daprApiToken },
+    });
+    report(`list via the gateway's sidecar only:  ${fmt(viaSidecar)}`);
     report(`Dapr path / direct throughput ratio:  ${(viaGateway.requests.average / direct.requests.average).toFixed(2)} (target >= 0.80)`);
     const half = Math.floor(viaGateway.requests.average / 2);
     const paced = await run({ url: `${gw}/api/articles?limit=20`, connections: 16, overallRate: half });
