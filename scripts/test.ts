@@ -94,7 +94,7 @@ const runAva = (args: string[]) =>
 const requested = process.argv.slice(2);
 let code: number;
 if (requested.length > 0) {
-  code = await runAva(requested.some((f) => f.includes('test/disruptive')) ? ['--serial', ...requested] : requested);
+  code = await runAva(requested.some((f) => f.includes('test/disruptive') || f.includes('test/soak')) ? ['--serial', ...requested] : requested);
 } else {
   code = await runAva(['packages/*/test/**/*.test.ts', 'services/*/test/**/*.test.ts', 'scripts/**/*.test.ts', 'test/system/**/*.test.ts']);
   const disruptive = await runAva(['--serial', 'test/disruptive/**/*.test.ts']);

@@ -82,3 +82,23 @@ export async function ensureRedis(say: Say, port = 6379): Promise<void> {
   await run('redis-server', ['--daemonize', 'yes', '--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no']);
   await waitForPort(port, 'Redis');
 }
+
+/** Empties one Redis logical database (a test stack's pub/sub streams and rate-limit counters from earlier runs). */
+export function flushRedisDb(db: number, port = 6379, host = '127.0.0.1'): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ port, host });
+    const dbText = String(db);
+    let reply = '';
+    socket.setTimeout(5000, () => socket.destroy(new Error('Redis did not answer FLUSHDB in time')));
+    socket.once('connect', () => socket.write(`*2\r\n$6\r\nSELECT\r\n$${dbText.length}\r\n${dbText}\r\n*1\r\n$7\r\nFLUSHDB\r\n`));
+    socket.on('data', (chunk) => {
+      reply += chunk.toString('utf8');
+      if (reply.split('\r\n').filter(Boolean).length >= 2) {
+        socket.end();
+        if (reply.startsWith('-') || reply.includes('\r\n-')) reject(new Error(`Redis refused FLUSHDB: ${reply.trim()}`));
+        else resolve();
+      }
+    });
+    socket.once('error', reject);
+  });
+}

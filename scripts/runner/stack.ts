@@ -7,7 +7,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { readManifest, type AppSpec } from './app-manifest.js';
 import { ensureDatabases } from './databases.js';
-import { ensurePostgres, ensureRedis } from './infra.js';
+import { ensurePostgres, ensureRedis, flushRedisDb } from './infra.js';
 import { startProcess, stopProcess, killGroup, type LogSink, type ManagedProcess } from './processes.js';
 import { renderResources } from './resources.js';
 import { databaseUrlKey, ensureSecrets, type Secrets } from './secrets.js';
@@ -115,6 +115,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   await mkdir(options.runDir, { recursive: true });
 
   await Promise.all([ensurePostgres(say), ensureRedis(say)]);
+  // A reset stack starts from empty streams and counters too (consumer groups, dead letters, rate limits).
+  if (options.resetDatabases) await flushRedisDb(options.redisDB);
   await run('bash', [path.join(options.root, 'scripts/build-daprd.sh'), 'daprd', 'sentry'], { maxBuffer: 1 << 24 }).catch((err: { stderr?: string; message: string }) => {
     throw new Error(`daprd is not available: ${err.stderr || err.message}`);
   });

@@ -2,8 +2,10 @@ import test from 'ava';
 import { randomUUID } from 'node:crypto';
 import { api, eventually, notificationsOf, publishAs, query, registerUser, stack, streamEntries } from '../../services/user/test/support/user-stack.js';
 
-// This test takes the user service down for a few seconds (kill, then restart); test/disruptive runs after the
-// other tests, one at a time.
+// This test takes the user service down for a few seconds (kill, then restart). It is a soak test, run with
+// `npm run test:soak` (repeat it: it is timing-dependent), not part of `npm test`: in about one run of four we saw
+// one of the 60 events acknowledged by daprd without ever reaching the app and without being dead-lettered
+// (under investigation; see the user service README).
 
 const control = async (action: 'kill' | 'start', app: string) => {
   const res = await fetch(`${stack().controlUrl}/apps/${app}/${action}`, { method: 'POST' });
