@@ -104,3 +104,11 @@ test('a request id sent by the client comes back, and one is made up otherwise',
   const made = await api('GET', '/api/tags');
   t.regex(made.headers.get('x-request-id') ?? '', /^[0-9a-f-]{36}$/);
 });
+
+test('a W3C traceparent sent by the client continues through the gateway and the sidecars', async (t) => {
+  const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+  const res = await api('GET', '/api/tags', { headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` } });
+  t.is(res.status, 200);
+  // daprd answers with the traceparent of its span, in the client's trace.
+  t.regex(res.headers.get('traceparent') ?? '', new RegExp(`^00-${traceId}-[0-9a-f]{16}-0[01]$`));
+});
