@@ -81,10 +81,17 @@ const runAva = (args: string[]) =>
       env: { ...process.env, STACK_INFO: infoFile, FORCE_COLOR: process.stdout.isTTY ? '1' : '0' },
     });
     // Pass ava's report through, and count its totals for one summary line at the end.
+    let partial = '';
     ava.stdout!.on('data', (chunk: Buffer) => {
       process.stdout.write(chunk);
-      const text = chunk.toString('utf8').replace(/\x1b\[[0-9;]*m/g, '');
-      for (const m of text.matchAll(/^\s*(\d+) tests? (passed|failed)/gm)) totals[m[2] as 'passed' | 'failed'] += Number(m[1]);
+      const lines = (partial + chunk.toString('utf8')).split('\n');
+      partial = lines.pop() ?? '';
+      for (const raw of lines) {
+        // One line per test in ava's report: ✔ passed, ✘ [fail] failed (ava's own totals omit passes when some fail).
+        const line = raw.replace(/\x1b\[[0-9;]*m/g, '').trimStart();
+        if (line.startsWith('✔')) totals.passed++;
+        else if (line.startsWith('✘ [fail]')) totals.failed++;
+      }
     });
     ava.once('exit', (c, s) => resolve(c ?? (s ? 1 : 0)));
   });
@@ -104,5 +111,7 @@ control.close();
 await stack.stop();
 log.end();
 if (code !== 0) process.stdout.write(`[test-stack] tests failed; stack log: ${logFile}\n`);
+// A run that failed without a failing test line (ava crashed, a timeout) still counts as a failure here.
+if (code !== 0 && totals.failed === 0) totals.failed = 1;
 process.stdout.write(`\n${totals.passed} passed, ${totals.failed} failed\n`);
 process.exit(code);
