@@ -1,6 +1,5 @@
 import { CommunicationProtocolEnum, DaprClient, LogLevel } from '@dapr/dapr';
 import { Agent, request } from 'undici';
-import { AppError } from '@vcd/errors';
 
 export interface SidecarOptions {
   host: string;
@@ -127,29 +126,6 @@ export class Sidecar {
       signal: AbortSignal.timeout(init.timeoutMs),
     });
     return { statusCode: res.statusCode, headers: res.headers, body: Buffer.from(await res.body.arrayBuffer()) };
-  }
-
-  /** Invokes and parses JSON, turning failures into typed errors. */
-  async invokeJson<T>(appId: string, method: string, init: Parameters<Sidecar['invoke']>[2] = {}): Promise<T> {
-    let res: Response;
-    try {
-      res = await this.invoke(appId, method, { ...init, signal: init.signal ?? AbortSignal.timeout(5_000) });
-    } catch (err) {
-      throw new AppError('UPSTREAM_UNAVAILABLE', 503, `The ${appId} service is unavailable`, { cause: err });
-    }
-    if (!res.ok) {
-      throw new AppError('UPSTREAM_FAILED', res.status >= 500 ? 502 : res.status, `The ${appId} service answered ${res.status}`, {
-        cause: await res.text(),
-      });
-    }
-    return (await res.json()) as T;
-  }
-
-  /** The sidecar's metadata (app id, components, subscriptions). */
-  async metadata(): Promise<Record<string, unknown>> {
-    const res = await fetch(`${this.baseUrl}/v1.0/metadata`, { headers: this.headers });
-    if (!res.ok) throw new Error(`metadata: HTTP ${res.status}`);
-    return (await res.json()) as Record<string, unknown>;
   }
 
   async close(): Promise<void> {

@@ -37,5 +37,3 @@ export const tooManyRequests = (retryAfterSeconds: number, code = 'RATE_LIMITED'
   new AppError(code, 429, 'Too many requests, retry later', {
     headers: { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) },
   });
-export const serviceUnavailable = (code: string, message: string, cause?: unknown) =>
-  new AppError(code, 503, message, { cause });
