@@ -19,15 +19,13 @@ flock 9
 
 daprd_ok() { [[ -x "$1" && "$("$1" --version 2>/dev/null | head -n1 | tr -d '[:space:]')" == "$DAPR_VERSION" ]]; }
 
+# daprd is built with the fixes in tools/daprd/patches (ADR 8); the stamp records which set, so a change to them
+# rebuilds it. (A daprd of your own, official or not, can still be used with DAPRD_PATH=/path/to/daprd.)
+PATCHES=("$ROOT"/tools/daprd/patches/*.patch)
+PATCH_ID="$(cat "${PATCHES[@]}" | sha256sum | cut -c1-12)"
+
 missing=()
-if wants daprd && ! daprd_ok "$BIN_DIR/daprd"; then
-  on_path="$(command -v daprd 2>/dev/null || true)"
-  if [[ -n "$on_path" ]] && daprd_ok "$on_path"; then
-    mkdir -p "$BIN_DIR" && ln -sf "$on_path" "$BIN_DIR/daprd" && log "using $on_path (v$DAPR_VERSION)"
-  else
-    missing+=(daprd)
-  fi
-fi
+if wants daprd && { ! daprd_ok "$BIN_DIR/daprd" || ! grep -qx "daprd $PATCH_ID" "$STAMP" 2>/dev/null; }; then missing+=(daprd); fi
 # sentry has no --version flag: a stamp written by this script records which release built it.
 if wants sentry && { [[ ! -x "$BIN_DIR/sentry" || ! -f "$STAMP" ]] || ! grep -qx sentry "$STAMP"; }; then missing+=(sentry); fi
 if [[ ${#missing[@]} -eq 0 ]]; then exit 0; fi
@@ -45,6 +43,10 @@ WORK="$CACHE_DIR/v$DAPR_VERSION"
 rm -rf "$WORK" && mkdir -p "$WORK/bin"
 cp -r "$SRC" "$WORK/dapr" && chmod -R u+w "$WORK/dapr"
 rm -f "$WORK/dapr/cmd/daprd/components/pubsub_pulsar.go" "$WORK/dapr/cmd/daprd/components/pubsub_pulsar_test.go"
+for patch in "${PATCHES[@]}"; do
+  log "applying $(basename "$patch")"
+  (cd "$WORK/dapr" && git apply --verbose "$patch" 2>&1 | sed 's/^/  /' >&2) || { log "could not apply $patch"; exit 1; }
+done
 cp "$ROOT/tools/daprd/go.mod" "$ROOT/tools/daprd/go.sum" "$WORK/"
 (cd "$WORK" && go mod edit -replace "github.com/dapr/dapr=./dapr")
 
@@ -58,10 +60,12 @@ log "compiling (go build -tags allcomponents); progress: packages compiled so fa
     awk '{ n++; if (n % 100 == 0) { printf "\033[36m[daprd]\033[0m %d packages compiled\n", n > "/dev/stderr" } } /^(#|.*:[0-9]+:[0-9]+:)/ { print > "/dev/stderr" }'
   exit "${PIPESTATUS[0]}"
 )
+touch "$STAMP"
 for m in "${missing[@]}"; do
   install -m 0755 "$WORK/bin/$m" "$BIN_DIR/$m"
-  grep -qx "$m" "$STAMP" 2>/dev/null || echo "$m" >> "$STAMP"
+  line="$m"; [[ "$m" == daprd ]] && line="daprd $PATCH_ID"
+  grep -v "^$m\b" "$STAMP" > "$STAMP.tmp" || true
+  echo "$line" >> "$STAMP.tmp" && mv "$STAMP.tmp" "$STAMP"
 done
-grep -qx daprd "$STAMP" || echo daprd >> "$STAMP"
 rm -rf "$WORK/dapr"
 log "built ${missing[*]} v$DAPR_VERSION into $BIN_DIR in $(( $(date +%s) - start ))s ($(cd "$BIN_DIR" && du -h "${missing[@]}" | tr '\n' ' '))"

@@ -43,7 +43,9 @@ const stack = await startStack({
   secretsFile: path.join(runDir, 'secrets.json'),
   resetDatabases: true,
   sink,
-  logLevel: 'warn',
+  // Quiet by default; LOG_LEVEL (apps) and DAPR_LOG_LEVEL (sidecars) raise it when chasing a failure.
+  logLevel: process.env.LOG_LEVEL ?? 'warn',
+  daprLogLevel: process.env.DAPR_LOG_LEVEL ?? 'warn',
 }).catch((err: Error) => {
   process.stderr.write(`[test-stack] could not start: ${err.message}\n(full log: ${logFile})\n`);
   process.exit(1);
@@ -101,7 +103,7 @@ const runAva = (args: string[]) =>
 const requested = process.argv.slice(2);
 let code: number;
 if (requested.length > 0) {
-  code = await runAva(requested.some((f) => f.includes('test/disruptive') || f.includes('test/soak')) ? ['--serial', ...requested] : requested);
+  code = await runAva(requested.some((f) => f.includes('test/disruptive')) ? ['--serial', ...requested] : requested);
 } else {
   code = await runAva(['packages/*/test/**/*.test.ts', 'services/*/test/**/*.test.ts', 'scripts/**/*.test.ts', 'test/system/**/*.test.ts']);
   const disruptive = await runAva(['--serial', 'test/disruptive/**/*.test.ts']);

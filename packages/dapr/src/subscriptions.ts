@@ -18,6 +18,7 @@ export interface Subscription {
 }
 
 export interface SubscriptionLogger {
+  debug?(obj: object, msg?: string): void;
   warn(obj: object, msg?: string): void;
   error(obj: object, msg?: string): void;
 }
@@ -54,6 +55,7 @@ export function subscriptionRouter(options: {
           log.call(options.logger, { err, topic: s.topic, eventId: event.id }, `event ${status === 'DROP' ? 'dropped' : 'will be retried'}`);
         }
       }
+      options.logger.debug?.({ topic: s.topic, eventId: event?.id, status }, 'event delivered');
       ctx.status = 200;
       ctx.body = { status };
     });
