@@ -14,6 +14,7 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import type { LogSink } from '../runner/processes.js';
 import { startStack, type Stack } from '../runner/stack.js';
+import { withCpuUsage } from './cpu-usage.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const wanted = new Set(process.argv.slice(2));
@@ -52,10 +53,26 @@ async function call(method: string, url: string, body?: unknown, token?: string)
   return text ? JSON.parse(text) : undefined;
 }
 
-type Result = autocannon.Result;
-const run = (opts: autocannon.Options) => new Promise<Result>((resolve, reject) => autocannon({ duration: DURATION, ...opts }, (err, r) => (err ? reject(err) : resolve(r))));
+type Result = autocannon.Result & { cpu: string };
+/** The processes whose CPU each scenario reports: apps, their sidecars, and this one (the load generator). */
+const stackPids = () => {
+  const pids: Record<string, number> = { 'load generator': process.pid };
+  for (const [id, a] of stack.apps) {
+    if (a.app?.child.pid) pids[id] = a.app.child.pid;
+    if (a.daprd?.child.pid) pids[`${id}:daprd`] = a.daprd.child.pid;
+  }
+  return pids;
+};
+const run = async (opts: autocannon.Options): Promise<Result> => {
+  const { result, cpu } = await withCpuUsage(stackPids(), () =>
+    new Promise<autocannon.Result>((resolve, reject) => autocannon({ duration: DURATION, ...opts }, (err, r) => (err ? reject(err) : resolve(r)))),
+  );
+  return Object.assign(result, { cpu });
+};
 const fmt = (r: Result) =>
-  `${r.requests.average.toFixed(0)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, errors ${r.errors}, non-2xx ${r.non2xx}`;
+  `${r.requests.average.toFixed(0)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, errors ${r.errors}, non-2xx ${r.non2xx}` +
+  (r.non2xx > 0 ? ` (${Object.entries(r.statusCodeStats ?? {}).map(([code, s]) => `${code}: ${(s as { count: number }).count}`).join(', ')})` : '') +
+  (r.cpu ? `\n    ${r.cpu}` : '');
 const lines: string[] = [];
 const report = (line: string) => {
   lines.push(line);

@@ -3,12 +3,13 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { createServiceApp } from '@vcd/http';
 import type { Logger } from '@vcd/logging';
 import type { UserDirectory } from './domain/authors.js';
+import { PublicPageCache } from './domain/public-page-cache.js';
 import { articleRoutes } from './http/article.routes.js';
 import { categoryRoutes } from './http/category.routes.js';
 import { commentRoutes } from './http/comment.routes.js';
 import { reactionRoutes } from './http/reaction.routes.js';
 import { tagRoutes } from './http/tag.routes.js';
-import type { BlogDeps } from './usecases/blog-deps.js';
+import type { ArticlePage, BlogDeps } from './usecases/blog-deps.js';
 
 export interface BlogAppDeps {
   orm: MikroORM;
@@ -19,7 +20,11 @@ export interface BlogAppDeps {
   /** Wakes the outbox relay after a commit that enqueued events. */
   afterCommit: () => void;
   now?: () => Date;
+  /** Article lists for anonymous readers (default: none kept). */
+  publicPages?: PublicPageCache<ArticlePage>;
 }
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** The blog service as a Koa app (tests call it in-process; main.ts listens). */
 export function buildApp(deps: BlogAppDeps) {
@@ -28,6 +33,7 @@ export function buildApp(deps: BlogAppDeps) {
     users: deps.users,
     afterCommit: deps.afterCommit,
     now: deps.now ?? (() => new Date()),
+    publicPages: deps.publicPages ?? new PublicPageCache<ArticlePage>(0),
   };
   const app = createServiceApp({
     service: 'blog',
@@ -39,5 +45,13 @@ export function buildApp(deps: BlogAppDeps) {
   });
   // One EntityManager fork per request.
   app.middleware.unshift((_ctx, next) => RequestContext.create(deps.orm.em, next));
+  // Any write (it has committed or failed when the response is ready) empties the anonymous readers' pages.
+  app.middleware.unshift(async (ctx, next) => {
+    try {
+      await next();
+    } finally {
+      if (!SAFE_METHODS.has(ctx.method)) blog.publicPages.invalidate();
+    }
+  });
   return app;
 }

@@ -6,6 +6,8 @@ import { blogDatabase } from './db/orm.config.js';
 import { CachedUserDirectory } from './grpc/cached-user-directory.js';
 import { GrpcUserDirectory } from './grpc/user-directory.js';
 import { PostScheduler } from './jobs/post-scheduler.js';
+import { PublicPageCache } from './domain/public-page-cache.js';
+import type { ArticlePage } from './usecases/blog-deps.js';
 
 let scheduler: PostScheduler | undefined;
 
@@ -14,12 +16,17 @@ bootService({
   loadConfig,
   database: blogDatabase,
   buildApp: ({ orm, logger, config, relay }) => {
-    const afterCommit = () => relay.notify();
+    const publicPages = new PublicPageCache<ArticlePage>(config.PUBLIC_PAGE_CACHE_TTL_MS);
+    // The scheduler's publications are writes too: they empty the anonymous readers' pages.
+    const afterCommit = () => {
+      publicPages.invalidate();
+      relay.notify();
+    };
     const grpc = new DaprGrpcInvoker({ host: config.DAPR_HOST, grpcPort: config.DAPR_GRPC_PORT, apiToken: config.DAPR_API_TOKEN });
     const users = new CachedUserDirectory(new GrpcUserDirectory(grpc), config.AUTHOR_CACHE_TTL_MS);
     scheduler = new PostScheduler({ em: orm.em as never, logger, afterCommit }, { pollMs: config.SCHEDULER_POLL_MS });
     scheduler.start();
-    return buildApp({ orm, logger, appApiToken: config.APP_API_TOKEN, users, afterCommit });
+    return buildApp({ orm, logger, appApiToken: config.APP_API_TOKEN, users, afterCommit, publicPages });
   },
   onShutdown: async () => {
     await scheduler?.stop();

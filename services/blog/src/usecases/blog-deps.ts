@@ -1,6 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { notFound } from '@vcd/errors';
 import type { UserDirectory } from '../domain/authors.js';
+import type { ArticleView } from '../domain/article-view.js';
+import type { PublicPageCache } from '../domain/public-page-cache.js';
+
+export interface ArticlePage {
+  articles: ArticleView[];
+  articlesCount: number;
+}
 
 /** What the use cases need: the request's EntityManager, the user directory, the relay's wake-up, a clock. */
 export interface BlogDeps {
@@ -9,6 +16,8 @@ export interface BlogDeps {
   /** Call after a transaction that enqueued events has committed (wakes the outbox relay). */
   afterCommit: () => void;
   now: () => Date;
+  /** Article lists as anonymous readers see them (emptied by every write of this service). */
+  publicPages: PublicPageCache<ArticlePage>;
 }
 
 export const articleNotFound = (slug: string) => notFound('BLOG.ARTICLE_NOT_FOUND', `No article "${slug}"`);

@@ -3,7 +3,7 @@ import { isModerator, canRead, type Viewer } from '../domain/access.js';
 import { toArticleView, type ArticleRecord, type ArticleView } from '../domain/article-view.js';
 import { authorFor, idOfUsername, type AuthorProfile } from '../domain/authors.js';
 import type { ArticleStatus } from '../domain/workflow.js';
-import { articleNotFound, type BlogDeps } from './blog-deps.js';
+import { articleNotFound, type ArticlePage, type BlogDeps } from './blog-deps.js';
 
 /**
  * Articles with their authors: ONE user-service call for every author of the page (profiles already known,
@@ -55,8 +55,17 @@ export interface ArticleQuery {
 const visibility = (viewer: Viewer | undefined): ArticleFilter['privateVisibleTo'] =>
   isModerator(viewer) ? 'all' : viewer?.userId;
 
-/** GET /api/articles: filters by usernames resolve in the same single call that brings the authors. */
-export async function listArticles(deps: BlogDeps, query: ArticleQuery, viewer: Viewer | undefined) {
+/**
+ * GET /api/articles: filters by usernames resolve in the same single call that brings the authors. Anonymous
+ * readers all see the same page for a query, so theirs comes from the public page cache.
+ */
+export async function listArticles(deps: BlogDeps, query: ArticleQuery, viewer: Viewer | undefined): Promise<ArticlePage> {
+  if (viewer) return queryArticles(deps, query, viewer);
+  const key = JSON.stringify([query.tag, query.author, query.favorited, query.status, query.category, query.q, query.limit, query.offset]);
+  return deps.publicPages.getOrCompute(key, () => queryArticles(deps, query, undefined));
+}
+
+async function queryArticles(deps: BlogDeps, query: ArticleQuery, viewer: Viewer | undefined): Promise<ArticlePage> {
   const filter: ArticleFilter = {
     // Search covers published articles only.
     statuses: query.q !== undefined ? ['published'] : [query.status ?? 'published'],

@@ -1,0 +1,44 @@
+/**
+ * Pages that are the same for every anonymous reader (the public article list, by query), kept for `ttlMs`.
+ * Any write in this service empties it (`invalidate`), so a reader never sees this instance's own writes late;
+ * a write made by another instance of the service shows after at most `ttlMs`. A page computed while a write
+ * happened is not kept (it may predate the write).
+ */
+export class PublicPageCache<T> {
+  private readonly pages = new Map<string, { value: T; until: number }>();
+  private generation = 0;
+
+  constructor(
+    private readonly ttlMs: number,
+    private readonly maxEntries = 1_000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get enabled(): boolean {
+    return this.ttlMs > 0;
+  }
+
+  /** The cached page for `key`, or `compute()`'s (kept when no write happened meanwhile). */
+  async getOrCompute(key: string, compute: () => Promise<T>): Promise<T> {
+    if (!this.enabled) return compute();
+    const hit = this.pages.get(key);
+    if (hit && hit.until > this.now()) return hit.value;
+    const startedAt = this.generation;
+    const value = await compute();
+    if (this.generation === startedAt) {
+      this.pages.delete(key);
+      if (this.pages.size >= this.maxEntries) this.pages.delete(this.pages.keys().next().value!);
+      this.pages.set(key, { value, until: this.now() + this.ttlMs });
+    }
+    return value;
+  }
+
+  invalidate(): void {
+    this.generation++;
+    this.pages.clear();
+  }
+
+  get size(): number {
+    return this.pages.size;
+  }
+}
