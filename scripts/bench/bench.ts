@@ -14,7 +14,7 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import type { LogSink } from '../runner/processes.js';
 import { startStack, type Stack } from '../runner/stack.js';
-import { withCpuUsage } from './cpu-usage.js';
+import { waitUntilQuiet, withCpuUsage } from './cpu-usage.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const wanted = new Set(process.argv.slice(2));
@@ -64,6 +64,7 @@ const stackPids = () => {
   return pids;
 };
 const run = async (opts: autocannon.Options): Promise<Result> => {
+  await waitUntilQuiet(stackPids());
   const { result, cpu } = await withCpuUsage(stackPids(), () =>
     new Promise<autocannon.Result>((resolve, reject) => autocannon({ duration: DURATION, ...opts }, (err, r) => (err ? reject(err) : resolve(r)))),
   );

@@ -53,3 +53,22 @@ export async function withCpuUsage<T>(named: Record<string, number>, fn: () => P
   const total = usage.reduce((s, [, pct]) => s + pct, 0);
   return { result, cpu: `cpu ${total.toFixed(0)}%: ${usage.map(([n, pct]) => `${n} ${pct.toFixed(0)}%`).join(', ')}` };
 }
+
+/**
+ * Waits until the stack is quiet (its processes together below `maxCores` of CPU over half a second), so a
+ * scenario is not charged for the work the previous one left behind (events still being consumed, …).
+ */
+export async function waitUntilQuiet(named: Record<string, number>, maxCores = 0.25, timeoutMs = 30_000): Promise<void> {
+  if (process.platform !== 'linux') return;
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const before = await snapshot(named);
+    const started = Date.now();
+    await new Promise((r) => setTimeout(r, 500));
+    const after = await snapshot(named);
+    const seconds = (Date.now() - started) / 1000;
+    let ticks = 0;
+    for (const [name, t] of after) if (name !== 'load generator') ticks += t - (before.get(name) ?? 0);
+    if (ticks / TICKS_PER_SECOND / seconds < maxCores) return;
+  }
+}
