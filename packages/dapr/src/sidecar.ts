@@ -76,14 +76,24 @@ export class Sidecar {
    * daprd (application/cloudevents+json).
    */
   async publishCloudEvent(topic: string, event: CloudEvent): Promise<void> {
-    const res = await fetch(`${this.baseUrl}/v1.0/publish/${this.pubsub}/${encodeURIComponent(topic)}`, {
+    const res = await request(`${this.baseUrl}/v1.0/publish/${this.pubsub}/${encodeURIComponent(topic)}`, {
       method: 'POST',
       headers: { ...this.headers, 'content-type': 'application/cloudevents+json' },
       body: JSON.stringify(event),
+      dispatcher: this.keepAlivePool(),
+      headersTimeout: 30_000,
+      bodyTimeout: 30_000,
     });
-    if (!res.ok) {
-      throw new Error(`Publishing to ${topic} failed: HTTP ${res.status} ${await res.text()}`);
+    const text = await res.body.text();
+    if (res.statusCode >= 300) {
+      throw new Error(`Publishing to ${topic} failed: HTTP ${res.statusCode} ${text}`);
     }
+  }
+
+  /** Keep-alive connections to daprd's HTTP API, shared by publishing and invocation. */
+  private keepAlivePool(): Agent {
+    this.pool ??= new Agent({ connections: 128, keepAliveTimeout: 60_000, pipelining: 1 });
+    return this.pool;
   }
 
   /** Invokes a method on another app through this sidecar (never the app's own port). */
@@ -115,12 +125,11 @@ export class Sidecar {
     method: string,
     init: { method: string; headers: Record<string, string>; body?: string; timeoutMs: number },
   ): Promise<{ statusCode: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
-    this.pool ??= new Agent({ connections: 128, keepAliveTimeout: 60_000, pipelining: 1 });
     const res = await request(`${this.baseUrl}/v1.0/invoke/${appId}/method/${method.replace(/^\//, '')}`, {
       method: init.method as 'GET',
       headers: { ...init.headers, ...this.headers },
       body: init.body,
-      dispatcher: this.pool,
+      dispatcher: this.keepAlivePool(),
       headersTimeout: init.timeoutMs,
       bodyTimeout: init.timeoutMs,
       signal: AbortSignal.timeout(init.timeoutMs),

@@ -44,28 +44,36 @@ export class OutboxRelay extends BatchWorker {
         `select id, topic, payload, created_at from outbox where published_at is null order by created_at limit ? for update skip locked`,
         [this.options.batchSize ?? 50],
       )) as OutboxRow[];
-      let published = 0;
-      for (const row of rows) {
-        const event: CloudEvent = {
-          specversion: '1.0',
-          id: row.id,
-          source: this.deps.source,
-          type: row.topic,
-          datacontenttype: 'application/json',
-          time: new Date(row.created_at).toISOString(),
-          data: row.payload,
-        };
-        try {
-          await this.deps.sidecar.publishCloudEvent(row.topic, event);
-          await tx.execute(`update outbox set published_at = now(), attempts = attempts + 1 where id = ?`, [row.id]);
-          published++;
-        } catch (err) {
-          await tx.execute(`update outbox set attempts = attempts + 1, last_error = ? where id = ?`, [String((err as Error).message).slice(0, 2000), row.id]);
-          this.deps.logger.warn({ err, eventId: row.id, topic: row.topic }, 'outbox relay: publish failed');
-          return 0; // stop this drain; the next poll retries
-        }
+      // One batch is published concurrently (consumers do not rely on order: they run 32 deliveries at once),
+      // then marked in one statement.
+      const outcomes = await Promise.allSettled(
+        rows.map((row) =>
+          this.deps.sidecar.publishCloudEvent(row.topic, {
+            specversion: '1.0',
+            id: row.id,
+            source: this.deps.source,
+            type: row.topic,
+            datacontenttype: 'application/json',
+            time: new Date(row.created_at).toISOString(),
+            data: row.payload,
+          } satisfies CloudEvent),
+        ),
+      );
+      const sent = rows.filter((_, i) => outcomes[i]!.status === 'fulfilled').map((r) => r.id);
+      if (sent.length > 0) {
+        await tx.execute(`update outbox set published_at = now(), attempts = attempts + 1 where id in (${sent.map(() => '?').join(', ')})`, sent);
       }
-      return published;
+      let failed = 0;
+      for (const [i, outcome] of outcomes.entries()) {
+        if (outcome.status === 'fulfilled') continue;
+        failed++;
+        const row = rows[i]!;
+        const err = outcome.reason as Error;
+        await tx.execute(`update outbox set attempts = attempts + 1, last_error = ? where id = ?`, [String(err?.message).slice(0, 2000), row.id]);
+        this.deps.logger.warn({ err, eventId: row.id, topic: row.topic }, 'outbox relay: publish failed');
+      }
+      // A failure stops this drain; the next poll retries.
+      return failed > 0 ? 0 : sent.length;
     });
   }
 }

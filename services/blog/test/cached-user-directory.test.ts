@@ -38,6 +38,19 @@ test('look-ups for a viewer (following) or by username always ask the user servi
   t.true(forViewer.get('a')!.following);
 });
 
+test("a viewer's own card comes from the cache (nobody follows themselves); with anyone else it asks", async (t) => {
+  const { dir, calls } = recording();
+  const cached = new CachedUserDirectory(dir, 5000);
+  const first = await cached.profiles({ userIds: ['me'], viewerId: 'me' });
+  const again = await cached.profiles({ userIds: ['me'], viewerId: 'me' });
+  t.is(calls.length, 1, 'the second look-up of my own card is served from the cache');
+  t.false(first.get('me')!.following);
+  t.false(again.get('me')!.following);
+  t.deepEqual(calls[0], { userIds: ['me'] }, 'asked as an anonymous look-up, so the cached card is the anonymous one');
+  await cached.profiles({ userIds: ['me', 'other'], viewerId: 'me' });
+  t.is(calls.length, 2);
+});
+
 test('a TTL of 0 disables the cache', async (t) => {
   const { dir, calls } = recording();
   const cached = new CachedUserDirectory(dir, 0);

@@ -199,9 +199,9 @@ export async function updateArticle(em: EntityManager, id: string, c: ArticleCha
   await em.execute(`update article set ${sets.join(', ')} where id = ?`, [...params, id]);
 }
 
-/** Replaces an article's tags (creating unknown tags). */
-export async function setArticleTags(em: EntityManager, articleId: string, tags: string[]): Promise<void> {
-  await em.execute('delete from article_tag where article_id = ?', [articleId]);
+/** Replaces an article's tags (creating unknown tags); a new article has none to remove. */
+export async function setArticleTags(em: EntityManager, articleId: string, tags: string[], options: { isNew?: boolean } = {}): Promise<void> {
+  if (!options.isNew) await em.execute('delete from article_tag where article_id = ?', [articleId]);
   if (tags.length === 0) return;
   const list = tags.map(() => '(?)').join(', ');
   await em.execute(`insert into tag (name) values ${list} on conflict (name) do nothing`, tags);

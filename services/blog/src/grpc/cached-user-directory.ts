@@ -5,8 +5,9 @@ type Profile = AuthorProfile & { userId: string };
 /**
  * Author cards for anonymous readers, kept for `ttlMs`: the hottest read (the public article list) then needs
  * no call to the user service while its authors are cached, and one batched call for the ones that are not.
- * Anything relative to a viewer (`following`) or looked up by username always asks the user service. A profile
- * edit shows in anonymous lists after at most `ttlMs`.
+ * A viewer's own card is the same for them (so an author's writes use the cache too); anything else relative to
+ * a viewer (`following`) or looked up by username always asks the user service. A profile edit shows in
+ * anonymous lists and in its author's write responses after at most `ttlMs`.
  */
 export class CachedUserDirectory implements UserDirectory {
   private readonly cache = new Map<string, { profile: Profile; until: number }>();
@@ -19,7 +20,9 @@ export class CachedUserDirectory implements UserDirectory {
   ) {}
 
   async profiles(request: { userIds: string[]; usernames?: string[]; viewerId?: string }): Promise<Map<string, Profile>> {
-    if (this.ttlMs <= 0 || request.viewerId || (request.usernames?.length ?? 0) > 0) return this.inner.profiles(request);
+    // A viewer's own card is the anonymous one (nobody follows themselves): an author's writes use the cache too.
+    const onlySelf = !!request.viewerId && request.userIds.length > 0 && request.userIds.every((id) => id === request.viewerId);
+    if (this.ttlMs <= 0 || (request.viewerId && !onlySelf) || (request.usernames?.length ?? 0) > 0) return this.inner.profiles(request);
     const now = this.now();
     const out = new Map<string, Profile>();
     const missing: string[] = [];

@@ -46,7 +46,7 @@ export async function createArticle(deps: BlogDeps, author: Viewer, input: Artic
   await deps.em().transactional(async (tx) => {
     const slug = await claimFirstFreeSlug(tx, slugCandidates(input.title), id);
     await insertArticle(tx, { id, slug, title: input.title, description: input.description, body: input.body, authorId: author.userId, categoryId, ...state });
-    await setArticleTags(tx, id, normalizeTags(input.tagList ?? []));
+    await setArticleTags(tx, id, normalizeTags(input.tagList ?? []), { isNew: true });
     if (state.becamePublished) {
       enqueueBlogEvent(tx, 'post.published', { articleId: id, slug, title: input.title, authorId: author.userId, publishedAt: now.toISOString() });
     }
