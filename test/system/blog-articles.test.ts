@@ -103,19 +103,23 @@ test('a page of 20 articles by several authors costs exactly one call to the use
   t.true(deltas.includes(1), `GetProfiles calls per page: ${deltas.join(', ')}`);
 });
 
-test('anonymous lists are cached, yet show every write of the blog service at once', async (t) => {
+test('anonymous lists and tags are cached, yet show every write of the blog service at once', async (t) => {
   const [jake, fan] = await Promise.all([author('cw'), author('cf')]);
   const tag = `cache${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
   const list = async () => (await api('GET', `/api/articles?tag=${tag}`)).body as { articles: { slug: string; favoritesCount: number }[]; articlesCount: number };
+  const tags = async () => (await api('GET', '/api/tags')).body.tags as string[];
   t.is((await list()).articlesCount, 0);
+  t.false((await tags()).includes(tag));
   const created = await createArticle(jake, { tagList: [tag] });
   t.deepEqual((await list()).articles.map((a) => a.slug), [created.slug], 'a new article shows at once');
+  t.true((await tags()).includes(tag), 'and so does its tag');
   t.is((await api('POST', `/api/articles/${created.slug}/favorite`, { token: fan.token })).status, 200);
   t.is((await list()).articles[0]!.favoritesCount, 1, 'a favorite shows at once');
   t.is((await api('DELETE', `/api/articles/${created.slug}/favorite`, { token: fan.token })).status, 200);
   t.is((await list()).articles[0]!.favoritesCount, 0, 'and so does taking it back');
   t.is((await api('DELETE', `/api/articles/${created.slug}`, { token: jake.token })).status, 204);
   t.is((await list()).articlesCount, 0, 'a deleted article is gone at once');
+  t.false((await tags()).includes(tag), 'with its tag');
 });
 
 test('the feed lists published articles by the authors the caller follows', async (t) => {

@@ -9,7 +9,7 @@ import { categoryRoutes } from './http/category.routes.js';
 import { commentRoutes } from './http/comment.routes.js';
 import { reactionRoutes } from './http/reaction.routes.js';
 import { tagRoutes } from './http/tag.routes.js';
-import type { ArticlePage, BlogDeps } from './usecases/blog-deps.js';
+import type { BlogDeps } from './usecases/blog-deps.js';
 
 export interface BlogAppDeps {
   orm: MikroORM;
@@ -21,7 +21,7 @@ export interface BlogAppDeps {
   afterCommit: () => void;
   now?: () => Date;
   /** Article lists for anonymous readers (default: none kept). */
-  publicPages?: PublicPageCache<ArticlePage>;
+  publicPages?: PublicPageCache;
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -33,7 +33,7 @@ export function buildApp(deps: BlogAppDeps) {
     users: deps.users,
     afterCommit: deps.afterCommit,
     now: deps.now ?? (() => new Date()),
-    publicPages: deps.publicPages ?? new PublicPageCache<ArticlePage>(0),
+    publicPages: deps.publicPages ?? new PublicPageCache(0),
   };
   const app = createServiceApp({
     service: 'blog',

@@ -7,7 +7,6 @@ import { CachedUserDirectory } from './grpc/cached-user-directory.js';
 import { GrpcUserDirectory } from './grpc/user-directory.js';
 import { PostScheduler } from './jobs/post-scheduler.js';
 import { PublicPageCache } from './domain/public-page-cache.js';
-import type { ArticlePage } from './usecases/blog-deps.js';
 
 let scheduler: PostScheduler | undefined;
 
@@ -16,7 +15,7 @@ bootService({
   loadConfig,
   database: blogDatabase,
   buildApp: ({ orm, logger, config, relay }) => {
-    const publicPages = new PublicPageCache<ArticlePage>(config.PUBLIC_PAGE_CACHE_TTL_MS);
+    const publicPages = new PublicPageCache(config.PUBLIC_PAGE_CACHE_TTL_MS);
     // The scheduler's publications are writes too: they empty the anonymous readers' pages.
     const afterCommit = () => {
       publicPages.invalidate();

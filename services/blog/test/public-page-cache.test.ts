@@ -8,7 +8,7 @@ const counter = () => {
 
 test('a page is computed once and reused until it expires', async (t) => {
   let now = 0;
-  const cache = new PublicPageCache<number>(1000, 10, () => now);
+  const cache = new PublicPageCache(1000, 10, () => now);
   const c = counter();
   t.is(await cache.getOrCompute('a', c.compute), 1);
   now = 999;
@@ -19,7 +19,7 @@ test('a page is computed once and reused until it expires', async (t) => {
 });
 
 test('keys are kept apart, and a write empties every page', async (t) => {
-  const cache = new PublicPageCache<string>(60_000);
+  const cache = new PublicPageCache(60_000);
   t.is(await cache.getOrCompute('tag=a', async () => 'A1'), 'A1');
   t.is(await cache.getOrCompute('tag=b', async () => 'B1'), 'B1');
   t.is(await cache.getOrCompute('tag=a', async () => 'A2'), 'A1');
@@ -29,7 +29,7 @@ test('keys are kept apart, and a write empties every page', async (t) => {
 });
 
 test('a page computed while a write happened is answered but not kept', async (t) => {
-  const cache = new PublicPageCache<string>(60_000);
+  const cache = new PublicPageCache(60_000);
   let release!: () => void;
   const slow = cache.getOrCompute('k', () => new Promise<string>((r) => (release = () => r('before the write'))));
   cache.invalidate(); // the write commits while the read is still running
@@ -39,14 +39,14 @@ test('a page computed while a write happened is answered but not kept', async (t
 });
 
 test('a TTL of 0 keeps nothing; the number of pages is bounded', async (t) => {
-  const off = new PublicPageCache<number>(0);
+  const off = new PublicPageCache(0);
   const c = counter();
   await off.getOrCompute('a', c.compute);
   await off.getOrCompute('a', c.compute);
   t.is(c.calls, 2);
   t.false(off.enabled);
 
-  const small = new PublicPageCache<number>(60_000, 3);
+  const small = new PublicPageCache(60_000, 3);
   for (const k of ['a', 'b', 'c', 'd']) await small.getOrCompute(k, async () => 1);
   t.is(small.size, 3);
   const again = counter();

@@ -1,11 +1,12 @@
 /**
- * Pages that are the same for every anonymous reader (the public article list, by query), kept for `ttlMs`.
+ * Pages that are the same for every anonymous reader (the public article list by query, the tags), kept for
+ * `ttlMs`. Keys name the page (`articles:…`, `tags`), and each key always holds the same kind of page.
  * Any write in this service empties it (`invalidate`), so a reader never sees this instance's own writes late;
  * a write made by another instance of the service shows after at most `ttlMs`. A page computed while a write
  * happened is not kept (it may predate the write).
  */
-export class PublicPageCache<T> {
-  private readonly pages = new Map<string, { value: T; until: number }>();
+export class PublicPageCache {
+  private readonly pages = new Map<string, { value: unknown; until: number }>();
   private generation = 0;
 
   constructor(
@@ -19,10 +20,10 @@ export class PublicPageCache<T> {
   }
 
   /** The cached page for `key`, or `compute()`'s (kept when no write happened meanwhile). */
-  async getOrCompute(key: string, compute: () => Promise<T>): Promise<T> {
+  async getOrCompute<T>(key: string, compute: () => Promise<T>): Promise<T> {
     if (!this.enabled) return compute();
     const hit = this.pages.get(key);
-    if (hit && hit.until > this.now()) return hit.value;
+    if (hit && hit.until > this.now()) return hit.value as T;
     const startedAt = this.generation;
     const value = await compute();
     if (this.generation === startedAt) {

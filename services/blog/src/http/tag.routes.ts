@@ -3,7 +3,7 @@ import { defineRoute } from '@vcd/http';
 import { listPublicTags } from '../db/article.repository.js';
 import type { BlogDeps } from '../usecases/blog-deps.js';
 
-export function tagRoutes(deps: Pick<BlogDeps, 'em'>) {
+export function tagRoutes(deps: Pick<BlogDeps, 'em' | 'publicPages'>) {
   return [
     defineRoute({
       method: 'get',
@@ -14,7 +14,8 @@ export function tagRoutes(deps: Pick<BlogDeps, 'em'>) {
       auth: 'public',
       style: 'realworld',
       responses: { 200: { description: 'Tags, sorted', schema: z.object({ tags: z.array(z.string()) }) } },
-      handler: async () => ({ body: { tags: await listPublicTags(deps.em()) } }),
+      // The same for everyone: from the public page cache (emptied by every write).
+      handler: async () => ({ body: { tags: await deps.publicPages.getOrCompute('tags', () => listPublicTags(deps.em())) } }),
     }),
   ];
 }

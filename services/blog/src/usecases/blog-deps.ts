@@ -16,8 +16,8 @@ export interface BlogDeps {
   /** Call after a transaction that enqueued events has committed (wakes the outbox relay). */
   afterCommit: () => void;
   now: () => Date;
-  /** Article lists as anonymous readers see them (emptied by every write of this service). */
-  publicPages: PublicPageCache<ArticlePage>;
+  /** Pages as anonymous readers see them: article lists, tags (emptied by every write of this service). */
+  publicPages: PublicPageCache;
 }
 
 export const articleNotFound = (slug: string) => notFound('BLOG.ARTICLE_NOT_FOUND', `No article "${slug}"`);

@@ -61,7 +61,7 @@ const visibility = (viewer: Viewer | undefined): ArticleFilter['privateVisibleTo
  */
 export async function listArticles(deps: BlogDeps, query: ArticleQuery, viewer: Viewer | undefined): Promise<ArticlePage> {
   if (viewer) return queryArticles(deps, query, viewer);
-  const key = JSON.stringify([query.tag, query.author, query.favorited, query.status, query.category, query.q, query.limit, query.offset]);
+  const key = 'articles:' + JSON.stringify([query.tag, query.author, query.favorited, query.status, query.category, query.q, query.limit, query.offset]);
   return deps.publicPages.getOrCompute(key, () => queryArticles(deps, query, undefined));
 }
 
