@@ -33,6 +33,9 @@ const redisDB = Number(process.env.TEST_REDIS_DB ?? 9);
 // address (test/support/stack.ts), and the registration budget is raised: the suite registers many users.
 process.env.TRUSTED_PROXIES ??= '127.0.0.1';
 process.env.RATE_LIMIT_REGISTER_PER_HOUR ??= '100000';
+// Cached author cards in blog live long here, so a test that sees a profile edit quickly proves the
+// profile.updated event dropped the card (not the TTL running out).
+process.env.AUTHOR_CACHE_TTL_MS ??= '60000';
 const started = Date.now();
 const stack = await startStack({
   root,

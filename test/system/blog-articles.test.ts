@@ -122,6 +122,19 @@ test('anonymous lists and tags are cached, yet show every write of the blog serv
   t.false((await tags()).includes(tag), 'with its tag');
 });
 
+test('a profile edit shows in cached articles and lists at once: profile.updated drops the cached author card', async (t) => {
+  const jake = await author('pu');
+  const created = await createArticle(jake, { tagList: [`pu${Date.now().toString(36)}`] });
+  const anonymous = async () => (await api('GET', `/api/articles/${created.slug}`)).body.article.author as { bio: string | null };
+  t.is((await anonymous()).bio, null, 'the card is cached now (the test stack keeps cards for 60 s)');
+  const bio = `edited ${Date.now()}`;
+  t.is((await api('PUT', '/api/user', { token: jake.token, body: { user: { bio } } })).status, 200);
+  const seen = await eventually(async () => ((await anonymous()).bio === bio ? true : undefined), 10_000, 50);
+  t.true(seen);
+  const listed = await api('GET', `/api/articles?author=${jake.username}`);
+  t.is(listed.body.articles[0].author.bio, bio);
+});
+
 test('the feed lists published articles by the authors the caller follows', async (t) => {
   const [reader, followed, other] = await Promise.all([author('fr'), author('ff'), author('fo')]);
   t.is((await api('POST', `/api/profiles/${followed.username}/follow`, { token: reader.token })).status, 200);

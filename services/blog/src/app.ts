@@ -1,9 +1,11 @@
 import { RequestContext } from '@mikro-orm/core';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { subscriptionRouter } from '@vcd/dapr';
 import { createServiceApp } from '@vcd/http';
 import type { Logger } from '@vcd/logging';
 import type { UserDirectory } from './domain/authors.js';
 import { PublicPageCache } from './domain/public-page-cache.js';
+import { profileUpdatedSubscription } from './events/profile-updated.handler.js';
 import { articleRoutes } from './http/article.routes.js';
 import { categoryRoutes } from './http/category.routes.js';
 import { commentRoutes } from './http/comment.routes.js';
@@ -20,8 +22,10 @@ export interface BlogAppDeps {
   /** Wakes the outbox relay after a commit that enqueued events. */
   afterCommit: () => void;
   now?: () => Date;
-  /** Article lists for anonymous readers (default: none kept). */
+  /** Article lists and tags for anonymous readers (default: none kept). */
   publicPages?: PublicPageCache;
+  /** Drops an author's cached card (profile.updated). */
+  forgetAuthor?: (userId: string) => void;
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -41,6 +45,15 @@ export function buildApp(deps: BlogAppDeps) {
     appApiToken: deps.appApiToken,
     // Order matters: /api/articles/feed before /api/articles/:slug.
     routes: [...articleRoutes(blog), ...commentRoutes(blog), ...reactionRoutes(blog), ...categoryRoutes(blog), ...tagRoutes(blog)],
+    routers: [
+      subscriptionRouter({
+        pubsub: 'broadcast',
+        logger: deps.logger,
+        subscriptions: [
+          profileUpdatedSubscription({ forgetAuthor: deps.forgetAuthor ?? (() => undefined), invalidatePages: () => blog.publicPages.invalidate() }),
+        ],
+      }),
+    ],
     readiness: [{ name: 'database', check: async () => void (await deps.orm.em.getConnection().execute('select 1')) }],
   });
   // One EntityManager fork per request.

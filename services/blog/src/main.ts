@@ -25,7 +25,7 @@ bootService({
     const users = new CachedUserDirectory(new GrpcUserDirectory(grpc), config.AUTHOR_CACHE_TTL_MS);
     scheduler = new PostScheduler({ em: orm.em as never, logger, afterCommit }, { pollMs: config.SCHEDULER_POLL_MS });
     scheduler.start();
-    return buildApp({ orm, logger, appApiToken: config.APP_API_TOKEN, users, afterCommit, publicPages });
+    return buildApp({ orm, logger, appApiToken: config.APP_API_TOKEN, users, afterCommit, publicPages, forgetAuthor: (id) => users.forget(id) });
   },
   onShutdown: async () => {
     await scheduler?.stop();

@@ -6,8 +6,9 @@ type Profile = AuthorProfile & { userId: string };
  * Author cards for anonymous readers, kept for `ttlMs`: the hottest read (the public article list) then needs
  * no call to the user service while its authors are cached, and one batched call for the ones that are not.
  * A viewer's own card is the same for them (so an author's writes use the cache too); anything else relative to
- * a viewer (`following`) or looked up by username always asks the user service. A profile edit shows in
- * anonymous lists and in its author's write responses after at most `ttlMs`.
+ * a viewer (`following`) or looked up by username always asks the user service. A profile edit drops the card
+ * when its profile.updated event arrives (`forget`), in milliseconds; `ttlMs` bounds the staleness if the event
+ * is late (blog down, say).
  */
 export class CachedUserDirectory implements UserDirectory {
   private readonly cache = new Map<string, { profile: Profile; until: number }>();
@@ -39,6 +40,11 @@ export class CachedUserDirectory implements UserDirectory {
       this.cache.set(id, { profile: { ...profile, following: false }, until: now + this.ttlMs });
     }
     return out;
+  }
+
+  /** Drops a card at once (its profile changed: profile.updated); the next look-up asks the user service. */
+  forget(userId: string): void {
+    this.cache.delete(userId);
   }
 
   following(userId: string): Promise<string[]> {
