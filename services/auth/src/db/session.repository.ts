@@ -5,24 +5,22 @@ import { RefreshToken, Session } from './account.entity.js';
 
 export type RevocationReason = 'logout' | 'logout_all' | 'revoked' | 'password_change' | 'password_reset' | 'refresh_token_reuse';
 
-/** Starts a session with its first refresh token, in the unit of work of `em`. */
+/**
+ * Starts a session with its first refresh token: one statement (so one round trip, and atomic on its own), inside
+ * `em`'s transaction when there is one.
+ */
 export async function insertSession(
   em: EntityManager,
   input: { accountId: string; refreshTokenHash: string; expiresAt: Date; userAgent?: string },
-) {
+): Promise<{ id: string }> {
+  const id = randomUUID();
   const now = new Date();
-  const session = em.create(Session, {
-    id: randomUUID(),
-    accountId: input.accountId,
-    userAgent: input.userAgent?.slice(0, 512) ?? null,
-    createdAt: now,
-    lastUsedAt: now,
-    expiresAt: input.expiresAt,
-  });
-  await em.flush(); // the refresh token row references the session row (plain FK columns: the ORM does not order them)
-  em.create(RefreshToken, { tokenHash: input.refreshTokenHash, sessionId: session.id, issuedAt: now });
-  await em.flush();
-  return session;
+  await em.execute(
+    `with s as (insert into session (id, account_id, user_agent, created_at, last_used_at, expires_at) values (?, ?, ?, ?, ?, ?) returning id)
+     insert into refresh_token (token_hash, session_id, issued_at) select ?, s.id, ? from s`,
+    [id, input.accountId, input.userAgent?.slice(0, 512) ?? null, now, now, input.expiresAt, input.refreshTokenHash, now],
+  );
+  return { id };
 }
 
 export type RotationResult =
