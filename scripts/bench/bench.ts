@@ -106,9 +106,13 @@ try {
     });
     report(`list via the gateway's sidecar only:  ${fmt(viaSidecar)}`);
     report(`Dapr path / direct throughput ratio:  ${(viaGateway.requests.average / direct.requests.average).toFixed(2)} (target >= 0.80)`);
+    // The brief: ">= 600 requests/s with p99 <= 25 ms at half that load": half of the target (300/s), and half of
+    // what this run reached.
+    const targetHalf = await run({ url: `${gw}/api/articles?limit=20`, connections: 16, overallRate: 300 });
+    report(`list via gateway at 300/s (half the 600/s target): ${fmt(targetHalf)} (target p99 <= 25 ms)`);
     const half = Math.floor(viaGateway.requests.average / 2);
     const paced = await run({ url: `${gw}/api/articles?limit=20`, connections: 16, overallRate: half });
-    report(`list via gateway at half load (${half}/s): ${fmt(paced)} (target p99 <= 25 ms)`);
+    report(`list via gateway at half the measured max (${half}/s): ${fmt(paced)}`);
   }
   if (want('tags')) {
     const viaGateway = await run({ url: `${gw}/api/tags`, connections: 32 });
