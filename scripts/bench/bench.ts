@@ -15,6 +15,7 @@ import pg from 'pg';
 import type { LogSink } from '../runner/processes.js';
 import { startStack, type Stack } from '../runner/stack.js';
 import { waitUntilQuiet, withCpuUsage } from './cpu-usage.js';
+import { pacedLoad } from './paced.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const wanted = new Set(process.argv.slice(2));
@@ -110,6 +111,10 @@ try {
     // what this run reached.
     const targetHalf = await run({ url: `${gw}/api/articles?limit=20`, connections: 16, overallRate: 300 });
     report(`list via gateway at 300/s (half the 600/s target): ${fmt(targetHalf)} (target p99 <= 25 ms)`);
+    await waitUntilQuiet(stackPids());
+    const steady = await withCpuUsage(stackPids(), () => pacedLoad(`${gw}/api/articles?limit=20`, 300, DURATION));
+    const s = steady.result;
+    report(`  the same, one request every 3.3 ms:   ${s.sent} sent, failed ${s.failed}, p50 ${s.p50} ms, p90 ${s.p90} ms, p99 ${s.p99} ms, max ${s.max} ms\n    ${steady.cpu}`);
     const half = Math.floor(viaGateway.requests.average / 2);
     const paced = await run({ url: `${gw}/api/articles?limit=20`, connections: 16, overallRate: half });
     report(`list via gateway at half the measured max (${half}/s): ${fmt(paced)}`);
