@@ -9,6 +9,8 @@ export interface EventPayloads {
   'user.updated': { userId: string; username: string; email: string };
   'user.verified': { userId: string };
   'user.password_reset_requested': { userId: string; email: string };
+  /** auth: an admin changed a user's role; the gateway drops that user's cached sessions so it applies at once. */
+  'user.role_changed': { userId: string; role: 'user' | 'editor' | 'admin' };
   /** auth: one or all sessions of a user ended (logout, revoke, reset, reuse detection). */
   'session.revoked': { userId: string; sessionIds: string[]; reason: string };
   /** user: bio/image changed. */

@@ -21,6 +21,8 @@ const UpdateUser = z.object({
       email: z.string().optional(),
       username: z.string().optional(),
       password: z.string().optional(),
+      /** Required by auth when `email` or `password` changes. */
+      currentPassword: z.string().optional(),
       bio: z.string().max(2000, 'is too long (maximum is 2000 characters)').nullable().optional(),
       image: z.string().max(2048, 'is too long (maximum is 2048 characters)').nullable().optional(),
     })
