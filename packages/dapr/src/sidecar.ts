@@ -96,6 +96,23 @@ export class Sidecar {
     return this.pool;
   }
 
+  /**
+   * The daprd URL that invokes `method` on `appId`. Refuses anything that a URL parser would resolve outside
+   * `/v1.0/invoke/<appId>/method/` (dot-segments in any spelling, backslashes, a bad app id): callers build
+   * `method` from declared templates, and this is the last check before a request reaches daprd's API.
+   */
+  invokeUrl(appId: string, method: string): string {
+    if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(appId)) throw new Error(`not an app id: ${JSON.stringify(appId)}`);
+    const prefix = `/v1.0/invoke/${appId}/method/`;
+    const url = `${this.baseUrl}${prefix}${method.replace(/^\//, '')}`;
+    const pathOnly = url.slice(this.baseUrl.length).split(/[?#]/)[0]!;
+    const resolved = new URL(url).pathname;
+    if (resolved !== pathOnly || !resolved.startsWith(prefix) || /%2f|%5c/i.test(pathOnly)) {
+      throw new Error(`refusing an invocation path that leaves ${prefix}: ${JSON.stringify(method)}`);
+    }
+    return url;
+  }
+
   /** Invokes a method on another app through this sidecar (never the app's own port). */
   async invoke(
     appId: string,
@@ -108,7 +125,7 @@ export class Sidecar {
       headers['content-type'] ??= 'application/json';
       body = typeof init.body === 'string' ? init.body : JSON.stringify(init.body);
     }
-    return fetch(`${this.baseUrl}/v1.0/invoke/${appId}/method/${method.replace(/^\//, '')}`, {
+    return fetch(this.invokeUrl(appId, method), {
       method: init.method ?? (body ? 'POST' : 'GET'),
       headers,
       body,
@@ -125,7 +142,7 @@ export class Sidecar {
     method: string,
     init: { method: string; headers: Record<string, string>; body?: string; timeoutMs: number },
   ): Promise<{ statusCode: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
-    const res = await request(`${this.baseUrl}/v1.0/invoke/${appId}/method/${method.replace(/^\//, '')}`, {
+    const res = await request(this.invokeUrl(appId, method), {
       method: init.method as 'GET',
       headers: { ...init.headers, ...this.headers },
       body: init.body,

@@ -55,6 +55,8 @@ export function buildOpenApi(info: { title: string; version: string; description
       parameters: parametersOf(route),
       responses,
       ...(route.auth !== 'public' && route.auth !== 'optional' ? { 'x-required-role': route.auth } : {}),
+      // The gateway answers its own errors for this route (e.g. a refused path) in the route's style.
+      ...(route.style === 'realworld' ? { 'x-error-style': 'realworld' } : {}),
     };
     if (route.request?.body) {
       op.requestBody = { required: !route.request.body.safeParse(undefined).success, content: { 'application/json': { schema: toSchema(route.request.body) } } };

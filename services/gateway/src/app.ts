@@ -11,11 +11,15 @@ import { buildOpenApi, mountRoutes, requestContext, type AnyRoute } from '@vcd/h
 import type { Logger } from '@vcd/logging';
 import type { GatewayConfig } from './config.js';
 import { clientIp, parseTrustedProxies } from './domain/client-ip.js';
-import { DOWNSTREAM_APPS, ownerOf } from './domain/route-table.js';
+import { DOWNSTREAM_APPS } from './domain/route-table.js';
+import { roleChangedSubscription } from './events/role-changed.handler.js';
 import { sessionRevokedSubscription } from './events/session-revoked.handler.js';
 import { authenticate } from './http/authenticate.js';
 import { docsRouter } from './http/docs-page.js';
 import { forward, type ForwardDeps } from './http/forward.js';
+import { checkRequestTarget, forwardTarget, resolvedRoute, resolvePublicRoutes } from './http/public-routes.js';
+import { securityHeaders } from './http/security-headers.js';
+import type { ServiceDocuments } from './http/service-documents.js';
 import type { JwksCache } from './http/jwks-cache.js';
 import { openApiAggregator } from './http/openapi-aggregate.js';
 import { rateLimit } from './http/rate-limit.js';
@@ -31,6 +35,7 @@ export interface GatewayDeps {
   redis: Redis;
   jwks: JwksCache;
   sessions: SessionValidator;
+  documents: ServiceDocuments;
 }
 
 const safeEqual = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
@@ -45,7 +50,7 @@ export function buildApp(deps: GatewayDeps): Koa {
   const forwardDeps: ForwardDeps = { sidecar: deps.sidecar, timeoutMs: config.UPSTREAM_TIMEOUT_MS, bodyLimit: config.BODY_LIMIT_BYTES };
   const composed: AnyRoute[] = userCompositionRoutes({ forward: forwardDeps, grpc: deps.grpc });
   const ownDoc = buildOpenApi({ title: 'gateway', version: '0.1.0' }, composed);
-  const openapi = openApiAggregator(deps.sidecar, DOWNSTREAM_APPS, ownDoc.paths as OpenAPIObject['paths']);
+  const openapi = openApiAggregator(deps.documents, ownDoc.paths as OpenAPIObject['paths']);
   const trusted = parseTrustedProxies(config.TRUSTED_PROXIES);
   const origins = config.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
 
@@ -62,7 +67,14 @@ export function buildApp(deps: GatewayDeps): Koa {
       maxAge: 600,
     }),
   );
-  app.use(errorMiddleware({ logger: deps.logger, style: (ctx) => ((ctx.state.route as AnyRoute | undefined)?.style === 'realworld' ? 'realworld' : 'problem') }));
+  app.use(securityHeaders());
+  app.use(
+    errorMiddleware({
+      logger: deps.logger,
+      style: (ctx) => (ctx.state.errorStyle ?? (ctx.state.route as AnyRoute | undefined)?.style) === 'realworld' ? 'realworld' : 'problem',
+    }),
+  );
+  app.use(checkRequestTarget());
   app.use(async (ctx: Context, next: Next) => {
     ctx.state.clientIp = clientIp(ctx.req.socket.remoteAddress, ctx.get('x-forwarded-for') || undefined, trusted);
     await next();
@@ -87,7 +99,7 @@ export function buildApp(deps: GatewayDeps): Koa {
   const fromSidecar = subscriptionRouter({
     pubsub: 'broadcast',
     logger: deps.logger,
-    subscriptions: [sessionRevokedSubscription(deps.sessions)],
+    subscriptions: [sessionRevokedSubscription(deps.sessions), roleChangedSubscription(deps.sessions)],
   });
   app.use(async (ctx: Context, next: Next) => {
     if (!ctx.path.startsWith('/dapr/') && !ctx.path.startsWith('/events/')) return next();
@@ -97,18 +109,20 @@ export function buildApp(deps: GatewayDeps): Koa {
   });
 
   app.use(authenticate({ jwks: deps.jwks, sessions: deps.sessions, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }));
+  // Only declared routes go further: the gateway's own composition, or a route its owning service declares.
+  app.use(resolvePublicRoutes({ documents: deps.documents, composed }));
   app.use(rateLimit({ redis: deps.redis, budgets: budgetsOf(config), clientIp: (ctx) => ctx.state.clientIp as string, logger: deps.logger }));
   const composedRouter = mountRoutes(composed);
   app.use(composedRouter.routes());
   app.use(async (ctx: Context, next: Next) => {
     if (ctx.state.route) return next(); // answered by a composed route
-    const appId = ownerOf(ctx.path);
-    if (!appId) return next();
-    await forward(ctx, appId, forwardDeps);
+    if (!resolvedRoute(ctx)) return next();
+    const { appId, path } = forwardTarget(ctx);
+    await forward(ctx, appId, path, forwardDeps);
   });
   app.use((ctx: Context) => {
-    if (ctx.state.route) return;
-    throw new AppError('NOT_FOUND', 404, `No route for ${ctx.method} ${ctx.path}`);
+    if (ctx.state.route || resolvedRoute(ctx)) return;
+    throw new AppError('NOT_FOUND', 404, 'No such route');
   });
   return app;
 }

@@ -6,6 +6,7 @@ import { createLogger } from '@vcd/logging';
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
 import { JwksCache } from './http/jwks-cache.js';
+import { ServiceDocuments } from './http/service-documents.js';
 import { SessionValidator } from './http/session-validator.js';
 
 runMain('gateway', async () => {
@@ -20,7 +21,10 @@ runMain('gateway', async () => {
   // The auth service may still be starting; the first token with an unknown kid fetches the keys.
   await jwks.refresh().catch((err: Error) => logger.warn({ err: err.message }, 'JWKS not loaded yet'));
   const sessions = new SessionValidator(grpc, config.SESSION_CACHE_TTL_MS);
-  const app = buildApp({ config, logger, sidecar, grpc, redis, jwks, sessions });
+  // The routes the gateway forwards are the ones each service declares; a service not up yet is asked again on demand.
+  const documents = new ServiceDocuments(sidecar, logger);
+  await documents.loadAll();
+  const app = buildApp({ config, logger, sidecar, grpc, redis, jwks, sessions, documents });
   await serve(app, {
     host: config.APP_HOST,
     port: config.APP_PORT,

@@ -1,17 +1,105 @@
 import test from 'ava';
-import { ownerOf } from '../src/domain/route-table.js';
+import fc from 'fast-check';
+import { checkQueryString, findUnsafeJsonString, parseRequestPath, RejectedRequestTarget } from '../src/domain/request-path.js';
+import { encodeParam, ownerOf, RouteTable, routesFromOpenApi, upstreamPath, type DeclaredRoute } from '../src/domain/route-table.js';
 
-test('each public path is owned by one service', (t) => {
-  t.is(ownerOf('/api/users'), 'auth');
-  t.is(ownerOf('/api/users/login'), 'auth');
-  t.is(ownerOf('/api/user'), 'auth');
-  t.is(ownerOf('/api/user/sessions'), 'auth');
+const route = (method: string, template: string, appId: DeclaredRoute['appId'] = 'blog'): DeclaredRoute => ({ appId, method, template, access: 'public', style: 'realworld' });
+const table = new RouteTable([
+  route('GET', '/api/articles'),
+  route('GET', '/api/articles/feed'),
+  route('GET', '/api/articles/{slug}'),
+  route('DELETE', '/api/articles/{slug}'),
+  route('POST', '/api/articles/{slug}/comments'),
+  route('POST', '/api/users/login', 'auth'),
+]);
+
+const refused = (path: string) => t_refused(() => parseRequestPath(path));
+function t_refused(fn: () => unknown): boolean {
+  try {
+    fn();
+    return false;
+  } catch (err) {
+    if (err instanceof RejectedRequestTarget) return true;
+    throw err;
+  }
+}
+
+test('a declared route matches; the more specific template wins; parameters are decoded once', (t) => {
+  const m = table.match('GET', parseRequestPath('/api/articles/feed'));
+  t.true(m && 'route' in m && m.route.template === '/api/articles/feed');
+  const s = table.match('GET', parseRequestPath('/api/articles/caf%C3%A9-au-lait'));
+  t.true(s && 'route' in s);
+  if (s && 'route' in s) {
+    t.is(s.params.slug, 'café-au-lait');
+    t.is(upstreamPath(s), '/api/articles/caf%C3%A9-au-lait');
+  }
+});
+
+test('the path spelling does not help: case, doubled slashes and unknown routes match nothing', (t) => {
+  t.is(table.match('POST', parseRequestPath('/api/Users/Login')), undefined);
+  t.is(table.match('POST', parseRequestPath('/api/users//login')), undefined);
+  t.is(table.match('GET', parseRequestPath('/api/articles/a/b/c')), undefined);
+  t.is(table.match('GET', parseRequestPath('/internal/profiles/x')), undefined);
+  t.deepEqual(table.match('PUT', parseRequestPath('/api/articles/x')), { allowed: ['DELETE', 'GET'] });
+});
+
+test('dot-segments, encoded slashes, backslashes, NUL and controls are refused in every spelling', (t) => {
+  for (const p of [
+    '/api/articles/..', '/api/articles/.', '/api/articles/%2e%2e', '/api/articles/%2E%2e', '/api/articles/.%2e', '/api/articles/%2e.',
+    '/api/articles/%252e%252e', '/api/articles/%25252e%25252e', '/api/articles/a%2fb', '/api/articles/a%2Fb', '/api/articles/a%252fb',
+    '/api/articles/a%5cb', '/api/articles/a\\b', '/api/articles/a%00b', '/api/articles/a%0ab', '/api/articles/%7f', '/api/articles/%ed%a0%80',
+    '/api/articles/%zz', '/api/articles/%c2%85',
+  ]) t.true(refused(p), p);
+  t.false(refused('/api/articles/100%25-sure'));
+  t.false(refused('/api/articles/my.article'));
+  t.false(refused('/api/articles/...'));
+});
+
+test('query strings: NUL, controls and malformed encoding are refused, naming the parameter', (t) => {
+  const err = t.throws(() => checkQueryString('limit=1&tag=a%00b'), { instanceOf: RejectedRequestTarget });
+  t.is(err?.part, 'query.tag');
+  t.throws(() => checkQueryString('q=%ed%a0%80'));
+  t.throws(() => checkQueryString('q=%'));
+  t.notThrows(() => checkQueryString('q=caf%C3%A9+au+lait&tag=100%25'));
+});
+
+test('JSON bodies: NUL and lone surrogates are found and named by their path', (t) => {
+  t.deepEqual(findUnsafeJsonString({ article: { title: 'a\u0000b' } }), { field: 'article.title', reason: 'must not contain NUL characters' });
+  t.deepEqual(findUnsafeJsonString({ article: { tagList: ['ok', '\ud800'] } }), { field: 'article.tagList.1', reason: 'must not contain unpaired surrogates' });
+  t.is(findUnsafeJsonString({ article: { body: 'emoji \ud83d\ude00, tab\tand\nnewline' } }), undefined);
+});
+
+test('an upstream path is the template with each parameter encoded, and never leaves its prefix (property)', (t) => {
+  fc.assert(
+    fc.property(fc.string({ minLength: 1, maxLength: 20, unit: 'grapheme' }), (slug) => {
+      if (slug === '.' || slug === '..') {
+        t.throws(() => encodeParam(slug));
+        return;
+      }
+      const path = upstreamPath({ route: route('GET', '/api/articles/{slug}/comments'), params: { slug } });
+      const resolved = new URL(`http://x/v1.0/invoke/blog/method${path}`).pathname;
+      t.is(resolved, `/v1.0/invoke/blog/method${path}`);
+      t.is(path.split('/').length, 5);
+    }),
+    { numRuns: 2000 },
+  );
+});
+
+test('routes come from a service OpenAPI document, with access and error style', (t) => {
+  const routes = routesFromOpenApi('auth', {
+    paths: {
+      '/api/users/login': { post: { security: [], 'x-error-style': 'realworld' } },
+      '/api/user/sessions': { get: { security: [{ Token: [] }], 'x-required-role': 'user' } },
+      '/api/articles': { get: { security: [{}, { Token: [] }] } },
+      '/openapi.json': { get: {} },
+    },
+  });
+  t.deepEqual(routes.map((r) => [r.method, r.template, r.access, r.style]), [
+    ['POST', '/api/users/login', 'public', 'realworld'],
+    ['GET', '/api/user/sessions', 'user', 'problem'],
+    ['GET', '/api/articles', 'optional', 'problem'],
+  ]);
   t.is(ownerOf('/api/user/preferences'), 'user');
-  t.is(ownerOf('/api/user/notifications/unread-count'), 'user');
-  t.is(ownerOf('/api/profiles/jake/follow'), 'user');
-  t.is(ownerOf('/api/articles/feed'), 'blog');
-  t.is(ownerOf('/api/tags'), 'blog');
-  t.is(ownerOf('/api/categories/news'), 'blog');
-  t.is(ownerOf('/api/userx'), undefined);
-  t.is(ownerOf('/internal/anything'), undefined);
+  t.is(ownerOf('/api/users/login'), 'auth');
+  t.is(ownerOf('/internal/x'), undefined);
 });

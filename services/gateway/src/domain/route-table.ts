@@ -1,5 +1,35 @@
-/** Which service owns a public path. Paths are forwarded unchanged through Dapr service invocation. */
-const TABLE: [RegExp, string][] = [
+/**
+ * The public routes the gateway forwards: exactly the operations each service declares in its own OpenAPI
+ * document (which its route declarations generate). A request is forwarded only when it matches one of them,
+ * and the upstream path is rebuilt from the matched template with every parameter percent-encoded, so nothing
+ * a client writes in a path can leave `/v1.0/invoke/<app>/method/`.
+ */
+
+export const DOWNSTREAM_APPS = ['auth', 'blog', 'user'] as const;
+export type DownstreamApp = (typeof DOWNSTREAM_APPS)[number];
+
+export type RouteAccess = 'public' | 'optional' | 'user' | 'editor' | 'admin';
+
+/** One declared operation of a service (or of the gateway's own composition), as the gateway needs it. */
+export interface DeclaredRoute {
+  appId: DownstreamApp | 'gateway';
+  method: string; // upper case
+  /** OpenAPI path template, e.g. /api/articles/{slug}/comments/{id}. */
+  template: string;
+  access: RouteAccess;
+  style: 'realworld' | 'problem';
+}
+
+export interface RouteMatch {
+  route: DeclaredRoute;
+  params: Record<string, string>;
+}
+
+/**
+ * Which service owns a path prefix. Used only to say "that service's routes are not known yet" (503) rather
+ * than "no such route" (404) while a service's document could not be loaded; never to forward.
+ */
+const OWNERS: [RegExp, DownstreamApp][] = [
   [/^\/api\/users(\/|$)/, 'auth'],
   [/^\/api\/user\/(preferences|notifications)(\/|$)/, 'user'],
   [/^\/api\/user(\/|$)/, 'auth'],
@@ -8,8 +38,108 @@ const TABLE: [RegExp, string][] = [
   [/^\/api\/(articles|tags|categories)(\/|$)/, 'blog'],
 ];
 
-export const DOWNSTREAM_APPS = ['auth', 'blog', 'user'] as const;
+export function ownerOf(path: string): DownstreamApp | undefined {
+  return OWNERS.find(([re]) => re.test(path))?.[1];
+}
 
-export function ownerOf(path: string): string | undefined {
-  return TABLE.find(([re]) => re.test(path))?.[1];
+type Segment = { literal: string } | { param: string };
+
+interface CompiledRoute {
+  route: DeclaredRoute;
+  segments: Segment[];
+  /** Literal segments count: more specific templates win (`/articles/feed` over `/articles/{slug}`). */
+  specificity: number;
+}
+
+const PARAM = /^\{([A-Za-z0-9_]+)\}$/;
+
+function compile(route: DeclaredRoute): CompiledRoute {
+  if (!route.template.startsWith('/api/')) throw new Error(`${route.appId} declares a public route outside /api: ${route.template}`);
+  const segments: Segment[] = route.template
+    .slice(1)
+    .split('/')
+    .map((s) => {
+      const m = PARAM.exec(s);
+      if (m) return { param: m[1]! };
+      if (s === '' || s === '.' || s === '..' || s.includes('{') || s.includes('%')) throw new Error(`${route.appId} declares a bad template ${route.template}`);
+      return { literal: s };
+    });
+  return { route, segments, specificity: segments.filter((s) => 'literal' in s).length };
+}
+
+/** Percent-encodes a parameter so it stays one path segment (a `/` in it is `%2F`); never a dot-segment. */
+export function encodeParam(value: string): string {
+  if (value === '' || value === '.' || value === '..') throw new Error('a path parameter cannot be empty or a dot-segment');
+  return encodeURIComponent(value);
+}
+
+/** The path to invoke on the owning service: the template with each parameter encoded. */
+export function upstreamPath(match: RouteMatch): string {
+  return match.route.template.replace(/\{([A-Za-z0-9_]+)\}/g, (_, name: string) => encodeParam(match.params[name]!));
+}
+
+export class RouteTable {
+  private readonly routes: CompiledRoute[];
+
+  constructor(routes: DeclaredRoute[]) {
+    this.routes = routes.map(compile).sort((a, b) => b.specificity - a.specificity);
+  }
+
+  get size(): number {
+    return this.routes.length;
+  }
+
+  /**
+   * The declared route for a method and decoded path segments, or the methods that path does allow (for a
+   * 405), or nothing. Literals compare exactly (case-sensitive); a parameter takes one non-empty segment.
+   */
+  match(method: string, segments: string[]): RouteMatch | { allowed: string[] } | undefined {
+    const allowed = new Set<string>();
+    for (const compiled of this.routes) {
+      const params = matchSegments(compiled.segments, segments);
+      if (!params) continue;
+      if (compiled.route.method === method || (method === 'HEAD' && compiled.route.method === 'GET')) return { route: compiled.route, params };
+      allowed.add(compiled.route.method);
+    }
+    return allowed.size > 0 ? { allowed: [...allowed].sort() } : undefined;
+  }
+}
+
+function matchSegments(template: Segment[], segments: string[]): Record<string, string> | undefined {
+  if (template.length !== segments.length) return undefined;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < template.length; i++) {
+    const t = template[i]!;
+    const s = segments[i]!;
+    if ('literal' in t) {
+      if (t.literal !== s) return undefined;
+    } else {
+      if (s === '') return undefined;
+      params[t.param] = s;
+    }
+  }
+  return params;
+}
+
+const ACCESS: Record<string, RouteAccess> = { user: 'user', editor: 'editor', admin: 'admin' };
+const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
+
+/**
+ * The declared routes in a service's OpenAPI document: each operation's method and path, who may call it
+ * (`security` and `x-required-role`, as packages/http writes them) and its error style (`x-error-style`).
+ */
+export function routesFromOpenApi(appId: DownstreamApp, doc: { paths?: Record<string, Record<string, unknown>> }): DeclaredRoute[] {
+  const out: DeclaredRoute[] = [];
+  for (const [template, item] of Object.entries(doc.paths ?? {})) {
+    if (!template.startsWith('/api/')) continue;
+    for (const method of METHODS) {
+      const op = item[method] as { security?: unknown[]; 'x-required-role'?: string; 'x-error-style'?: string } | undefined;
+      if (!op) continue;
+      const role = op['x-required-role'];
+      const security = op.security ?? [];
+      const access: RouteAccess = role ? (ACCESS[role] ?? 'admin') : security.length === 0 ? 'public' : 'optional';
+      out.push({ appId, method: method.toUpperCase(), template, access, style: op['x-error-style'] === 'realworld' ? 'realworld' : 'problem' });
+    }
+  }
+  return out;
 }

@@ -37,8 +37,9 @@ export function authenticate(options: { jwks: JwksCache; sessions: SessionValida
   return async function authenticateRequest(ctx: Context, next: Next) {
     if (tokenFromHeader(ctx) === null) return next();
     await verify(ctx, async () => undefined);
-    const claims = ctx.state.jwt as { sub?: string; sid?: string; username?: string; role?: Role } | undefined;
-    if (!claims?.sub || !claims.sid) throw invalidToken();
+    const claims = ctx.state.jwt as { sub?: string; sid?: string; username?: string; role?: Role; exp?: unknown } | undefined;
+    // jsonwebtoken accepts a token without `exp` as never expiring; we never issue one, so it is forged or stale.
+    if (!claims?.sub || !claims.sid || typeof claims.exp !== 'number') throw invalidToken();
     let session;
     try {
       session = await options.sessions.check(claims.sid, claims.sub);

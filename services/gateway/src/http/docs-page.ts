@@ -29,7 +29,7 @@ export function docsRouter(): Router {
   const router = new Router();
   router.get('/api/docs', (ctx) => {
     ctx.type = 'text/html';
-    ctx.set('Content-Security-Policy', "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'");
+    ctx.set('Content-Security-Policy', "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'");
     ctx.body = PAGE;
   });
   router.get('/api/docs/init.js', (ctx) => {

@@ -1,5 +1,6 @@
 import type { Context } from 'koa';
-import { AppError } from '@vcd/errors';
+import { AppError, validationError } from '@vcd/errors';
+import { findUnsafeJsonString } from '../domain/request-path.js';
 import { IDENTITY_HEADERS, identityToHeaders, readRawBody, type Identity } from '@vcd/http';
 import type { Sidecar } from '@vcd/dapr';
 
@@ -23,16 +24,21 @@ export interface ForwardDeps {
   bodyLimit: number;
 }
 
+/** Error codes of daprd's own error bodies: never passed to a client (they name apps, SPIFFE ids, methods). */
+const DAPR_ERROR = /^\s*\{\s*"errorCode"\s*:\s*"ERR_/;
+
 /**
  * Sends a public request to the service that owns it through this gateway's Dapr sidecar (service
- * invocation), with the verified identity in headers the services trust only from the gateway. `override`
- * replaces the path or body (composition).
+ * invocation), with the verified identity in headers the services trust only from the gateway. `path` is the
+ * upstream path rebuilt from a declared route (never the client's raw path); `override` replaces the method or
+ * body (composition); `query` passes the client's query string on.
  */
 export async function callUpstream(
   ctx: Context,
   appId: string,
+  path: string,
   deps: ForwardDeps,
-  override: { method?: string; path?: string; body?: unknown } = {},
+  override: { method?: string; body?: unknown; query?: boolean } = {},
 ): Promise<UpstreamResponse> {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(ctx.headers)) {
@@ -44,32 +50,38 @@ export async function callUpstream(
   headers['x-request-id'] = ctx.state.requestId as string;
   if (ctx.state.clientIp) headers['x-forwarded-for'] = ctx.state.clientIp as string;
   let body: string | undefined;
+  const method = override.method ?? ctx.method;
   if (override.body !== undefined) {
     body = JSON.stringify(override.body);
     headers['content-type'] = 'application/json';
-  } else if (!['GET', 'HEAD', 'DELETE', 'OPTIONS'].includes(override.method ?? ctx.method)) {
+  } else if (!['GET', 'HEAD', 'DELETE', 'OPTIONS'].includes(method)) {
     const raw = await readRawBody(ctx, deps.bodyLimit);
     body = raw.length > 0 ? raw.toString('utf8') : undefined;
+    if (body !== undefined) refuseUnsafeJson(body);
   }
-  const path = (override.path ?? ctx.path).replace(/^\//, '') + (override.path === undefined && ctx.querystring ? `?${ctx.querystring}` : '');
+  const target = path.replace(/^\//, '') + (override.query && ctx.querystring ? `?${ctx.querystring}` : '');
   let res: Awaited<ReturnType<ForwardDeps['sidecar']['invokeRaw']>>;
   try {
-    res = await deps.sidecar.invokeRaw(appId, path, { method: override.method ?? ctx.method, headers, body, timeoutMs: deps.timeoutMs });
+    res = await deps.sidecar.invokeRaw(appId, target, { method, headers, body, timeoutMs: deps.timeoutMs });
   } catch (err) {
     const name = (err as Error).name;
     const timedOut = name === 'TimeoutError' || name === 'HeadersTimeoutError' || name === 'BodyTimeoutError' || name === 'AbortError';
     throw new AppError(
       timedOut ? 'GATEWAY.UPSTREAM_TIMEOUT' : 'GATEWAY.UPSTREAM_UNAVAILABLE',
       timedOut ? 504 : 503,
-      timedOut ? `The ${appId} service did not answer in time` : `The ${appId} service is unavailable`,
+      timedOut ? 'The service did not answer in time' : 'The service is unavailable',
       { cause: err, headers: timedOut ? {} : { 'Retry-After': '1' } },
     );
   }
   const payload = res.body;
   const status = res.statusCode;
-  // daprd answers 500 with its own error body when it cannot reach the target app.
-  if (status === 500 && /ERR_DIRECT_INVOKE|ERR_INVOKE|failed to invoke|circuit breaker/i.test(payload.toString('utf8', 0, 600))) {
-    throw new AppError('GATEWAY.UPSTREAM_UNAVAILABLE', 503, `The ${appId} service is unavailable`, { headers: { 'Retry-After': '1' } });
+  // daprd's own error bodies (it could not reach the app, access control, a circuit breaker) stay inside; the
+  // client learns only that the service is unavailable. An app's own 5xx body is replaced too.
+  if (status >= 500 || DAPR_ERROR.test(payload.toString('utf8', 0, 200))) {
+    throw new AppError('GATEWAY.UPSTREAM_UNAVAILABLE', 503, 'The service is unavailable', {
+      headers: { 'Retry-After': '1' },
+      cause: new Error(`upstream ${appId} answered ${status}: ${payload.toString('utf8', 0, 300)}`),
+    });
   }
   const raw = res.headers;
   const headersOf = {
@@ -92,6 +104,23 @@ export function writeUpstream(ctx: Context, res: UpstreamResponse, body?: unknow
   ctx.body = body === undefined ? res.payload : body;
 }
 
-export async function forward(ctx: Context, appId: string, deps: ForwardDeps): Promise<void> {
-  writeUpstream(ctx, await callUpstream(ctx, appId, deps));
+export async function forward(ctx: Context, appId: string, path: string, deps: ForwardDeps): Promise<void> {
+  writeUpstream(ctx, await callUpstream(ctx, appId, path, deps, { query: true }));
+}
+
+/**
+ * A JSON body with NUL or a lone surrogate in any string is refused with 422 naming the field, before it is
+ * sent on (no database takes NUL; no encoder takes a lone surrogate). Bodies that are not JSON are left to the
+ * service, which refuses them with 400.
+ */
+function refuseUnsafeJson(body: string): void {
+  if (!body.includes('\\u') && !body.includes('\u0000') && !/[\ud800-\udfff]/.test(body)) return;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return;
+  }
+  const unsafe = findUnsafeJsonString(parsed);
+  if (unsafe) throw validationError({ [unsafe.field]: [unsafe.reason] });
 }

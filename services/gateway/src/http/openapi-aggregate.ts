@@ -1,27 +1,15 @@
 import type { OpenAPIObject } from 'openapi3-ts/oas31';
-import type { Sidecar } from '@vcd/dapr';
+import type { ServiceDocuments } from './service-documents.js';
 
 /**
  * One OpenAPI document for the public API: the paths of each service's own document (fetched through Dapr),
- * under the gateway's servers and security scheme. Cached; rebuilt when a service was unreachable.
+ * under the gateway's servers and security scheme. Rebuilt only when a service's document changed.
  */
-export function openApiAggregator(sidecar: Sidecar, apps: readonly string[], extra: OpenAPIObject['paths'] = {}) {
-  let cached: { doc: OpenAPIObject; complete: boolean } | undefined;
+export function openApiAggregator(documents: ServiceDocuments, extra: OpenAPIObject['paths'] = {}) {
+  let cached: { doc: OpenAPIObject; version: number; missing: number } | undefined;
   return async function aggregate(): Promise<OpenAPIObject> {
-    if (cached?.complete) return cached.doc;
-    const missing: string[] = [];
-    const docs = await Promise.all(
-      apps.map(async (app) => {
-        try {
-          const res = await sidecar.invoke(app, 'openapi.json', { signal: AbortSignal.timeout(3000) });
-          if (!res.ok) throw new Error(String(res.status));
-          return (await res.json()) as OpenAPIObject;
-        } catch {
-          missing.push(app);
-          return undefined;
-        }
-      }),
-    );
+    const { docs, missing, version } = await documents.current();
+    if (cached && cached.version === version && cached.missing === missing.length) return cached.doc;
     const doc: OpenAPIObject = {
       openapi: '3.1.0',
       info: {
@@ -36,10 +24,10 @@ export function openApiAggregator(sidecar: Sidecar, apps: readonly string[], ext
     };
     // Operations merge per path and method; the gateway's own (composed) operations win over a service's.
     const paths = doc.paths as Record<string, Record<string, unknown>>;
-    for (const d of [...docs, { paths: extra } as OpenAPIObject]) {
+    for (const d of [...docs.values(), { paths: extra } as OpenAPIObject]) {
       for (const [path, item] of Object.entries(d?.paths ?? {})) paths[path] = { ...paths[path], ...(item as Record<string, unknown>) };
     }
-    cached = { doc, complete: missing.length === 0 };
+    cached = { doc, version, missing: missing.length };
     return doc;
   };
 }

@@ -5,6 +5,7 @@ import { tooManyRequests } from '@vcd/errors';
 import type { Identity } from '@vcd/http';
 import type { Logger } from '@vcd/logging';
 import { budgetsFor, type Budget, type Budgets } from '../domain/rate-limit-policy.js';
+import { resolvedRoute } from './public-routes.js';
 
 /**
  * Rate limits on Redis (shared by every gateway replica), with an in-memory limiter as insurance while Redis
@@ -31,7 +32,7 @@ export function rateLimit(options: { redis: Redis; budgets: Budgets; clientIp: (
 
   return async function limitRequests(ctx: Context, next: Next) {
     const identity = ctx.state.identity as Identity | undefined;
-    const spend = budgetsFor({ method: ctx.method, path: ctx.path, ip: options.clientIp(ctx), userId: identity?.userId }, options.budgets);
+    const spend = budgetsFor({ route: resolvedRoute(ctx)?.key, ip: options.clientIp(ctx), userId: identity?.userId }, options.budgets);
     let tightest: { budget: Budget; res: RateLimiterRes } | undefined;
     for (const { budget, key } of spend) {
       try {

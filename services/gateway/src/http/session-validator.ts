@@ -7,15 +7,23 @@ export interface SessionState {
   username: string;
 }
 
+const REVOKED: SessionState = { valid: false, role: 'user', username: '' };
+
 /**
  * Is the session behind a token still alive? Asks the auth service over gRPC through Dapr (ValidateToken) and
- * caches the answer for `ttlMs`; `session.revoked` events drop entries at once. Concurrent look-ups of one
- * session share one call.
+ * caches the answer for `ttlMs`, keyed by session **and** subject: a token that names someone else's session
+ * is asked about on its own and can neither use nor overwrite the owner's entry. `session.revoked` drops a
+ * session at once, `user.role_changed` every session of that user. Concurrent look-ups share one call.
  */
 export class SessionValidator {
-  private readonly cache = new Map<string, { state: SessionState; until: number }>();
+  /** sessionId → (userId → cached state). */
+  private readonly cache = new Map<string, Map<string, { state: SessionState; until: number }>>();
+  /** userId → its cached sessionIds, for role changes. */
+  private readonly byUser = new Map<string, Set<string>>();
   private readonly inflight = new Map<string, Promise<SessionState>>();
-  private readonly revokedUntil = new Map<string, number>();
+  /** Invalidations that arrived while a call was in flight win over its answer. */
+  private readonly invalidatedAt = new Map<string, number>();
+  private entries = 0;
 
   constructor(
     private readonly grpc: DaprGrpcInvoker,
@@ -25,36 +33,81 @@ export class SessionValidator {
 
   async check(sessionId: string, userId: string): Promise<SessionState> {
     const now = Date.now();
-    const hit = this.cache.get(sessionId);
+    const hit = this.cache.get(sessionId)?.get(userId);
     if (hit && hit.until > now) return hit.state;
-    let pending = this.inflight.get(sessionId);
+    const key = `${sessionId}\u0000${userId}`;
+    let pending = this.inflight.get(key);
     if (!pending) {
+      const askedAt = Date.now();
       pending = this.grpc
         .call(AuthService.ValidateToken, { sessionId, userId }, { timeoutMs: 2000 })
         .then((res: ValidateTokenResponse) => {
-          const state: SessionState = { valid: res.valid && res.userId === userId, role: (res.role || 'user') as Role, username: res.username };
-          // A revocation that arrived while this call was in flight wins.
-          if ((this.revokedUntil.get(sessionId) ?? 0) < Date.now()) this.remember(sessionId, state);
+          const owned = res.valid && res.userId === userId;
+          const state: SessionState = owned ? { valid: true, role: (res.role || 'user') as Role, username: res.username } : REVOKED;
+          const invalidated = Math.max(this.invalidatedAt.get(`s:${sessionId}`) ?? 0, this.invalidatedAt.get(`u:${userId}`) ?? 0);
+          // Only the owner's own answers are remembered; a refused subject leaves no trace in the cache.
+          if (owned && invalidated < askedAt) this.remember(sessionId, userId, state);
           return state;
         })
-        .finally(() => this.inflight.delete(sessionId));
-      this.inflight.set(sessionId, pending);
+        .finally(() => this.inflight.delete(key));
+      this.inflight.set(key, pending);
     }
     return pending;
   }
 
-  /** Called for session.revoked: the next request with these sessions asks auth again (and is refused). */
+  /** Called for session.revoked: these sessions are refused from now on (auth says so too). */
   revoke(sessionIds: string[]): void {
-    const until = Date.now() + 5_000;
+    const now = Date.now();
     for (const id of sessionIds) {
-      this.cache.set(id, { state: { valid: false, role: 'user', username: '' }, until: Date.now() + this.ttlMs });
-      this.revokedUntil.set(id, until);
+      const subjects = this.cache.get(id);
+      for (const [userId, entry] of subjects ?? []) subjects!.set(userId, { state: REVOKED, until: Math.max(entry.until, now + this.ttlMs) });
+      this.invalidatedAt.set(`s:${id}`, now);
     }
-    if (this.revokedUntil.size > 10_000) for (const [id, t] of this.revokedUntil) if (t < Date.now()) this.revokedUntil.delete(id);
+    this.trimInvalidations();
   }
 
-  private remember(sessionId: string, state: SessionState): void {
-    if (this.cache.size >= this.maxEntries) this.cache.delete(this.cache.keys().next().value!);
-    this.cache.set(sessionId, { state, until: Date.now() + this.ttlMs });
+  /** Called for user.role_changed: the user's next request asks auth again and gets the new role. */
+  forgetUser(userId: string): void {
+    for (const sessionId of this.byUser.get(userId) ?? []) {
+      const subjects = this.cache.get(sessionId);
+      if (subjects?.get(userId)?.state.valid) {
+        subjects.delete(userId);
+        this.entries--;
+      }
+    }
+    this.invalidatedAt.set(`u:${userId}`, Date.now());
+    this.trimInvalidations();
+  }
+
+  private remember(sessionId: string, userId: string, state: SessionState): void {
+    this.put(sessionId, userId, state);
+    let sessions = this.byUser.get(userId);
+    if (!sessions) this.byUser.set(userId, (sessions = new Set()));
+    sessions.add(sessionId);
+  }
+
+  private put(sessionId: string, userId: string, state: SessionState): void {
+    if (this.entries >= this.maxEntries) this.evictOldest();
+    let subjects = this.cache.get(sessionId);
+    if (!subjects) this.cache.set(sessionId, (subjects = new Map()));
+    if (!subjects.has(userId)) this.entries++;
+    subjects.set(userId, { state, until: Date.now() + this.ttlMs });
+  }
+
+  private evictOldest(): void {
+    const [sessionId, subjects] = this.cache.entries().next().value!;
+    this.cache.delete(sessionId);
+    this.entries -= subjects.size;
+    for (const userId of subjects.keys()) {
+      const sessions = this.byUser.get(userId);
+      sessions?.delete(sessionId);
+      if (sessions?.size === 0) this.byUser.delete(userId);
+    }
+  }
+
+  private trimInvalidations(): void {
+    if (this.invalidatedAt.size <= 10_000) return;
+    const horizon = Date.now() - 10_000; // far longer than any ValidateToken call may take
+    for (const [k, t] of this.invalidatedAt) if (t < horizon) this.invalidatedAt.delete(k);
   }
 }

@@ -58,6 +58,15 @@ export function userCompositionRoutes(deps: { forward: ForwardDeps; grpc: DaprGr
     if (res.status !== 200 || !body?.user) return passThrough(res);
     return { status: 200, body: { user: { ...body.user, ...(await profileOf(userId)) } } };
   };
+  /** The compensating step of PUT /api/user: puts bio and image back; a failure here is logged loudly. */
+  const restoreProfile = async (ctx: Context, userId: string, before: { bio: string | null; image: string | null }) => {
+    try {
+      const res = await callUpstream(ctx, 'user', `/internal/profiles/${encodeURIComponent(userId)}`, deps.forward, { method: 'PUT', body: before });
+      if (res.status !== 200) throw new Error(`user answered ${res.status}`);
+    } catch (err) {
+      (ctx.state.log as { error(o: object, m: string): void }).error({ err, userId }, 'PUT /api/user: could not put the profile back after auth refused');
+    }
+  };
   const subOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')).sub as string;
 
   return [
@@ -70,7 +79,7 @@ export function userCompositionRoutes(deps: { forward: ForwardDeps; grpc: DaprGr
       auth: 'user',
       style: 'realworld',
       responses: { 200: { description: 'The current user', schema: UserEnvelope }, 401: { description: 'Not logged in' } },
-      handler: async (_input, ctx: Context) => withProfile(await callUpstream(ctx, 'auth', deps.forward), requireIdentity(ctx).userId),
+      handler: async (_input, ctx: Context) => withProfile(await callUpstream(ctx, 'auth', '/api/user', deps.forward), requireIdentity(ctx).userId),
     }),
     defineRoute({
       method: 'post',
@@ -84,7 +93,7 @@ export function userCompositionRoutes(deps: { forward: ForwardDeps; grpc: DaprGr
       request: { body: z.object({ user: z.object({ email: z.string(), password: z.string() }) }) },
       responses: { 200: { description: 'Logged in', schema: UserEnvelope }, 401: { description: 'Wrong e-mail or password' }, 422: { description: 'Invalid body' } },
       handler: async ({ body }, ctx: Context) => {
-        const res = await callUpstream(ctx, 'auth', deps.forward, { body });
+        const res = await callUpstream(ctx, 'auth', '/api/users/login', deps.forward, { body });
         const token = (json(res) as { user?: { token?: string } } | undefined)?.user?.token;
         return token && res.status === 200 ? withProfile(res, subOf(token)) : passThrough(res);
       },
@@ -104,28 +113,33 @@ export function userCompositionRoutes(deps: { forward: ForwardDeps; grpc: DaprGr
         const identity = requireIdentity(ctx);
         const { bio, image, ...credentials } = body.user;
         if (Object.keys(body.user).length === 0) throw validationError({ user: ['must contain at least one field'] });
-        // Credentials first: if auth refuses (taken username, weak password), nothing is changed anywhere.
-        let authUser: Record<string, unknown>;
-        if (Object.keys(credentials).length > 0) {
-          const res = await callUpstream(ctx, 'auth', deps.forward, { body: { user: credentials } });
+        const profileChange = { ...(bio !== undefined ? { bio } : {}), ...(image !== undefined ? { image } : {}) };
+        const changesProfile = Object.keys(profileChange).length > 0;
+        const changesCredentials = Object.keys(credentials).length > 0;
+        // All or nothing across two services: the profile (easy to put back) changes first, then the account.
+        // If auth refuses or fails, the profile is put back as it was, and the client gets auth's answer.
+        const before = changesProfile && changesCredentials ? await profileOf(identity.userId) : undefined;
+        let profile: { bio: string | null; image: string | null } | undefined;
+        if (changesProfile) {
+          const res = await callUpstream(ctx, 'user', `/internal/profiles/${encodeURIComponent(identity.userId)}`, deps.forward, { method: 'PUT', body: profileChange });
           if (res.status !== 200) return passThrough(res);
-          authUser = (json(res) as { user: Record<string, unknown> }).user;
-        } else {
-          const res = await callUpstream(ctx, 'auth', deps.forward, { method: 'GET', body: undefined });
-          if (res.status !== 200) return passThrough(res);
-          authUser = (json(res) as { user: Record<string, unknown> }).user;
+          profile = (json(res) as { profile: { bio: string | null; image: string | null } }).profile;
         }
-        if (bio !== undefined || image !== undefined) {
-          const res = await callUpstream(ctx, 'user', deps.forward, {
-            method: 'PUT',
-            path: `/internal/profiles/${identity.userId}`,
-            body: { ...(bio !== undefined ? { bio } : {}), ...(image !== undefined ? { image } : {}) },
-          });
-          if (res.status !== 200) return passThrough(res);
-          const profile = (json(res) as { profile: { bio: string | null; image: string | null } }).profile;
-          return { body: { user: { ...authUser, bio: profile.bio, image: profile.image } } };
+        let authRes: UpstreamResponse;
+        try {
+          authRes = changesCredentials
+            ? await callUpstream(ctx, 'auth', '/api/user', deps.forward, { method: 'PUT', body: { user: credentials } })
+            : await callUpstream(ctx, 'auth', '/api/user', deps.forward, { method: 'GET' });
+        } catch (err) {
+          if (before) await restoreProfile(ctx, identity.userId, before);
+          throw err;
         }
-        return { body: { user: { ...authUser, ...(await profileOf(identity.userId)) } } };
+        if (authRes.status !== 200) {
+          if (before) await restoreProfile(ctx, identity.userId, before);
+          return passThrough(authRes);
+        }
+        const authUser = (json(authRes) as { user: Record<string, unknown> }).user;
+        return { body: { user: { ...authUser, ...(profile ?? (await profileOf(identity.userId))) } } };
       },
     }),
   ];
