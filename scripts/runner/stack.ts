@@ -358,6 +358,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     }
     await startSentry();
     await Promise.all([...apps.values()].map(launch));
+    // With every service running, the stack is ready when the gateway is: its sidecar, each service through
+    // Dapr, and the routes each service declares (the only ones it forwards).
+    const gw = apps.get('gateway');
+    if (gw && ['auth', 'blog', 'user'].every((id) => apps.has(id))) {
+      await untilUp(gw.app!, `http://127.0.0.1:${gw.appPort}/readyz`, options.readyTimeoutMs ?? 90_000, (s) => s === 200);
+    }
   } catch (err) {
     await stack.stop();
     throw err;

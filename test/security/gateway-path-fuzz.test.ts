@@ -82,6 +82,8 @@ test(`fuzz: ${RUNS} generated paths never reach daprd's API or an undeclared rou
       if (dapr) throw new Error(`${method} ${path} answered with ${dapr}: ${res.text.slice(0, 200)}`);
       if (res.status >= 500) throw new Error(`${method} ${path} answered ${res.status}: ${res.text.slice(0, 200)}`);
       if (refusedByGateway(res) || res.status === 429) return;
+      // A HEAD answer has no body to tell who refused it; its status must still say "refused".
+      if (method === 'HEAD' && [400, 404, 405].includes(res.status) && !declared(method, path)) return;
       const pathOnly = path.split('?')[0]!;
       if (GATEWAY_OWN.test(pathOnly)) return;
       if (!declared(method, path)) throw new Error(`${method} ${path} reached something undeclared: ${res.status} ${res.text.slice(0, 200)}`);

@@ -86,9 +86,10 @@ export function buildApp(deps: GatewayDeps): Koa {
     ctx.body = { status: 'ok', service: 'gateway' };
   });
   ops.get('/readyz', async (ctx) => {
-    const result = await checkReadiness(deps.sidecar, DOWNSTREAM_APPS);
-    ctx.status = result.ok ? 200 : 503;
-    ctx.body = { status: result.ok ? 'ok' : 'unavailable', ...result };
+    const [result, routesKnown] = await Promise.all([checkReadiness(deps.sidecar, DOWNSTREAM_APPS), deps.documents.allLoaded()]);
+    const ok = result.ok && routesKnown;
+    ctx.status = ok ? 200 : 503;
+    ctx.body = { status: ok ? 'ok' : 'unavailable', ...result, routes: { ok: routesKnown } };
   });
   ops.get('/api/openapi.json', async (ctx) => {
     ctx.body = await openapi();

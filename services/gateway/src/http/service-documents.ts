@@ -22,9 +22,24 @@ export class ServiceDocuments {
     private readonly options: { retryMs?: number; refreshMs?: number; timeoutMs?: number } = {},
   ) {}
 
-  /** Fetches every document now (start-up); missing ones are retried on demand. */
+  /**
+   * Fetches every document now (start-up), then keeps asking for missing ones every `retryMs` in the
+   * background until all are loaded (services may start after the gateway); requests also ask on demand.
+   */
   async loadAll(): Promise<void> {
     await Promise.all(DOWNSTREAM_APPS.map((app) => this.load(app)));
+    const retry = () => {
+      const missing = DOWNSTREAM_APPS.filter((a) => !this.docs.has(a));
+      if (missing.length === 0) return;
+      void Promise.all(missing.map((app) => this.load(app))).finally(() => setTimeout(retry, this.options.retryMs ?? 500).unref());
+    };
+    setTimeout(retry, this.options.retryMs ?? 500).unref();
+  }
+
+  /** Whether every service's routes are known (part of the gateway's readiness). */
+  async allLoaded(): Promise<boolean> {
+    await this.freshen();
+    return DOWNSTREAM_APPS.every((a) => this.docs.has(a));
   }
 
   /** The documents known now, loading missing or stale ones first (bounded by retryMs). */
@@ -48,8 +63,8 @@ export class ServiceDocuments {
     const now = Date.now();
     const due = DOWNSTREAM_APPS.filter((app) => {
       const have = this.docs.get(app);
-      if (have) return now - have.at > (this.options.refreshMs ?? 60_000) && now - (this.lastTry.get(app) ?? 0) > (this.options.retryMs ?? 1000);
-      return now - (this.lastTry.get(app) ?? 0) > (this.options.retryMs ?? 1000);
+      if (have) return now - have.at > (this.options.refreshMs ?? 60_000) && now - (this.lastTry.get(app) ?? 0) > (this.options.retryMs ?? 500);
+      return this.inflight.has(app) || now - (this.lastTry.get(app) ?? 0) > (this.options.retryMs ?? 500) / 2;
     });
     if (due.length === 0) return;
     const loads = due.map((app) => this.load(app));
