@@ -108,7 +108,7 @@ let code: number;
 if (requested.length > 0) {
   code = await runAva(requested.some((f) => f.includes('test/disruptive')) ? ['--serial', ...requested] : requested);
 } else {
-  code = await runAva(['packages/*/test/**/*.test.ts', 'services/*/test/**/*.test.ts', 'scripts/**/*.test.ts', 'test/system/**/*.test.ts', 'test/deploy/**/*.test.ts']);
+  code = await runAva(['packages/*/test/**/*.test.ts', 'services/*/test/**/*.test.ts', 'scripts/**/*.test.ts', 'test/system/**/*.test.ts', 'test/security/**/*.test.ts', 'test/deploy/**/*.test.ts']);
   const disruptive = await runAva(['--serial', 'test/disruptive/**/*.test.ts']);
   code ||= disruptive;
 }
