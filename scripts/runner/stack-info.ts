@@ -9,6 +9,8 @@ export interface StackInfo {
   mailUrl: string;
   /** The stack's Redis on 127.0.0.1 (the `default` user's password is secrets['redis-password']). */
   redisPort: number;
+  /** Sentry's gRPC port on 127.0.0.1 (root: <runDir>/sentry/ca.crt; each app's token: <runDir>/sentry-tokens/<app>.jwt). */
+  sentryPort: number;
   /** Database name prefix and Redis DB of this test stack (set by scripts/test.ts). */
   dbPrefix?: string;
   redisDB?: number;
@@ -25,6 +27,7 @@ export function stackInfoOf(stack: Stack, root: string): StackInfo {
     gatewayUrl: stack.gatewayUrl ?? '',
     mailUrl: stack.mailUrl,
     redisPort: stack.redisPort,
+    sentryPort: stack.sentryPort,
     secrets: stack.secrets,
     apps: Object.fromEntries(
       [...stack.apps.entries()].map(([id, a]) => [

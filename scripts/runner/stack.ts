@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { execFile } from 'node:child_process';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -12,7 +12,8 @@ import { ensurePostgres, ensureRedisInstalled } from './infra.js';
 import { startProcess, stopProcess, killGroup, type LogSink, type ManagedProcess } from './processes.js';
 import { REDIS_PASSWORD_KEYS } from './redis-acl.js';
 import { startRedis } from './redis.js';
-import { renderResources } from './resources.js';
+import { renderResources, renderSentryConfig } from './resources.js';
+import { newSentryTokenKey, sentryJwks, sentryToken } from './sentry-tokens.js';
 import { databaseUrlKey, ensureSecrets, type Secrets } from './secrets.js';
 
 const run = promisify(execFile);
@@ -57,6 +58,8 @@ export interface Stack {
   mailUrl: string;
   /** The stack's own Redis (users and passwords: redis-acl.ts; the admin password is the secret `redis-password`). */
   redisPort: number;
+  /** Sentry's gRPC port on 127.0.0.1 (its root in <runDir>/sentry/ca.crt, the apps' tokens in <runDir>/sentry-tokens). */
+  sentryPort: number;
   runDir: string;
   /** Every process id the stack started (for orphan checks). */
   pids(): number[];
@@ -230,16 +233,25 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
   // Sentry, Dapr's certificate authority: every sidecar gets an mTLS certificate with its app id (SPIFFE), which
   // the callee's access control checks. It creates a self-signed root in its credentials folder on first start.
+  // It signs an app id only for a request with that app's token (JWKS validator, ADR 10): a key made for this run,
+  // one token per app, each readable by its owner only and handed to that app's daprd.
   const sentryPorts = { grpc: free ? await freePort() : 50005, healthz: free ? await freePort() : 50006 };
   const credentials = path.join(options.runDir, 'sentry');
+  const tokens = path.join(options.runDir, 'sentry-tokens');
+  const tokenFile = (appId: string) => path.join(tokens, `${appId}.jwt`);
   let sentry: ManagedProcess | undefined;
   let trustAnchors = '';
   const startSentry = async () => {
     await mkdir(credentials, { recursive: true });
+    await mkdir(tokens, { recursive: true, mode: 0o700 });
+    const tokenKey = newSentryTokenKey();
+    await writeFile(path.join(tokens, 'jwks.json'), sentryJwks(tokenKey));
+    for (const a of apps.values()) await writeFile(tokenFile(a.spec.appId), sentryToken(tokenKey, a.spec.appId), { mode: 0o600 });
+    const sentryConfig = await renderSentryConfig(manifest.configDir, options.runDir, path.join(tokens, 'jwks.json'));
     sentry = startProcess(
       'sentry',
       sentryPath(),
-      ['--config', path.join(manifest.configDir, 'sentry', 'config.yaml'), '--issuer-credentials', credentials, '--trust-domain', 'localhost', '--port', String(sentryPorts.grpc), '--listen-address', '127.0.0.1',
+      ['--config', sentryConfig, '--issuer-credentials', credentials, '--trust-domain', 'localhost', '--port', String(sentryPorts.grpc), '--listen-address', '127.0.0.1',
         '--healthz-port', String(sentryPorts.healthz), '--healthz-listen-address', '127.0.0.1', '--enable-metrics=false', '--log-level', 'warn'],
       { cwd: options.runDir, env: process.env, sink: options.sink },
     );
@@ -273,7 +285,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       ],
       {
         cwd: manifest.root,
-        env: { ...baseEnv, APP_API_TOKEN: a.appApiToken, DAPR_API_TOKEN: a.daprApiToken, DAPR_TRUST_ANCHORS: trustAnchors },
+        env: { ...baseEnv, APP_API_TOKEN: a.appApiToken, DAPR_API_TOKEN: a.daprApiToken, DAPR_TRUST_ANCHORS: trustAnchors, DAPR_SENTRY_TOKEN_FILE: tokenFile(a.spec.appId) },
         sink: options.sink,
       },
     );
@@ -312,6 +324,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     gatewayUrl: apps.has('gateway') ? `http://127.0.0.1:${apps.get('gateway')!.appPort}` : undefined,
     mailUrl: `http://127.0.0.1:${mail.webPort}`,
     redisPort,
+    sentryPort: sentryPorts.grpc,
     pids: () =>
       [...apps.values()]
         .flatMap((a) => [a.app?.child.pid, a.daprd?.child.pid])
