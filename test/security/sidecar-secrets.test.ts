@@ -18,7 +18,7 @@ const bulkFrom = async (app: string) => {
 /** What each service reads (grep getSecret services packages): nothing more may come out of its sidecar. */
 const NEEDS: Record<string, string[]> = {
   gateway: ['redis-url'],
-  auth: ['auth-database-url', 'jwt-public-keys', 'jwt-signing-key', 'redis-url', 'token-pepper'],
+  auth: ['auth-database-url', 'jwt-public-keys', 'jwt-signing-key', 'redis-url'],
   blog: ['blog-database-url'],
   user: ['user-database-url'],
 };
@@ -43,9 +43,9 @@ test("a compromised service cannot read another service's database URL", async (
   }
 });
 
-test('nor the Redis passwords of the sidecars and the operator', async (t) => {
+test('nor the Redis passwords of the sidecars and the operator, nor secrets nobody reads', async (t) => {
   for (const app of Object.keys(NEEDS)) {
-    for (const key of ['redis-password', 'redis-pubsub-password', 'redis-ratelimit-password']) {
+    for (const key of ['redis-password', 'redis-pubsub-password', 'redis-ratelimit-password', 'token-pepper', 'smtp-url']) {
       t.is((await secretFrom(app, key)).status, 403, `${app} reading ${key}`);
     }
   }
