@@ -30,7 +30,7 @@ export function redisAclLines(p: RedisPasswords): string[] {
   return [
     `user default on ${hashed(p.admin)} ~* &* +@all`,
     `user ${REDIS_PUBSUB_USER} on ${hashed(p.pubsub)} resetchannels ~* -@all +@stream +@connection -@dangerous +ping +info`,
-    `user ${REDIS_RATELIMIT_USER} on ${hashed(p.ratelimit)} resetchannels ${RATE_LIMIT_KEY_PATTERNS.map((k) => `~${k}`).join(' ')} -@all +@read +@write +@scripting +@connection -@dangerous +ping +info`,
+    `user ${REDIS_RATELIMIT_USER} on ${hashed(p.ratelimit)} resetchannels ${RATE_LIMIT_KEY_PATTERNS.map((k) => `~${k}`).join(' ')} -@all +@read +@write +@scripting +@transaction +@connection -@dangerous +ping +info`,
   ];
 }
 
