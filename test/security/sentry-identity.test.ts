@@ -1,10 +1,8 @@
 import test from 'ava';
-import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { newSentryTokenKey, sentryToken } from '../../scripts/runner/sentry-tokens.js';
+import { askSentryAt } from '../support/sentry.js';
 import { stack } from '../support/stack.js';
 
 // Attacker's notebook: every sidecar's identity (what access control trusts) is the mTLS certificate sentry
@@ -13,44 +11,10 @@ import { stack } from '../support/stack.js';
 // Control: sentry's JWKS validator (dapr/sentry/config.yaml, docs/adr/0010-sentry-identity.md): a certificate for
 // X only with X's token, which only X's daprd is given.
 
-const require = createRequire(import.meta.url);
-const grpc = require('@grpc/grpc-js') as typeof import('@grpc/grpc-js');
-const sentryPb = require('@dapr/dapr/proto/dapr/proto/sentry/v1/sentry_pb.js');
-const sentryGrpc = require('@dapr/dapr/proto/dapr/proto/sentry/v1/sentry_grpc_pb.js');
-const run = promisify(execFile);
-
-/** A real certificate signing request (a fresh P-256 key), as daprd sends. */
-async function csr(): Promise<string> {
-  const { stdout } = await run('openssl', ['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-subj', '/CN=mallory', '-keyout', '/dev/null']);
-  return stdout;
-}
-
 const tokenOf = (appId: string) => readFile(path.join(stack().runDir, 'sentry-tokens', `${appId}.jwt`), 'utf8');
-
-/** Asks sentry to sign a certificate for `appId`, as daprd does; resolves to 'signed' or sentry's refusal. */
-async function askSentry(appId: string, token: string, validator = token ? 'JWKS' : ''): Promise<string> {
-  const root = await readFile(path.join(stack().runDir, 'sentry', 'ca.crt'));
-  // Sentry's serving certificate names its SPIFFE id, not a host name; the root is what we check it against.
-  const credentials = grpc.credentials.createSsl(root, null, null, { checkServerIdentity: () => undefined });
-  const client = new sentryGrpc.CAClient(`127.0.0.1:${stack().sentryPort}`, credentials);
-  const request = new sentryPb.SignCertificateRequest();
-  request.setId(appId);
-  request.setToken(token);
-  request.setNamespace('default');
-  request.setTrustDomain('public');
-  request.setCertificateSigningRequest(Buffer.from(await csr()));
-  if (validator) request.setTokenValidator(sentryPb.SignCertificateRequest.TokenValidator[validator]);
-  try {
-    return await new Promise<string>((resolve) => {
-      client.signCertificate(request, { deadline: Date.now() + 10_000 }, (err: Error | null, res: { getWorkloadCertificate_asU8(): Uint8Array }) => {
-        if (err) resolve(err.message);
-        else resolve(res.getWorkloadCertificate_asU8().length > 0 ? 'signed' : 'empty answer');
-      });
-    });
-  } finally {
-    client.close();
-  }
-}
+const root = () => readFile(path.join(stack().runDir, 'sentry', 'ca.crt'));
+const askSentry = async (appId: string, token: string, validator?: 'JWKS' | 'INSECURE' | '') =>
+  askSentryAt(`127.0.0.1:${stack().sentryPort}`, await root(), appId, token, validator);
 
 test("sentry signs an app's certificate for the holder of that app's token (the path every sidecar takes)", async (t) => {
   t.is(await askSentry('blog', await tokenOf('blog')), 'signed');
