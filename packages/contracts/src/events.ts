@@ -45,3 +45,25 @@ export interface EventPayloads {
 
 export type Topic = keyof EventPayloads;
 export const DEAD_LETTER_TOPIC = 'deadletter';
+
+/**
+ * Who publishes each topic: the app id its relay writes as the CloudEvent `source`. Consumers accept a topic only
+ * from its publisher (Subscription.publishers), and the pub/sub components' publishingScopes let only that app
+ * publish it (test/deploy/pubsub-scopes.test.ts compares the two).
+ */
+export const PUBLISHER_OF = {
+  'user.registered': 'auth',
+  'user.updated': 'auth',
+  'user.verified': 'auth',
+  'user.password_reset_requested': 'auth',
+  'user.role_changed': 'auth',
+  'session.revoked': 'auth',
+  'profile.updated': 'user',
+  'user.followed': 'user',
+  'user.unfollowed': 'user',
+  'post.published': 'blog',
+  'post.updated': 'blog',
+  'post.deleted': 'blog',
+  'comment.created': 'blog',
+  'reaction.added': 'blog',
+} as const satisfies Record<Topic, string>;
