@@ -39,9 +39,13 @@ const isDatabaseError = (e: Obj): boolean =>
   (typeof e.message === 'string' && SQL_START.test(e.message)) ||
   typeof e.sql === 'string';
 
-/** The database's own words without the statement drivers prepend ("insert … values (…) - duplicate key …") and with quoted runs masked. */
+/**
+ * The database's own words, without the statement drivers prepend ("insert … values (…) - duplicate key …"),
+ * without the detail and hint MikroORM appends ("\n - detail: Key (email)=(…) already exists."), and with quoted
+ * runs masked.
+ */
 export function safeDatabaseMessage(message: string): string {
-  let text = message;
+  let text = message.replace(/\n - (?:detail|hint): [\s\S]*$/, '');
   if (SQL_START.test(text)) {
     const cut = text.lastIndexOf(' - ');
     text = cut >= 0 ? text.slice(cut + 3) : 'database statement failed';

@@ -36,7 +36,7 @@ test('passwords, tokens, reset links and API tokens are redacted at every depth 
 /** What MikroORM's DriverException carries after a failed insert: the statement with its values inlined, pg's detail with the row. */
 function uniqueViolation() {
   const err = new Error(
-    `insert into "account" ("id", "email", "username", "password_hash") values ('7a1c…', '${EMAIL}', 'alice', '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA') - duplicate key value violates unique constraint "account_email_unique"`,
+    `insert into "account" ("id", "email", "username", "password_hash") values ('7a1c…', '${EMAIL}', 'alice', '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA') - duplicate key value violates unique constraint "account_email_unique"\n - detail: Key (email)=(${EMAIL}) already exists.`,
   );
   class UniqueConstraintViolationException extends Error {}
   const wrapped = Object.assign(new UniqueConstraintViolationException(err.message), {
@@ -71,6 +71,11 @@ test('a database error is logged by its SQLSTATE, table and constraint, never wi
 test("values the database quotes in its own message are masked too (invalid input syntax for type uuid: \"…\")", (t) => {
   t.is(safeDatabaseMessage(`select * from "session" where "id" = 'secret-token' - invalid input syntax for type uuid: "secret-token"`), 'invalid input syntax for type uuid: "…"');
   t.is(safeDatabaseMessage('update account set x = 1'), 'database statement failed');
+  t.is(
+    safeDatabaseMessage(`insert into "t" ("email") values ('a@b.test') - duplicate key value violates unique constraint "t_email_key"\n - detail: Key (email)=(a@b.test) already exists.`),
+    'duplicate key value violates unique constraint "…"',
+    'MikroORM appends the detail (with the row) to the message',
+  );
   t.is(safeDatabaseMessage('connect ECONNREFUSED 127.0.0.1:5432'), 'connect ECONNREFUSED 127.0.0.1:5432');
 });
 
