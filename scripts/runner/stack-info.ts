@@ -14,6 +14,10 @@ export interface StackInfo {
   /** Database name prefix and Redis DB of this test stack (set by scripts/test.ts). */
   dbPrefix?: string;
   redisDB?: number;
+  /** The file every app's, sidecar's and the runner's output goes to, and the levels they log at (set by scripts/test.ts). */
+  logFile?: string;
+  logLevel?: string;
+  daprLogLevel?: string;
   /** POST {controlUrl}/apps/<id>/stop|kill|start stops (SIGTERM), kills (SIGKILL) or restarts a service app (not its daprd). */
   controlUrl?: string;
   secrets: Record<string, string>;

@@ -63,9 +63,9 @@ export async function streamEntries(key: string): Promise<string[][]> {
 }
 
 export async function notificationsOf(userId: string) {
-  return query<{ kind: string; actor_id: string | null; event_id: string; article_slug: string | null }>(
+  return query<{ kind: string; actor_id: string | null; event_id: string; article_id: string | null }>(
     'user',
-    'select kind, actor_id, event_id, article_slug from notification where user_id = $1 order by created_at',
+    'select kind, actor_id, event_id, article_id from notification where user_id = $1 order by created_at',
     [userId],
   );
 }
