@@ -28,6 +28,13 @@ redis.call('PEXPIRE', KEYS[1], windowMs + wait)
 return {1, wait}
 `;
 
+/** Gives one admitted attempt back (the owner's own success), never below zero and never creating state. */
+const REFUND = `
+local a = tonumber(redis.call('HGET', KEYS[1], 'a') or '0')
+if a > 0 then redis.call('HSET', KEYS[1], 'a', a - 1) end
+return a
+`;
+
 export class SlowdownGate {
   private readonly fallback = new Map<string, { state: SlowdownState; expiresAt: number }>();
 
@@ -45,6 +52,16 @@ export class SlowdownGate {
       return admitted === 1 ? { admitted: true, waitMs: ms } : { admitted: false, retryAfterMs: ms };
     } catch {
       return this.admitInMemory(subject);
+    }
+  }
+
+  /** The attempt turned out to be the owner's: it does not count towards the address's free attempts. */
+  async refund(subject: string): Promise<void> {
+    try {
+      await this.redis.eval(REFUND, 1, this.key(subject));
+    } catch {
+      const entry = this.fallback.get(subject);
+      if (entry && entry.state.attempts > 0) entry.state = { ...entry.state, attempts: entry.state.attempts - 1 };
     }
   }
 

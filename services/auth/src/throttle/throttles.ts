@@ -29,8 +29,9 @@ export interface ThrottlePolicy {
 export interface PasswordCheck {
   /**
    * `ownsAddress`: the account that matched owns the address (not one that only claims it). Only then are this
-   * source's failures for the address forgotten and the source remembered as the owner's; a claimant's success
-   * gives back just its own attempt, so it cannot clear failures against the owner.
+   * source's failures for the address forgotten, the attempt given back to the address-wide slowdown and the
+   * source remembered as the owner's; a claimant's success gives back just its own (account, source) and source
+   * points, so it cannot clear failures against the owner.
    */
   succeeded(ownsAddress: boolean): Promise<void>;
 }
@@ -89,7 +90,8 @@ export class Throttles {
     const pairKey = pairOf(account, source);
     await consume(this.checkPair, pairKey, LOGIN_REFUSED);
     await consume(this.checkSource, source, LOGIN_REFUSED, () => refund(this.checkPair, pairKey));
-    if (!(await this.isKnownSource(account, source))) {
+    const known = await this.isKnownSource(account, source);
+    if (!known) {
       const slot = await this.checkAccount.admit(account);
       if (!slot.admitted) {
         await Promise.all([refund(this.checkPair, pairKey), refund(this.checkSource, source)]);
@@ -104,7 +106,11 @@ export class Throttles {
           await refund(this.checkPair, pairKey);
           return;
         }
-        await Promise.all([this.checkPair.delete(pairKey).catch(() => false), this.rememberSource(account, source)]);
+        await Promise.all([
+          this.checkPair.delete(pairKey).catch(() => false),
+          this.rememberSource(account, source),
+          known ? undefined : this.checkAccount.refund(account),
+        ]);
       },
     };
   }
