@@ -9,7 +9,7 @@ import { accountRow, claimsOf, freshIp, from, loginFrom, mailsTo, registerFrom, 
 
 const put = (token: string, user: Record<string, unknown>, ip = freshIp()) => api('PUT', '/api/user', { token, body: { user }, headers: from(ip) });
 
-test('with a stolen access token I cannot change the e-mail address or the password without the current password', async (t) => {
+test.serial('with a stolen access token I cannot change the e-mail address or the password without the current password', async (t) => {
   const victim = await registerFrom(freshIp());
   const before = await accountRow(victim.username);
 
@@ -35,7 +35,7 @@ test('with a stolen access token I cannot change the e-mail address or the passw
   t.is((await loginFrom(freshIp(), victim.email, 'a new passphrase of mine')).status, 200);
 });
 
-test('guessing the current password through PUT /api/user is throttled like a login', async (t) => {
+test.serial('guessing the current password through PUT /api/user is throttled like a login', async (t) => {
   const victim = await registerFrom(freshIp());
   const me = freshIp();
   const answers = [];
@@ -43,7 +43,7 @@ test('guessing the current password through PUT /api/user is throttled like a lo
   t.deepEqual(answers, [422, 422, 422, 422, 422, 429]);
 });
 
-test('when I change an account’s address, the old address is told, and the new one must be verified', async (t) => {
+test.serial('when I change an account’s address, the old address is told, and the new one must be verified', async (t) => {
   const user = await registerFrom(freshIp());
   const next = newUser('moved').email;
   const res = await put(user.token, { email: next, currentPassword: user.password });
@@ -55,7 +55,7 @@ test('when I change an account’s address, the old address is told, and the new
   t.is((await accountRow(user.username)).email, next);
 });
 
-test('changing my address to someone else’s is answered like any change: it does not tell me the address is taken', async (t) => {
+test.serial('changing my address to someone else’s is answered like any change: it does not tell me the address is taken', async (t) => {
   const owner = await registerFrom(freshIp());
   const [probe, control] = [await registerFrom(freshIp()), await registerFrom(freshIp())];
   const fresh = newUser('free').email;
@@ -82,7 +82,7 @@ test('changing my address to someone else’s is answered like any change: it do
   t.is((await mailsTo(probe.email)).filter((m) => /Reset/.test(m.subject)).length, 0);
 });
 
-test('passwords with my username or e-mail name, blank ones or one repeated character are refused, saying exactly why', async (t) => {
+test.serial('passwords with my username or e-mail name, blank ones or one repeated character are refused, saying exactly why', async (t) => {
   const ip = freshIp();
   const user = newUser('policy');
   const register = (password: unknown) => api('POST', '/api/users', { body: { user: { ...user, password } }, headers: from(ip) });
@@ -105,7 +105,7 @@ test('passwords with my username or e-mail name, blank ones or one repeated char
   t.is((await query('auth', 'select 1 from account where username = any($1)', [[user.username, other.username]])).length, 0);
 });
 
-test('the password policy holds on password change and reset too; a refused reset password leaves the link usable', async (t) => {
+test.serial('the password policy holds on password change and reset too; a refused reset password leaves the link usable', async (t) => {
   const user = await registerFrom(freshIp());
   const change = await put(user.token, { password: `new ${user.username} pass`, currentPassword: user.password });
   t.deepEqual(change.body.errors, { password: ["can't contain your username"] });

@@ -10,7 +10,7 @@ import { freshIp, from, registerFrom } from '../../services/auth/test/support/au
 
 const BUDGET = Number(process.env.REGISTRATIONS_PER_IP_PER_HOUR ?? 20);
 
-test('every registration attempt from my address counts in auth, even refused ones; then 429, and other addresses still register', async (t) => {
+test.serial('every registration attempt from my address counts in auth, even refused ones; then 429, and other addresses still register', async (t) => {
   const me = freshIp();
   const taken = await registerFrom(me); // 1
   // Cheap attempts (the username is taken: refused before any hashing) spend the rest of the budget.

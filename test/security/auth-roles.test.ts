@@ -9,7 +9,7 @@ import { query } from '../support/db.js';
 import { api, eventually, stack } from '../support/stack.js';
 import { claimsOf, freshIp, loginFrom, outboxEvents, registerFrom } from '../../services/auth/test/support/auth-system.js';
 
-test('a role change is published at once as user.role_changed { userId, role }, from the outbox, onto the pub/sub stream', async (t) => {
+test.serial('a role change is published at once as user.role_changed { userId, role }, from the outbox, onto the pub/sub stream', async (t) => {
   const ip = freshIp();
   const admin = await registerFrom(ip);
   const target = await registerFrom(ip);

@@ -1,7 +1,8 @@
 /**
  * Attacker's notebook: guessing passwords and flooding reset mails through the public API (gateway → daprd →
  * daprd → auth), and turning the throttles against the owner. Budgets are auth's defaults
- * (services/auth/src/config.ts); policy in docs/security.md, "Throttling policy".
+ * (services/auth/src/config.ts); policy in docs/security.md, "Throttling policy". One attack at a time: each
+ * loads argon2 on purpose, and a slow auth (504 from the gateway) must not be mistaken for a throttle.
  */
 import test from 'ava';
 import { api, newUser } from '../support/stack.js';
@@ -23,21 +24,23 @@ async function ownerAtHome() {
   return { ...owner, home };
 }
 
-test('I send 50 wrong passwords for one account at once from my address: only the budget of them is ever checked', async (t) => {
+test.serial('I send 50 wrong passwords for one account at once from my address: only the budget of them is ever checked', async (t) => {
   const victim = await registerFrom(freshIp());
   const me = freshIp();
   const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => loginFrom(me, victim.email, `guess number ${i}`)));
   const statuses = answers.map((a) => a.status);
-  // 401 = my password was checked (and wrong); 429 = refused before any check (by auth, or the gateway's own budget).
-  t.is(statuses.filter((s) => s === 401).length, PER_ACCOUNT_AND_SOURCE, statuses.join(' '));
-  t.is(statuses.filter((s) => s === 429).length, 50 - PER_ACCOUNT_AND_SOURCE);
+  // 429 = refused before any check (by auth, or the gateway's own budget); anything else (401, or 504 when the
+  // machine is so loaded that the gateway stopped waiting) means auth went on to check my password.
+  t.is(statuses.filter((s) => s !== 429).length, PER_ACCOUNT_AND_SOURCE, statuses.join(' '));
+  t.false(statuses.includes(200));
   for (const refused of answers.filter((a) => a.status === 429)) t.true(Number(refused.headers.get('retry-after')) > 0);
 });
 
-test('I send 50 wrong passwords for one account at once from 50 addresses: the account is slowed down, not opened up', async (t) => {
+test.serial('I send 50 wrong passwords for one account at once from 50 addresses: the account is slowed down, not opened up', async (t) => {
   const victim = await registerFrom(freshIp());
   const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => loginFrom(freshIp(), victim.email, `guess number ${i}`)));
-  const checked = answers.filter((a) => a.status === 401).length;
+  t.false(answers.some((a) => a.status === 200));
+  const checked = answers.filter((a) => a.status !== 429).length; // 401 (or 504 on a very loaded machine)
   // The free attempts, then one slot now and one a second later (the next is 3 s away: more than a request waits).
   t.true(checked >= FREE_PER_ACCOUNT && checked <= FREE_PER_ACCOUNT + 3, `${checked} passwords checked`);
   const refused = answers.filter((a) => a.status === 429);
@@ -48,7 +51,7 @@ test('I send 50 wrong passwords for one account at once from 50 addresses: the a
   }
 });
 
-test('I register a second account with the victim’s address and log into it between guesses: the victim’s counter does not reset', async (t) => {
+test.serial('I register a second account with the victim’s address and log into it between guesses: the victim’s counter does not reset', async (t) => {
   const victim = await registerFrom(freshIp());
   const me = freshIp();
   const mine = newUser('claim');
@@ -63,7 +66,7 @@ test('I register a second account with the victim’s address and log into it be
   t.is(next.body.code, 'AUTH.TOO_MANY_LOGIN_ATTEMPTS');
 });
 
-test('I hammer the victim’s account from everywhere: the owner still logs in from home with the right password, at once', async (t) => {
+test.serial('I hammer the victim’s account from everywhere: the owner still logs in from home with the right password, at once', async (t) => {
   const owner = await ownerAtHome();
   const me = freshIp();
   for (let i = 0; i < 8; i++) await loginFrom(me, owner.email, `guess ${i}`);
@@ -76,7 +79,7 @@ test('I hammer the victim’s account from everywhere: the owner still logs in f
   t.true(Date.now() - started < 1500, `no slowdown for the owner at home (${Date.now() - started} ms)`);
 });
 
-test('I flood the victim with reset requests: the owner still gets a working link, and links mailed earlier keep working', async (t) => {
+test.serial('I flood the victim with reset requests: the owner still gets a working link, and links mailed earlier keep working', async (t) => {
   const owner = await ownerAtHome();
   const me = freshIp();
   for (let i = 0; i < RESET_PER_ACCOUNT_AND_SOURCE; i++) t.is((await requestReset(owner.email, me)).status, 202);
@@ -100,7 +103,7 @@ test('I flood the victim with reset requests: the owner still gets a working lin
   t.is((await loginFrom(owner.home, owner.email, newPassword)).status, 200);
 });
 
-test('I cannot pick my throttling address: entries I put in front of X-Forwarded-For are not the one auth counts', async (t) => {
+test.serial('I cannot pick my throttling address: entries I put in front of X-Forwarded-For are not the one auth counts', async (t) => {
   const victim = await registerFrom(freshIp());
   const me = freshIp();
   for (let i = 0; i < PER_ACCOUNT_AND_SOURCE; i++) t.is((await loginFrom(me, victim.email, `guess ${i}`)).status, 401);

@@ -35,13 +35,16 @@ test('a wrong password costs the same number of verifications whether the addres
   t.deepEqual(counts, Array(4).fill(1 + MAX_CLAIMS_PER_ADDRESS));
 });
 
-test('the owner is tried first, then the claimants; the right password returns its own account', async (t) => {
+test('the owner is tried first, then the newest claimant; the right password returns its own account', async (t) => {
   const owner = account('owner');
-  const claims = [account('claim1'), account('claim2')];
+  const claims = [account('newest'), account('older')]; // as the repository lists them: newest first
   const first = recordingVerifier();
   t.is(await matchPassword({ owner, claims }, 'owner', first.verify), owner);
   t.deepEqual(first.calls, ['hash-of-owner']);
   const second = recordingVerifier();
-  t.is(await matchPassword({ owner, claims }, 'claim2', second.verify), claims[1]);
-  t.is(await matchPassword({ owner: null, claims }, 'claim1', recordingVerifier().verify), claims[0]);
+  t.is(await matchPassword({ owner, claims }, 'newest', second.verify), claims[0]);
+  t.deepEqual(second.calls, ['hash-of-owner', 'hash-of-newest']);
+  t.is(await matchPassword({ owner: null, claims }, 'newest', recordingVerifier().verify), claims[0]);
+  t.is(MAX_CLAIMS_PER_ADDRESS, 1);
+  t.is(await matchPassword({ owner, claims }, 'older', recordingVerifier().verify), undefined, 'older claimants are not tried');
 });

@@ -1,5 +1,8 @@
-/** Accounts that typed an address at sign-up (or in an e-mail change) while another account owned it, per login. */
-export const MAX_CLAIMS_PER_ADDRESS = 2;
+/**
+ * How many of the accounts that only claim an address (typed at sign-up or in an e-mail change while another account
+ * owned it) a login tries: the newest one. Each costs a verification on every failed login, for every address.
+ */
+export const MAX_CLAIMS_PER_ADDRESS = 1;
 
 /**
  * Which account a password opens among those an address leads to: its owner first, then the accounts that only
