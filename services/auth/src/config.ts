@@ -34,6 +34,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env) =>
       LOGIN_FREE_ATTEMPTS_PER_ACCOUNT: count(10),
       LOGIN_FIRST_DELAY_MS: z.coerce.number().int().min(100).default(1000),
       LOGIN_MAX_DELAY_MS: z.coerce.number().int().min(100).default(60_000),
+      /** At most 4 s: a waiting login must still answer within the gateway's 5 s invoke timeout. */
       LOGIN_MAX_WAIT_MS: z.coerce.number().int().min(0).max(4000).default(2000),
       /** Password-reset requests: per (address, client address) and per client address, then the address is slowed down. */
       RESET_REQUESTS_PER_ACCOUNT_AND_IP: count(3),
