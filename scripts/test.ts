@@ -30,9 +30,12 @@ const sink: LogSink = {
 const dbPrefix = process.env.TEST_DB_PREFIX ?? 'vcd_test_';
 const redisDB = Number(process.env.TEST_REDIS_DB ?? 9);
 // The gateway believes X-Forwarded-For from loopback in tests, so each test process can act as its own client
-// address (test/support/stack.ts), and the registration budget is raised: the suite registers many users.
+// address (test/support/stack.ts), and the registration budgets (gateway's and auth's own) are raised: the suite
+// registers many users, one test file mostly from one address. The test of auth's budget spends it from an address
+// of its own (test/security/auth-registration.test.ts).
 process.env.TRUSTED_PROXIES ??= '127.0.0.1';
 process.env.RATE_LIMIT_REGISTER_PER_HOUR ??= '100000';
+process.env.REGISTRATIONS_PER_IP_PER_HOUR ??= '500';
 // Cached author cards in blog live long here, so a test that sees a profile edit quickly proves the
 // profile.updated event dropped the card (not the TTL running out).
 process.env.AUTHOR_CACHE_TTL_MS ??= '60000';

@@ -56,7 +56,8 @@ let counter = 0;
 /** A unique user for one test. */
 export function newUser(prefix = 'u') {
   const id = `${prefix}${process.pid}${Date.now().toString(36)}${counter++}`;
-  return { username: id, email: `${id}@example.test`, password: `correct horse ${id} battery` };
+  // The password must not contain the username or the e-mail name (auth's password policy).
+  return { username: id, email: `${id}@example.test`, password: `correct horse battery staple ${counter}` };
 }
 
 export async function register(user = newUser()) {
