@@ -3,7 +3,7 @@
  * first, against the real gateway and its real sidecar.
  */
 import test from 'ava';
-import { api, eventually, newUser, register } from '../support/stack.js';
+import { api, eventually, newUser, register, stack } from '../support/stack.js';
 import { query } from '../support/db.js';
 import { looksLikeDaprApi, rawRequest, refusedByGateway } from './support/raw-http.js';
 
@@ -136,4 +136,23 @@ test('PUT /api/user is all or nothing: when auth refuses the account change, the
   t.not(me.body.user.bio, 'half-written');
   await eventually(async () => (await api('GET', `/api/profiles/${user.username}`)).body.profile.bio !== 'half-written');
   t.pass();
+});
+
+test("even with the gateway's own Dapr token, its sidecar offers only invocation, secrets and metadata", async (t) => {
+  const gw = stack().apps.gateway!;
+  const call = (method: string, path: string, body?: string) =>
+    fetch(`http://127.0.0.1:${gw.daprHttpPort}${path}`, { method, headers: { 'dapr-api-token': gw.daprApiToken, 'content-type': 'application/json' }, body });
+  for (const [method, path] of [
+    ['POST', '/v1.0/publish/pubsub/post.published'],
+    ['POST', '/v1.0/publish/broadcast/session.revoked'],
+    ['POST', '/v1.0/bindings/email'],
+    ['GET', '/v1.0/state/statestore/x'],
+    ['GET', '/v1.0-alpha1/configuration/x'],
+    // (shutdown is refused by the same allowlist; not probed here, since a regression would stop the shared stack)
+  ]) {
+    const res = await call(method!, path!, method === 'POST' ? '{}' : undefined);
+    t.true(res.status === 403 || res.status === 404, `${method} ${path} → ${res.status}`);
+  }
+  t.is((await call('GET', '/v1.0/healthz')).status, 204);
+  t.is((await call('GET', '/v1.0/metadata')).status, 200);
 });
