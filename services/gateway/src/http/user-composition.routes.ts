@@ -123,7 +123,8 @@ export function userCompositionRoutes(deps: { forward: ForwardDeps; grpc: DaprGr
         if (changesProfile) {
           const res = await callUpstream(ctx, 'user', `/internal/profiles/${encodeURIComponent(identity.userId)}`, deps.forward, { method: 'PUT', body: profileChange });
           if (res.status !== 200) return passThrough(res);
-          profile = (json(res) as { profile: { bio: string | null; image: string | null } }).profile;
+          const updated = (json(res) as { profile: { bio: string | null; image: string | null } }).profile;
+          profile = { bio: updated.bio, image: updated.image }; // only what user owns: the name is auth's
         }
         let authRes: UpstreamResponse;
         try {
