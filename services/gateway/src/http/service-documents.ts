@@ -13,6 +13,7 @@ export class ServiceDocuments {
   private readonly docs = new Map<DownstreamApp, { doc: OpenAPIObject; at: number }>();
   private readonly lastTry = new Map<DownstreamApp, number>();
   private readonly inflight = new Map<DownstreamApp, Promise<void>>();
+  private readonly failing = new Set<DownstreamApp>();
   private table = new RouteTable([]);
   private version = 0;
 
@@ -82,9 +83,13 @@ export class ServiceDocuments {
         if (!res.ok) throw new Error(`answered ${res.status}`);
         const doc = (await res.json()) as OpenAPIObject;
         this.docs.set(app, { doc, at: Date.now() });
+        this.failing.delete(app);
         this.rebuild();
       } catch (err) {
-        this.logger.warn({ app, err: (err as Error).message }, 'service document not loaded; its routes answer 503 until it is');
+        // Once per outage at warn (services often start after the gateway); the retries at debug.
+        const level = this.failing.has(app) ? 'debug' : 'warn';
+        this.failing.add(app);
+        this.logger[level]({ app, err: (err as Error).message }, 'service document not loaded; its routes answer 503 until it is');
       } finally {
         this.inflight.delete(app);
       }
