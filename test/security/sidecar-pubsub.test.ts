@@ -81,7 +81,7 @@ test('a compromised blog cannot forge auth\'s events: user.registered and sessio
   const viaBroadcast = await publishThrough('blog', 'broadcast', 'session.revoked', { userId: randomUUID(), sessionIds: [], reason: 'x' }, 'auth');
   t.is(viaBroadcast.status, 403, viaBroadcast.text);
   // Its own topics still go out (the relay's path).
-  const own = await publishThrough('blog', 'pubsub', 'post.deleted', { articleId: 'a', slug: 's', authorId: randomUUID() });
+  const own = await publishThrough('blog', 'pubsub', 'post.deleted', { articleId: randomUUID(), slug: 's', authorId: randomUUID() });
   t.is(own.status, 204, own.text);
   t.true(await inStream('post.deleted', own.id));
 });
@@ -125,8 +125,10 @@ test("an event of the right topic with a forged source has no effect: no notific
   // Blog's sidecar may publish comment.created (blog owns it), so the scopes let this through; the consumer's
   // source check is what stops an event that claims to come from elsewhere.
   const [author, commenter] = await Promise.all([registerUser('fa'), registerUser('fc')]);
+  // An article id of its own: another attack here deletes article 'a', and user forgets everything about it.
+  const articleId = randomUUID();
   const comment = (commentId: string) => ({
-    commentId, articleId: 'a', articleSlug: `post-${author.username}`, articleAuthorId: author.id, authorId: commenter.id, parentId: null, parentAuthorId: null, body: 'x',
+    commentId, articleId, articleSlug: `post-${author.username}`, articleAuthorId: author.id, authorId: commenter.id, parentId: null, parentAuthorId: null, body: 'x',
   });
   const forged = await publishThrough('blog', 'pubsub', 'comment.created', comment('forged'), 'gateway');
   t.is(forged.status, 204, 'the sidecar let it through');
