@@ -14,7 +14,8 @@ export function mountRoutes(routes: AnyRoute[], router = new Router()): Router {
       const query = req.query ? parseOrThrow(req.query, ctx.query, 'query') : ctx.query;
       const raw = ['post', 'put', 'patch'].includes(route.method) ? await readJsonBody(ctx, route.bodyLimit) : undefined;
       const body = req.body ? parseOrThrow(req.body, raw, 'body') : undefined;
-      const result = await route.handler({ params, query, body }, ctx);
+      const headers = req.headers ? parseOrThrow(req.headers, ctx.headers, 'headers') : {};
+      const result = await route.handler({ params, query, body, headers }, ctx);
       for (const [k, v] of Object.entries(result.headers ?? {})) ctx.set(k, v);
       ctx.status = result.status ?? 200;
       if (result.body !== undefined) ctx.body = result.body;
