@@ -285,7 +285,7 @@ try {
   }, 30_000);
   check(true, "bob's notification of alice's article arrived");
   const mail = await until('the verification mail in MailDev', async () => {
-    const res = await fetch(`http://127.0.0.1:${maildevPort}/email`);
+    const res = await fetch(`http://127.0.0.1:${maildevPort}/api/email`);
     const mails = (await res.json()) as { to: { address: string }[]; subject: string }[];
     return mails.find((m) => m.to.some((t) => t.address === alice.email));
   }, 30_000);

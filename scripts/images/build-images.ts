@@ -11,7 +11,8 @@
  * (flock), niced, with the classic builder. Logs of each build: ~/.cache/vcd-simple-blog/images/logs/.
  *
  * Options (environment): VCD_EXTRA_CA_DIR (default /usr/local/share/ca-certificates; "" for none): extra CA
- * certificates that npm inside builds must trust. ONLY=name,name: build just these (and what they need).
+ * certificates that npm inside builds must trust. ONLY=key,key (debian, node, node-build, gateway, auth, blog,
+ * user, postgres, redis, maildev, daprd, pause): build just these; the images they build on must exist.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';

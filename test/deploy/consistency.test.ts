@@ -125,9 +125,9 @@ test('the Resiliency policy is the same in development, compose (mounted) and Ku
   }
 });
 
-test("compose sidecars trace like development's and resolve names with mDNS instead of the SQLite file", async (t) => {
+test("compose sidecars trace like development's and resolve names through Docker's DNS (nameformat), not mDNS", async (t) => {
   const [composeConfig] = await loadDocuments(path.join(repoRoot, 'components/compose/config.yaml'));
-  t.is(composeConfig!.spec.nameResolution, undefined);
+  t.deepEqual(composeConfig!.spec.nameResolution, { component: 'nameformat', configuration: { format: '{appid}-netns:50100' } });
   const { services } = await compose;
   for (const app of (await manifest).apps) {
     // dapr.yaml names one Configuration per app (configFilePath), or the shared dapr/config.yaml.
