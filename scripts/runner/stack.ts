@@ -13,6 +13,14 @@ import { startProcess, stopProcess, killGroup, type LogSink, type ManagedProcess
 import { renderResources } from './resources.js';
 import { databaseUrlKey, ensureSecrets, type Secrets } from './secrets.js';
 
+/**
+ * Development port defaults besides dapr.yaml's: all below the kernel's ephemeral range (32768-60999), where an
+ * outgoing connection of any program could hold them (test/deploy/dev-ports.test.ts).
+ */
+export const DEV_SENTRY_PORTS = { grpc: 3530, healthz: 3531 } as const;
+/** A sidecar's internal gRPC port is its gRPC port plus this (3510 → 3520). */
+export const DEV_INTERNAL_GRPC_OFFSET = 10;
+
 const run = promisify(execFile);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -203,7 +211,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       appPort: free ? await freePort() : spec.appPort,
       daprHttpPort: free ? await freePort() : spec.daprHttpPort,
       daprGrpcPort: free ? await freePort() : spec.daprGrpcPort,
-      daprInternalGrpcPort: free ? await freePort() : spec.daprGrpcPort + 10_000,
+      daprInternalGrpcPort: free ? await freePort() : spec.daprGrpcPort + DEV_INTERNAL_GRPC_OFFSET,
       appApiToken: randomBytes(24).toString('base64url'),
       daprApiToken: randomBytes(24).toString('base64url'),
     });
@@ -222,7 +230,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
   // Sentry, Dapr's certificate authority: every sidecar gets an mTLS certificate with its app id (SPIFFE), which
   // the callee's access control checks. It creates a self-signed root in its credentials folder on first start.
-  const sentryPorts = { grpc: free ? await freePort() : 50005, healthz: free ? await freePort() : 50006 };
+  const sentryPorts = { grpc: free ? await freePort() : DEV_SENTRY_PORTS.grpc, healthz: free ? await freePort() : DEV_SENTRY_PORTS.healthz };
   const credentials = path.join(options.runDir, 'sentry');
   let sentry: ManagedProcess | undefined;
   let trustAnchors = '';
