@@ -13,6 +13,7 @@
  * Options (environment): VCD_EXTRA_CA_DIR (default /usr/local/share/ca-certificates; "" for none): extra CA
  * certificates that npm inside builds must trust. ONLY=key,key (debian, node, node-build, gateway, auth, blog,
  * user, postgres, redis, maildev, daprd, pause): build just these; the images they build on must exist.
+ * SKIP=key,key: all but these (e.g. SKIP=daprd with VCD_DAPRD_IMAGE naming a sidecar image of your own).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -41,7 +42,9 @@ if (!process.env.VCD_IMAGES_LOCKED) {
 }
 
 const names = imageNames(root);
+const skip = (process.env.SKIP ?? '').split(',').filter(Boolean);
 const only = (process.env.ONLY ?? '').split(',').filter(Boolean);
+const wanted = (key: string) => (!only.length || only.includes(key)) && !skip.includes(key);
 const sha = (...parts: (string | Buffer)[]) => {
   const h = createHash('sha256');
   for (const p of parts) h.update(p).update('\0');
@@ -105,7 +108,7 @@ async function image(spec: {
   args?: Record<string, string>;
   stage?: (dir: string) => Promise<void>;
 }): Promise<void> {
-  if (only.length && !only.includes(spec.key)) return;
+  if (!wanted(spec.key)) return;
   const started = Date.now();
   const recipeDir = spec.recipe ? path.join(root, 'docker/images', spec.recipe) : '';
   const recipeHash = spec.recipe ? await hashFiles(recipeDir, await listFiles(recipeDir)) : await hashFiles(root, ['docker/Dockerfile', '.dockerignore']);
@@ -177,7 +180,7 @@ const totalStart = Date.now();
 await ensureEngine(say);
 
 // 1. Debian base, from Debian's mirror: debootstrap a minimal root file system and import it.
-if (!only.length || only.includes('debian')) {
+if (wanted('debian')) {
   const started = Date.now();
   if (inspectImage(names.debian)) {
     results.push({ image: names.debian, seconds: 0, built: false, size: inspectImage(names.debian)!.size });
@@ -262,7 +265,7 @@ await image({
 });
 
 // 5. Our patched daprd, static (CGO_ENABLED=0), built by scripts/build-daprd.sh into a cache of its own.
-if (!only.length || only.includes('daprd')) {
+if (wanted('daprd')) {
   await mkdir(logDir, { recursive: true });
   const binDir = path.join(os.homedir(), '.dapr/bin/static');
   say(`daprd ${DAPR_VERSION} (patch set ${daprdPatchId(root)}), static: scripts/build-daprd.sh (first time: many minutes)`);
