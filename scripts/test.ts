@@ -30,13 +30,19 @@ const sink: LogSink = {
 const dbPrefix = process.env.TEST_DB_PREFIX ?? 'vcd_test_';
 const redisDB = Number(process.env.TEST_REDIS_DB ?? 9);
 // The gateway believes X-Forwarded-For from loopback in tests, so each test process can act as its own client
-// address (test/support/stack.ts), and the registration budget is raised: the suite registers many users.
+// address (test/support/stack.ts), and the registration budgets (gateway's and auth's own) are raised: the suite
+// registers many users, one test file mostly from one address. The test of auth's budget spends it from an address
+// of its own (test/security/auth-registration.test.ts).
 process.env.TRUSTED_PROXIES ??= '127.0.0.1';
 process.env.RATE_LIMIT_REGISTER_PER_HOUR ??= '100000';
+process.env.REGISTRATIONS_PER_IP_PER_HOUR ??= '500';
 // Cached author cards in blog live long here, so a test that sees a profile edit quickly proves the
 // profile.updated event dropped the card (not the TTL running out).
 process.env.AUTHOR_CACHE_TTL_MS ??= '60000';
 const started = Date.now();
+// Quiet by default; LOG_LEVEL (apps) and DAPR_LOG_LEVEL (sidecars) raise it when chasing a failure.
+const logLevel = process.env.LOG_LEVEL ?? 'warn';
+const daprLogLevel = process.env.DAPR_LOG_LEVEL ?? 'warn';
 const stack = await startStack({
   root,
   ports: 'free',
@@ -46,9 +52,8 @@ const stack = await startStack({
   secretsFile: path.join(runDir, 'secrets.json'),
   resetDatabases: true,
   sink,
-  // Quiet by default; LOG_LEVEL (apps) and DAPR_LOG_LEVEL (sidecars) raise it when chasing a failure.
-  logLevel: process.env.LOG_LEVEL ?? 'warn',
-  daprLogLevel: process.env.DAPR_LOG_LEVEL ?? 'warn',
+  logLevel,
+  daprLogLevel,
 }).catch((err: Error) => {
   process.stderr.write(`[test-stack] could not start: ${err.message}\n(full log: ${logFile})\n`);
   process.exit(1);
@@ -74,7 +79,7 @@ const control = createServer((req, res) => {
 await new Promise<void>((r) => control.listen(0, '127.0.0.1', r));
 const controlUrl = `http://127.0.0.1:${(control.address() as AddressInfo).port}`;
 const infoFile = path.join(runDir, 'stack.json');
-const writeInfo = () => writeFile(infoFile, JSON.stringify({ ...stackInfoOf(stack, root), dbPrefix, redisDB, controlUrl }, null, 2));
+const writeInfo = () => writeFile(infoFile, JSON.stringify({ ...stackInfoOf(stack, root), dbPrefix, redisDB, controlUrl, logFile, logLevel, daprLogLevel }, null, 2));
 await writeInfo();
 
 const totals = { passed: 0, failed: 0 };

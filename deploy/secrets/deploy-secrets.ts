@@ -1,4 +1,7 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { rateLimitRedisUrl, redisAclLines, REDIS_PASSWORD_KEYS } from '../../scripts/runner/redis-acl.js';
+import { newSentryTokenKey, sentryJwks, sentryToken } from '../../scripts/runner/sentry-tokens.js';
+import { generateSentryCa, type SentryCa } from './sentry-ca.js';
 
 /**
  * The secrets a deployment needs, generated once and written out for docker-compose (an env file, the Dapr
@@ -14,6 +17,11 @@ export interface DeploySecrets {
   postgresPassword: string;
   /** What the services read from the Dapr secret store named "secretstore" (key = secret name). */
   store: Record<string, string>;
+  /**
+   * Outside Kubernetes (compose): sentry's root and issuer, and the key that signs each daprd's sentry token
+   * (docs/adr/0010-sentry-identity.md). A cluster's sentry uses Kubernetes service account tokens instead.
+   */
+  sentry: { ca: SentryCa; tokenKey: string };
 }
 
 export interface Endpoints {
@@ -61,10 +69,24 @@ export function generateDeploySecrets(
     'jwt-public-keys': previous?.store?.['jwt-public-keys'] ?? keys!.public,
     'token-pepper': previous?.store?.['token-pepper'] ?? token(),
     'smtp-url': `smtp://${endpoints.smtpHost}:${endpoints.smtpPort}`,
-    'redis-url': `redis://${endpoints.redisHost}/0`,
   };
+  for (const key of Object.values(REDIS_PASSWORD_KEYS)) store[key] = previous?.store?.[key] ?? token();
+  store['redis-url'] = rateLimitRedisUrl(endpoints.redisHost, store[REDIS_PASSWORD_KEYS.ratelimit]!, 0);
   for (const [appId, db] of Object.entries(databases)) store[databaseUrlKey(appId)] = databaseUrl(endpoints.postgresHost, db.role, db.password);
-  return { tokens, databases, postgresPassword: previous?.postgresPassword ?? token(), store };
+  const sentry = previous?.sentry ?? { ca: generateSentryCa(), tokenKey: newSentryTokenKey() };
+  return { tokens, databases, postgresPassword: previous?.postgresPassword ?? token(), store, sentry };
+}
+
+/** The Redis ACL file of the bundled Redis: the users of scripts/runner/redis-acl.ts with these passwords (hashed). */
+export const redisAclFile = (s: DeploySecrets) =>
+  redisAclLines({ admin: s.store[REDIS_PASSWORD_KEYS.admin]!, pubsub: s.store[REDIS_PASSWORD_KEYS.pubsub]!, ratelimit: s.store[REDIS_PASSWORD_KEYS.ratelimit]! }).join('\n') + '\n';
+
+/** What compose's sentry and each daprd are given: the JWKS, and one token per app (its daprd's only). */
+export function sentryTokenFiles(s: DeploySecrets): { jwks: string; tokens: Record<string, string> } {
+  return {
+    jwks: sentryJwks(s.sentry.tokenKey),
+    tokens: Object.fromEntries(Object.keys(s.tokens).map((appId) => [appId, sentryToken(s.sentry.tokenKey, appId)])),
+  };
 }
 
 const envName = (appId: string, what: string) => `${appId.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_${what}`;
@@ -76,6 +98,10 @@ export function composeEnv(s: DeploySecrets): string {
     lines.push(`${envName(appId, 'APP_API_TOKEN')}=${t.appApiToken}`, `${envName(appId, 'DAPR_API_TOKEN')}=${t.daprApiToken}`);
   }
   for (const appId of Object.keys(s.databases)) lines.push(`${envName(appId, 'DATABASE_URL')}=${s.store[databaseUrlKey(appId)]}`);
+  // The Redis operator's password (health check) and sentry's root, which every daprd trusts (a PEM: docker-compose
+  // reads "\n" in a double-quoted value as a line break).
+  lines.push(`REDIS_PASSWORD=${s.store[REDIS_PASSWORD_KEYS.admin]}`);
+  lines.push(`DAPR_TRUST_ANCHORS="${s.sentry.ca.rootCert.trim().split('\n').join('\\n')}"`);
   return lines.join('\n') + '\n';
 }
 
@@ -117,7 +143,9 @@ export function kubernetesSecrets(s: DeploySecrets, namespace: string, endpoints
   for (const [appId, t] of Object.entries(s.tokens)) {
     out.push(secret(`${appId}-app-api-token`, { token: t.appApiToken }), secret(`${appId}-dapr-api-token`, { token: t.daprApiToken }));
   }
-  out.push(secret('redis-pubsub', { host: endpoints.redisHost, password: '' }));
+  out.push(secret('redis-pubsub', { host: endpoints.redisHost, password: s.store[REDIS_PASSWORD_KEYS.pubsub]! }));
+  // The bundled Redis of the local overlay reads its users from here (deploy/k8s/overlays/local/infra/redis.yaml).
+  out.push(secret('redis-acl', { 'users.acl': redisAclFile(s) }));
   out.push(secret('smtp-relay', { host: endpoints.smtpHost, port: String(endpoints.smtpPort), user: '', password: '' }));
   out.push(secret('postgres-admin', { password: s.postgresPassword, 'init.sql': postgresInitSql(s) }));
   return out;

@@ -1,7 +1,8 @@
 /**
  * Generates deployment secrets (never committed) and keeps them across runs, so a Postgres volume created with
  * them keeps working:
- *   node --import tsx deploy/secrets/generate-secrets.ts compose      → .secrets/compose/{compose.env,secrets.json,postgres-init.sql}
+ *   node --import tsx deploy/secrets/generate-secrets.ts compose      → .secrets/compose/{compose.env,secrets.json,postgres-init.sql,
+ *     redis-users.acl,sentry/,sentry-jwks.json,sentry-tokens/}
  *   node --import tsx deploy/secrets/generate-secrets.ts kubernetes [namespace]  → Secret manifests on stdout
  *     (for the local overlay: `... kubernetes vcd | kubectl apply -f -`)
  */
@@ -11,7 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { readManifest } from '../../scripts/runner/app-manifest.js';
-import { composeEnv, generateDeploySecrets, kubernetesSecrets, postgresInitSql, type DeploySecrets, type Endpoints } from './deploy-secrets.js';
+import { composeEnv, generateDeploySecrets, kubernetesSecrets, postgresInitSql, redisAclFile, sentryTokenFiles, type DeploySecrets, type Endpoints } from './deploy-secrets.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 /** Host names of the bundled Postgres, Redis and MailDev: compose service names, and Kubernetes Services of the local overlay. */
@@ -36,8 +37,19 @@ export async function writeComposeSecrets(outDir: string): Promise<DeploySecrets
   // the directory itself is private to the owner.
   await writeFile(path.join(outDir, 'secrets.json'), JSON.stringify(secrets.store, null, 2) + '\n');
   await writeFile(path.join(outDir, 'postgres-init.sql'), postgresInitSql(secrets));
-  await chmod(path.join(outDir, 'secrets.json'), 0o644);
-  await chmod(path.join(outDir, 'postgres-init.sql'), 0o644);
+  // Redis's users (password hashes only), sentry's root and issuer, its JWKS, and one sentry token per daprd.
+  await writeFile(path.join(outDir, 'redis-users.acl'), redisAclFile(secrets));
+  await mkdir(path.join(outDir, 'sentry'), { recursive: true });
+  await writeFile(path.join(outDir, 'sentry', 'ca.crt'), secrets.sentry.ca.rootCert);
+  await writeFile(path.join(outDir, 'sentry', 'issuer.crt'), secrets.sentry.ca.issuerCert);
+  await writeFile(path.join(outDir, 'sentry', 'issuer.key'), secrets.sentry.ca.issuerKey);
+  const { jwks, tokens } = sentryTokenFiles(secrets);
+  await writeFile(path.join(outDir, 'sentry-jwks.json'), jwks);
+  await mkdir(path.join(outDir, 'sentry-tokens'), { recursive: true });
+  for (const [appId, jwt] of Object.entries(tokens)) await writeFile(path.join(outDir, 'sentry-tokens', `${appId}.jwt`), jwt);
+  const readable = ['secrets.json', 'postgres-init.sql', 'redis-users.acl', 'sentry/ca.crt', 'sentry/issuer.crt', 'sentry/issuer.key', 'sentry-jwks.json',
+    ...Object.keys(tokens).map((appId) => `sentry-tokens/${appId}.jwt`)];
+  for (const file of readable) await chmod(path.join(outDir, file), 0o644);
   return secrets;
 }
 

@@ -3,7 +3,7 @@
  *
  *   Debian base (debootstrap + docker import) → node (Node LTS binary from the npm registry) → node-build (+ npm)
  *   → the four services (docker/Dockerfile), postgres, redis, maildev; daprd (our patched build, static) and the
- *   namespace holder (tools/pause, static) on an empty base.
+ *   namespace holder (tools/pause, static) on an empty base; Dapr's sentry from the same build.
  *
  * Each image carries a label with the hash of everything it is built from (recipe, staged files, build
  * arguments, base image id); an image whose label matches is not rebuilt, so a second run takes seconds.
@@ -12,7 +12,7 @@
  *
  * Options (environment): VCD_EXTRA_CA_DIR (default /usr/local/share/ca-certificates; "" for none): extra CA
  * certificates that npm inside builds must trust. ONLY=key,key (debian, node, node-build, gateway, auth, blog,
- * user, postgres, redis, maildev, daprd, pause): build just these; the images they build on must exist.
+ * user, postgres, redis, maildev, daprd, sentry, pause): build just these; the images they build on must exist.
  * SKIP=key,key: all but these (e.g. SKIP=daprd with VCD_DAPRD_IMAGE naming a sidecar image of your own).
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -264,12 +264,14 @@ await image({
   stage: async (dir) => void (await extraCa(path.join(dir, 'extra-ca'))),
 });
 
-// 5. Our patched daprd, static (CGO_ENABLED=0), built by scripts/build-daprd.sh into a cache of its own.
-if (wanted('daprd')) {
+// 5. Our patched daprd and Dapr's sentry, static (CGO_ENABLED=0), built by scripts/build-daprd.sh into a cache of
+//    its own (~/.dapr/bin/static; the development binaries in ~/.dapr/bin are left alone).
+if (wanted('daprd') || wanted('sentry')) {
   await mkdir(logDir, { recursive: true });
   const binDir = path.join(os.homedir(), '.dapr/bin/static');
-  say(`daprd ${DAPR_VERSION} (patch set ${daprdPatchId(root)}), static: scripts/build-daprd.sh (first time: many minutes)`);
-  await run('nice', ['-n', '10', 'bash', path.join(root, 'scripts/build-daprd.sh'), 'daprd'], {
+  const targets = ['daprd', 'sentry'].filter(wanted);
+  say(`${targets.join(' and ')} ${DAPR_VERSION} (patch set ${daprdPatchId(root)}), static: scripts/build-daprd.sh (first time: many minutes)`);
+  await run('nice', ['-n', '10', 'bash', path.join(root, 'scripts/build-daprd.sh'), ...targets], {
     env: {
       ...process.env,
       CGO_ENABLED: '0',
@@ -279,19 +281,21 @@ if (wanted('daprd')) {
     },
     log: path.join(logDir, 'daprd-binary.log'),
   });
-  const binary = path.join(binDir, 'daprd');
-  if (!(await isStatic(binary))) throw new Error(`${binary} is dynamically linked; delete it and run again (it must be built with CGO_ENABLED=0)`);
-  await image({
-    key: 'daprd',
-    name: names.daprd,
-    recipe: 'daprd',
-    inputs: [sha(await readFile(binary)), idOf(names.debian)],
-    args: { DEBIAN_IMAGE: names.debian, PATCH_ID: daprdPatchId(root) },
-    stage: async (dir) => {
-      await copyFile(binary, path.join(dir, 'daprd'));
-      await chmod(path.join(dir, 'daprd'), 0o755);
-    },
-  });
+  for (const binary of targets) {
+    const file = path.join(binDir, binary);
+    if (!(await isStatic(file))) throw new Error(`${file} is dynamically linked; delete it and run again (it must be built with CGO_ENABLED=0)`);
+    await image({
+      key: binary,
+      name: binary === 'daprd' ? names.daprd : names.sentry,
+      recipe: 'daprd',
+      inputs: [sha(await readFile(file)), idOf(names.debian)],
+      args: { DEBIAN_IMAGE: names.debian, PATCH_ID: daprdPatchId(root), BINARY: binary },
+      stage: async (dir) => {
+        await copyFile(file, path.join(dir, binary));
+        await chmod(path.join(dir, binary), 0o755);
+      },
+    });
+  }
 }
 
 // 6. The namespace holder (tools/pause), a static Go program.

@@ -42,6 +42,7 @@ export interface ImageNames {
   redis: string;
   maildev: string;
   daprd: string;
+  sentry: string;
   pause: string;
   service: (name: string) => string;
 }
@@ -58,6 +59,7 @@ export function imageNames(root: string, env: NodeJS.ProcessEnv = process.env): 
     redis: v('VCD_REDIS_IMAGE', `vcd-simple-blog/redis:${DEBIAN_SUITE}`),
     maildev: v('VCD_MAILDEV_IMAGE', `vcd-simple-blog/maildev:${maildevVersion(root)}`),
     daprd: v('VCD_DAPRD_IMAGE', `vcd-simple-blog/daprd:${DAPR_VERSION}-${daprdPatchId(root)}`),
+    sentry: v('VCD_SENTRY_IMAGE', `vcd-simple-blog/sentry:${DAPR_VERSION}`),
     pause: v('VCD_PAUSE_IMAGE', `vcd-simple-blog/pause:${PAUSE_VERSION}`),
     service: (name) => `${namespace}/${name}:${tag}`,
   };

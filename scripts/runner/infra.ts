@@ -21,7 +21,7 @@ export function canConnect(port: number, host = '127.0.0.1', timeoutMs = 1000): 
   });
 }
 
-async function waitForPort(port: number, what: string, timeoutMs = 30_000): Promise<void> {
+export async function waitForPort(port: number, what: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await canConnect(port)) return;
@@ -74,31 +74,7 @@ async function ensureTrustedLocalAccess(say: Say): Promise<void> {
   await run('sh', ['-c', `sed -i -E 's/^(host\\s+all\\s+all\\s+(127\\.0\\.0\\.1\\/32|::1\\/128)\\s+)\\S+/\\1trust/' ${hba} && pg_ctlcluster --skip-systemctl-redirect ${version} main reload`]);
 }
 
-/** Makes sure Redis answers on 127.0.0.1:6379: installs (apt) and starts it when it does not. */
-export async function ensureRedis(say: Say, port = 6379): Promise<void> {
-  if (await canConnect(port)) return;
+/** Makes sure Debian's redis-server binary is there (the runner starts its own Redis, see redis.ts). */
+export async function ensureRedisInstalled(say: Say): Promise<void> {
   if (!has('redis-server')) await aptInstall(['redis-server'], say);
-  say('starting Redis');
-  await run('redis-server', ['--daemonize', 'yes', '--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no']);
-  await waitForPort(port, 'Redis');
-}
-
-/** Empties one Redis logical database (a test stack's pub/sub streams and rate-limit counters from earlier runs). */
-export function flushRedisDb(db: number, port = 6379, host = '127.0.0.1'): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect({ port, host });
-    const dbText = String(db);
-    let reply = '';
-    socket.setTimeout(5000, () => socket.destroy(new Error('Redis did not answer FLUSHDB in time')));
-    socket.once('connect', () => socket.write(`*2\r\n$6\r\nSELECT\r\n$${dbText.length}\r\n${dbText}\r\n*1\r\n$7\r\nFLUSHDB\r\n`));
-    socket.on('data', (chunk) => {
-      reply += chunk.toString('utf8');
-      if (reply.split('\r\n').filter(Boolean).length >= 2) {
-        socket.end();
-        if (reply.startsWith('-') || reply.includes('\r\n-')) reject(new Error(`Redis refused FLUSHDB: ${reply.trim()}`));
-        else resolve();
-      }
-    });
-    socket.once('error', reject);
-  });
 }

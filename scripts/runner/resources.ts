@@ -70,3 +70,20 @@ export async function renderResources(
   }
   return { resourcesPath, configDir };
 }
+
+/**
+ * Sentry's Configuration (dapr/sentry/config.yaml) for this stack: its JWKS validator reads the keys from
+ * `jwksFile` (scripts/runner/sentry-tokens.ts), so sentry signs an app id only for that app's token.
+ */
+export async function renderSentryConfig(configDir: string, runDir: string, jwksFile: string): Promise<string> {
+  const config = parseAllDocuments(await readFile(path.join(configDir, 'sentry', 'config.yaml'), 'utf8'))[0]!.toJS() as {
+    spec: { mtls: { tokenValidators?: { name: string; options?: Record<string, string> }[] } };
+  };
+  const jwks = config.spec.mtls.tokenValidators?.find((v) => v.name === 'jwks');
+  if (!jwks) throw new Error('dapr/sentry/config.yaml: expected a "jwks" token validator (docs/adr/0010-sentry-identity.md)');
+  jwks.options = { ...jwks.options, source: jwksFile };
+  const file = path.join(runDir, 'config', 'sentry.yaml');
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, stringify(config));
+  return file;
+}

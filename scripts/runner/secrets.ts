@@ -2,6 +2,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { rateLimitRedisUrl, REDIS_PASSWORD_KEYS } from './redis-acl.js';
 
 export type Secrets = Record<string, string>;
 
@@ -18,11 +19,12 @@ const signingKey = () => {
 
 /**
  * Generates the local secrets (read by daprd's local-file secret store) on first run and fills in any that a
- * newer version of the code expects. Never overwrites an existing value.
+ * newer version of the code expects. Never overwrites an existing value, except `redis-url`, which says where the
+ * stack's own Redis listens.
  */
 export async function ensureSecrets(
   file: string,
-  options: { dbPrefix: string; dbApps: string[]; smtpPort: number; redisUrl: string },
+  options: { dbPrefix: string; dbApps: string[]; smtpPort: number; redis: { hostPort: string; db: number } },
 ): Promise<Secrets> {
   const existing: Secrets = existsSync(file) ? (JSON.parse(await readFile(file, 'utf8')) as Secrets) : {};
   const secrets: Secrets = { ...existing };
@@ -41,7 +43,9 @@ export async function ensureSecrets(
     secrets['jwt-public-keys'] = JSON.stringify([{ kid, alg: 'ES256', publicKeyPem: key.public }]);
   }
   secrets['smtp-url'] ??= `smtp://127.0.0.1:${options.smtpPort}`;
-  secrets['redis-url'] ??= options.redisUrl;
+  for (const key of Object.values(REDIS_PASSWORD_KEYS)) secrets[key] ??= randomBytes(24).toString('base64url');
+  // Derived, not generated: the stack's Redis may move (free ports in tests), so this one is rewritten.
+  secrets['redis-url'] = rateLimitRedisUrl(options.redis.hostPort, secrets[REDIS_PASSWORD_KEYS.ratelimit]!, options.redis.db);
   secrets['token-pepper'] ??= randomBytes(32).toString('base64url');
   if (JSON.stringify(secrets) !== JSON.stringify(existing)) {
     await mkdir(path.dirname(file), { recursive: true });

@@ -7,9 +7,17 @@ export interface StackInfo {
   gatewayUrl: string;
   /** MailDev REST API: GET {mailUrl}/api/email lists messages (the SMTP catcher the auth service sends to). */
   mailUrl: string;
+  /** The stack's Redis on 127.0.0.1 (the `default` user's password is secrets['redis-password']). */
+  redisPort: number;
+  /** Sentry's gRPC port on 127.0.0.1 (root: <runDir>/sentry/ca.crt; each app's token: <runDir>/sentry-tokens/<app>.jwt). */
+  sentryPort: number;
   /** Database name prefix and Redis DB of this test stack (set by scripts/test.ts). */
   dbPrefix?: string;
   redisDB?: number;
+  /** The file every app's, sidecar's and the runner's output goes to, and the levels they log at (set by scripts/test.ts). */
+  logFile?: string;
+  logLevel?: string;
+  daprLogLevel?: string;
   /** POST {controlUrl}/apps/<id>/stop|kill|start stops (SIGTERM), kills (SIGKILL) or restarts a service app (not its daprd). */
   controlUrl?: string;
   secrets: Record<string, string>;
@@ -22,6 +30,8 @@ export function stackInfoOf(stack: Stack, root: string): StackInfo {
     runDir: stack.runDir,
     gatewayUrl: stack.gatewayUrl ?? '',
     mailUrl: stack.mailUrl,
+    redisPort: stack.redisPort,
+    sentryPort: stack.sentryPort,
     secrets: stack.secrets,
     apps: Object.fromEntries(
       [...stack.apps.entries()].map(([id, a]) => [

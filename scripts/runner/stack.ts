@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { execFile } from 'node:child_process';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -8,9 +8,12 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { readManifest, type AppSpec } from './app-manifest.js';
 import { ensureDatabases } from './databases.js';
-import { ensurePostgres, ensureRedis, flushRedisDb } from './infra.js';
+import { ensurePostgres, ensureRedisInstalled } from './infra.js';
 import { startProcess, stopProcess, killGroup, type LogSink, type ManagedProcess } from './processes.js';
-import { renderResources } from './resources.js';
+import { REDIS_PASSWORD_KEYS } from './redis-acl.js';
+import { startRedis } from './redis.js';
+import { renderResources, renderSentryConfig } from './resources.js';
+import { newSentryTokenKey, sentryJwks, sentryToken } from './sentry-tokens.js';
 import { databaseUrlKey, ensureSecrets, type Secrets } from './secrets.js';
 
 /**
@@ -61,6 +64,10 @@ export interface Stack {
   gatewayUrl?: string;
   /** MailDev's web UI and REST API (GET /api/email lists received messages). */
   mailUrl: string;
+  /** The stack's own Redis (users and passwords: redis-acl.ts; the admin password is the secret `redis-password`). */
+  redisPort: number;
+  /** Sentry's gRPC port on 127.0.0.1 (its root in <runDir>/sentry/ca.crt, the apps' tokens in <runDir>/sentry-tokens). */
+  sentryPort: number;
   runDir: string;
   /** Every process id the stack started (for orphan checks). */
   pids(): number[];
@@ -70,6 +77,9 @@ export interface Stack {
   startApp(appId: string): Promise<void>;
   stop(): Promise<void>;
 }
+
+/** Where the development stack's Redis listens (tests and --free-ports pick a free port). */
+export const DEV_REDIS_PORT = 6380;
 
 export const daprdPath = () => process.env.DAPRD_PATH ?? path.join(os.homedir(), '.dapr', 'bin', 'daprd');
 export const sentryPath = () => process.env.SENTRY_PATH ?? path.join(os.homedir(), '.dapr', 'bin', 'sentry');
@@ -158,9 +168,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   }
   await mkdir(options.runDir, { recursive: true });
 
-  await Promise.all([ensurePostgres(say), ensureRedis(say)]);
-  // A reset stack starts from empty streams and counters too (consumer groups, dead letters, rate limits).
-  if (options.resetDatabases) await flushRedisDb(options.redisDB);
+  await Promise.all([ensurePostgres(say), ensureRedisInstalled(say)]);
   await run('bash', [path.join(options.root, 'scripts/build-daprd.sh'), 'daprd', 'sentry'], { maxBuffer: 1 << 24 }).catch((err: { stderr?: string; message: string }) => {
     throw new Error(`daprd is not available: ${err.stderr || err.message}`);
   });
@@ -168,12 +176,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const dbApps = manifest.apps.filter((a) => a.database).map((a) => a.appId);
   const free = options.ports === 'free';
   const mail = { smtpPort: free ? await freePort() : 1025, webPort: free ? await freePort() : 1080 };
-  const redisHost = process.env.REDIS_HOST ?? '127.0.0.1:6379';
+  // The stack's own Redis, with passwords (scripts/runner/redis.ts); 6380 in development, beside any system Redis.
+  const redisPort = free ? await freePort() : DEV_REDIS_PORT;
+  const redisHost = `127.0.0.1:${redisPort}`;
   const secrets = await ensureSecrets(options.secretsFile, {
     dbPrefix: options.dbPrefix,
     dbApps,
     smtpPort: mail.smtpPort,
-    redisUrl: `redis://${redisHost}/${options.redisDB}`,
+    redis: { hostPort: redisHost, db: options.redisDB },
   });
   await ensureDatabases({
     adminUrl: process.env.PG_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres',
@@ -219,6 +229,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
   let stopping = false;
   let maildev: ManagedProcess | undefined;
+  let redis: ManagedProcess | undefined;
   const watch = (proc: ManagedProcess) => {
     void proc.exited.then(({ code, signal }) => {
       if (proc.stopping || stopping) return;
@@ -230,16 +241,25 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
   // Sentry, Dapr's certificate authority: every sidecar gets an mTLS certificate with its app id (SPIFFE), which
   // the callee's access control checks. It creates a self-signed root in its credentials folder on first start.
+  // It signs an app id only for a request with that app's token (JWKS validator, ADR 10): a key made for this run,
+  // one token per app, each readable by its owner only and handed to that app's daprd.
   const sentryPorts = { grpc: free ? await freePort() : DEV_SENTRY_PORTS.grpc, healthz: free ? await freePort() : DEV_SENTRY_PORTS.healthz };
   const credentials = path.join(options.runDir, 'sentry');
+  const tokens = path.join(options.runDir, 'sentry-tokens');
+  const tokenFile = (appId: string) => path.join(tokens, `${appId}.jwt`);
   let sentry: ManagedProcess | undefined;
   let trustAnchors = '';
   const startSentry = async () => {
     await mkdir(credentials, { recursive: true });
+    await mkdir(tokens, { recursive: true, mode: 0o700 });
+    const tokenKey = newSentryTokenKey();
+    await writeFile(path.join(tokens, 'jwks.json'), sentryJwks(tokenKey));
+    for (const a of apps.values()) await writeFile(tokenFile(a.spec.appId), sentryToken(tokenKey, a.spec.appId), { mode: 0o600 });
+    const sentryConfig = await renderSentryConfig(manifest.configDir, options.runDir, path.join(tokens, 'jwks.json'));
     sentry = startProcess(
       'sentry',
       sentryPath(),
-      ['--config', path.join(manifest.configDir, 'sentry', 'config.yaml'), '--issuer-credentials', credentials, '--trust-domain', 'localhost', '--port', String(sentryPorts.grpc), '--listen-address', '127.0.0.1',
+      ['--config', sentryConfig, '--issuer-credentials', credentials, '--trust-domain', 'localhost', '--port', String(sentryPorts.grpc), '--listen-address', '127.0.0.1',
         '--healthz-port', String(sentryPorts.healthz), '--healthz-listen-address', '127.0.0.1', '--enable-metrics=false', '--log-level', 'warn'],
       { cwd: options.runDir, env: process.env, sink: options.sink },
     );
@@ -273,7 +293,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       ],
       {
         cwd: manifest.root,
-        env: { ...baseEnv, APP_API_TOKEN: a.appApiToken, DAPR_API_TOKEN: a.daprApiToken, DAPR_TRUST_ANCHORS: trustAnchors },
+        env: { ...baseEnv, APP_API_TOKEN: a.appApiToken, DAPR_API_TOKEN: a.daprApiToken, DAPR_TRUST_ANCHORS: trustAnchors, DAPR_SENTRY_TOKEN_FILE: tokenFile(a.spec.appId) },
         sink: options.sink,
       },
     );
@@ -311,10 +331,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     runDir: options.runDir,
     gatewayUrl: apps.has('gateway') ? `http://127.0.0.1:${apps.get('gateway')!.appPort}` : undefined,
     mailUrl: `http://127.0.0.1:${mail.webPort}`,
+    redisPort,
+    sentryPort: sentryPorts.grpc,
     pids: () =>
       [...apps.values()]
         .flatMap((a) => [a.app?.child.pid, a.daprd?.child.pid])
-        .concat(maildev?.child.pid, sentry?.child.pid)
+        .concat(maildev?.child.pid, sentry?.child.pid, redis?.child.pid)
         .filter((p): p is number => !!p),
     async stopApp(appId, which = 'both') {
       const a = apps.get(appId);
@@ -344,6 +366,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       await Promise.all([...apps.values()].map((a) => (a.daprd ? stopProcess(a.daprd) : undefined)));
       if (maildev) await stopProcess(maildev);
       if (sentry) await stopProcess(sentry);
+      if (redis) await stopProcess(redis);
     },
   };
   const killAll = () => {
@@ -351,8 +374,17 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   };
   process.on('exit', killAll);
 
-  say(`starting Sentry (mTLS), ${specs.map((s) => s.appId).join(', ')} (each beside its own daprd), MailDev (SMTP :${mail.smtpPort}, web :${mail.webPort})`);
+  say(`starting Redis (:${redisPort}), Sentry (mTLS), ${specs.map((s) => s.appId).join(', ')} (each beside its own daprd), MailDev (SMTP :${mail.smtpPort}, web :${mail.webPort})`);
   try {
+    // A reset stack starts from empty streams and counters too (consumer groups, dead letters, rate limits).
+    redis = await startRedis({
+      port: redisPort,
+      dir: path.join(options.runDir, 'redis'),
+      passwords: { admin: secrets[REDIS_PASSWORD_KEYS.admin]!, pubsub: secrets[REDIS_PASSWORD_KEYS.pubsub]!, ratelimit: secrets[REDIS_PASSWORD_KEYS.ratelimit]! },
+      reset: options.resetDatabases,
+      sink: options.sink,
+    });
+    watch(redis);
     if (specs.some((s) => s.appId === 'auth')) {
       maildev = startProcess(
       'maildev',

@@ -108,12 +108,13 @@ test('every image name comes from a variable whose default is what `npm run imag
   t.is(services.postgres!.image, names.postgres);
   t.is(services.redis!.image, names.redis);
   t.is(services.maildev!.image, names.maildev);
+  t.is(services.sentry!.image, names.sentry);
   for (const app of (await readManifest(repoRoot)).apps) {
     t.is(services[app.appId]!.image, names.service(app.appId));
     t.like(services[app.appId]!.build?.args, { NODE_IMAGE: names.node, NODE_BUILD_IMAGE: names.nodeBuild, SERVICE: app.appId });
   }
   const raw = await readFile(path.join(repoRoot, 'docker-compose.yml'), 'utf8');
-  for (const name of ['VCD_DAPRD_IMAGE', 'VCD_PAUSE_IMAGE', 'VCD_POSTGRES_IMAGE', 'VCD_REDIS_IMAGE', 'VCD_MAILDEV_IMAGE', 'VCD_NODE_IMAGE', 'VCD_NODE_BUILD_IMAGE']) {
+  for (const name of ['VCD_DAPRD_IMAGE', 'VCD_SENTRY_IMAGE', 'VCD_PAUSE_IMAGE', 'VCD_POSTGRES_IMAGE', 'VCD_REDIS_IMAGE', 'VCD_MAILDEV_IMAGE', 'VCD_NODE_IMAGE', 'VCD_NODE_BUILD_IMAGE']) {
     t.regex(raw, new RegExp(`\\$\\{${name}:-`), name);
   }
 });

@@ -126,15 +126,16 @@ test('the Resiliency policy is the same in development, compose (mounted) and Ku
 });
 
 test("compose sidecars trace like development's and resolve names through Docker's DNS (nameformat), not mDNS", async (t) => {
-  const [composeConfig] = await loadDocuments(path.join(repoRoot, 'components/compose/config.yaml'));
-  t.deepEqual(composeConfig!.spec.nameResolution, { component: 'nameformat', configuration: { format: '{appid}-netns:50100' } });
   const { services } = await compose;
   for (const app of (await manifest).apps) {
-    // dapr.yaml names one Configuration per app (configFilePath), or the shared dapr/config.yaml.
-    const devFile = (app as { configFile?: string }).configFile ?? path.join(repoRoot, 'dapr/config.yaml');
-    const [devConfig] = await loadDocuments(devFile);
-    t.truthy(devConfig!.spec.nameResolution, `${path.relative(repoRoot, devFile)} resolves names itself`);
+    // dapr.yaml names one Configuration per app (configFilePath); compose mounts its own variant of each.
+    const [devConfig] = await loadDocuments(app.configFile);
+    const [composeConfig] = await loadDocuments(path.join(repoRoot, 'components/compose/config', `${app.appId}.yaml`));
+    t.truthy(devConfig!.spec.nameResolution, `${path.relative(repoRoot, app.configFile)} resolves names itself`);
+    t.deepEqual(composeConfig!.spec.nameResolution, { component: 'nameformat', configuration: { format: '{appid}-netns:50100' } });
     t.deepEqual(composeConfig!.spec.tracing, devConfig!.spec.tracing, `${app.appId}: tracing`);
     t.is(flag(services[`${app.appId}-dapr`]!.command, '--config'), '/dapr/config.yaml');
+    const mounts = (services[`${app.appId}-dapr`]!.volumes ?? []).map((v) => (typeof v === 'string' ? v : `${v.source}:${v.target}`));
+    t.true(mounts.some((m) => m.startsWith(path.join(repoRoot, 'components/compose/config', `${app.appId}.yaml`)) && m.includes(':/dapr/config.yaml')), `${app.appId}-dapr mounts its own Configuration`);
   }
 });

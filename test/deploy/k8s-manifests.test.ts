@@ -149,12 +149,15 @@ test('no Secret is committed, and every Secret the manifests reference is one th
 });
 
 const protoServices = async () => {
-  const services: { owner: string; fullName: string }[] = [];
+  const services: { owner: string; fullName: string; rpcs: string[] }[] = [];
   for (const owner of await readdir(path.join(repoRoot, 'proto'))) {
     for (const file of await yamlFreeProtoFiles(path.join(repoRoot, 'proto', owner))) {
       const text = await readFile(file, 'utf8');
       const pkg = /^package\s+([\w.]+);/m.exec(text)?.[1];
-      for (const m of text.matchAll(/^service\s+(\w+)/gm)) services.push({ owner, fullName: `${pkg}.${m[1]}` });
+      for (const m of text.matchAll(/^service\s+(\w+)\s*\{([^}]*)\}/gm)) {
+        const rpcs = [...m[2]!.matchAll(/rpc\s+(\w+)/g)].map((r) => r[1]!);
+        services.push({ owner, fullName: `${pkg}.${m[1]}`, rpcs });
+      }
     }
   }
   return services;
@@ -169,7 +172,7 @@ async function yamlFreeProtoFiles(dir: string): Promise<string[]> {
   return out;
 }
 
-test('access control: only the gateway may call public /api routes; each gRPC contract is open to some caller', async (t) => {
+test('access control: only the gateway may call public /api routes; each gRPC method is open to some caller, by name', async (t) => {
   const docs = await rendered.base;
   const namespace = find(docs, 'Namespace', 'vcd') ? 'vcd' : undefined;
   const appIds = (await apps).map((a) => a.appId);
@@ -185,13 +188,13 @@ test('access control: only the gateway may call public /api routes; each gRPC co
       t.is(allowed.includes('/api/**'), policy.appId === 'gateway', `${appId}: /api/** open to ${policy.appId}?`);
       t.false(allowed.includes('/**'), `${appId}: nothing is open wholesale to ${policy.appId}`);
     }
-    // Exactly which internal routes each caller may use is pinned by test/deploy/access-control.test.ts
-    // (equal to development's dapr/<app>.yaml); here: every gRPC contract is reachable by someone.
+    // Exactly which internal routes each caller may use is pinned by test/deploy/least-privilege.test.ts
+    // (equal to development's dapr/<app>.yaml); here: every gRPC method is reachable by someone, named, never
+    // a whole service by wildcard.
     for (const s of grpc.filter((g) => g.owner === appId)) {
-      const open = acl.policies.some((p: { operations: { name: string; action: string }[] }) =>
-        p.operations.some((o) => o.action === 'allow' && o.name === `/${s.fullName}/*`),
-      );
-      t.true(open, `${appId}: ${s.fullName} open to a caller`);
+      const names = acl.policies.flatMap((p: { operations: { name: string; action: string }[] }) => p.operations.filter((o) => o.action === 'allow').map((o) => o.name));
+      t.false(names.includes(`/${s.fullName}/*`), `${appId}: ${s.fullName} is not opened wholesale`);
+      for (const rpc of s.rpcs) t.true(names.includes(`/${s.fullName}/${rpc}`), `${appId}: ${s.fullName}/${rpc} open to a caller`);
     }
     if (appId === 'gateway') t.deepEqual(acl.policies, [], 'nobody invokes the gateway through Dapr');
   }

@@ -36,7 +36,10 @@ test('re-generating keeps what exists, so a Postgres volume made with the first 
 test('the compose env file defines the variables docker-compose.yml interpolates', (t) => {
   const env = composeEnv(generateDeploySecrets(apps, endpoints));
   const names = env.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split('=')[0]);
-  t.deepEqual(names, ['POSTGRES_PASSWORD', 'GATEWAY_APP_API_TOKEN', 'GATEWAY_DAPR_API_TOKEN', 'BLOG_APP_API_TOKEN', 'BLOG_DAPR_API_TOKEN', 'BLOG_DATABASE_URL']);
+  t.deepEqual(names, [
+    'POSTGRES_PASSWORD', 'GATEWAY_APP_API_TOKEN', 'GATEWAY_DAPR_API_TOKEN', 'BLOG_APP_API_TOKEN', 'BLOG_DAPR_API_TOKEN', 'BLOG_DATABASE_URL',
+    'REDIS_PASSWORD', 'DAPR_TRUST_ANCHORS',
+  ]);
 });
 
 test('the Postgres init script quotes names and passwords', (t) => {

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { randomUUID } from 'node:crypto';
 import { api, eventually, notificationsOf, publishAs, query, registerUser, stack, streamEntries } from '../../services/user/test/support/user-stack.js';
-import { Redis } from 'ioredis';
+import { stackRedis } from '../support/stack.js';
 
 // Kills the user app (SIGKILL; its daprd stays up) with events in flight and restarts it, SOAK_ROUNDS times
 // (default 5, about 2.5 s each; `npm run test:soak` runs 30). Each round must apply every event exactly once.
@@ -20,7 +20,7 @@ const post = (authorId: string, n: string) => ({ articleId: `a${n}`, slug: `post
 
 /** Stream entry ids (as daprd logs them) of the given CloudEvent ids, with their pending state in user's group. */
 async function whereAre(eventIds: string[]) {
-  const redis = new Redis({ host: '127.0.0.1', port: 6379, db: stack().redisDB ?? 9, lazyConnect: true });
+  const redis = stackRedis();
   try {
     await redis.connect();
     const entries = await redis.xrange('post.published', '-', '+');

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { Redis } from 'ioredis';
 import type { StackInfo } from '../../scripts/runner/stack-info.js';
 
 let cached: StackInfo | undefined;
@@ -10,6 +11,12 @@ export function stack(): StackInfo {
   if (!file) throw new Error('System tests need the stack that `npm test` boots (STACK_INFO is not set). Run them with `npm test`.');
   cached = JSON.parse(readFileSync(file, 'utf8')) as StackInfo;
   return cached;
+}
+
+/** A connection (not yet connected) to this stack's Redis as its operator, the `default` user, in the stack's DB. */
+export function stackRedis(): Redis {
+  const s = stack();
+  return new Redis({ host: '127.0.0.1', port: s.redisPort, password: s.secrets['redis-password'], db: s.redisDB ?? 9, lazyConnect: true, maxRetriesPerRequest: 1 });
 }
 
 /** This test process's client address (TEST-NET-3, documentation range; only ever a header value). */
@@ -49,7 +56,8 @@ let counter = 0;
 /** A unique user for one test. */
 export function newUser(prefix = 'u') {
   const id = `${prefix}${process.pid}${Date.now().toString(36)}${counter++}`;
-  return { username: id, email: `${id}@example.test`, password: `correct horse ${id} battery` };
+  // The password must not contain the username or the e-mail name (auth's password policy).
+  return { username: id, email: `${id}@example.test`, password: `correct horse battery staple ${counter}` };
 }
 
 export async function register(user = newUser()) {

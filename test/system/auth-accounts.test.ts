@@ -144,7 +144,7 @@ test('changing username and e-mail publishes user.updated, re-verifies the new a
   const ip = freshIp();
   const user = await registerFrom(ip);
   const renamed = newUser('renamed');
-  const res = await api('PUT', '/api/user', { token: user.token, body: { user: { username: renamed.username, email: renamed.email } } });
+  const res = await api('PUT', '/api/user', { token: user.token, body: { user: { username: renamed.username, email: renamed.email, currentPassword: user.password } } });
   t.is(res.status, 200);
   t.like(res.body.user, { username: renamed.username, email: renamed.email });
   t.is(claimsOf(res.body.user.token).username, renamed.username);
@@ -170,7 +170,7 @@ test('changing the password signs out the other sessions, keeps this one, and te
   const user = await registerFrom(ip);
   const second = await loginFrom(ip, user.email, user.password);
   const newPassword = `${user.password} renewed`;
-  const res = await api('PUT', '/api/user', { token: user.token, body: { user: { password: newPassword } } });
+  const res = await api('PUT', '/api/user', { token: user.token, body: { user: { password: newPassword, currentPassword: user.password } } });
   t.is(res.status, 200);
   const row = await accountRow(user.username);
   const sessions = await sessionRows(row.id);

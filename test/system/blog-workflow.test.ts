@@ -19,7 +19,7 @@ test('a draft is visible to its author and editors only, and stays out of the pu
   t.deepEqual(await outboxFor(await articleIdOf(draft.slug)), [], 'nothing is announced for a draft');
 });
 
-test('publish, unpublish and archive move an article through its workflow; post.published when it goes live', async (t) => {
+test('publish, unpublish and archive move an article through its workflow; post.published when it goes live, post.unpublished when it stops', async (t) => {
   const jake = await author();
   const draft = await createArticle(jake, { status: 'draft' });
   const id = await articleIdOf(draft.slug);
@@ -43,7 +43,8 @@ test('publish, unpublish and archive move an article through its workflow; post.
   t.is((await api('GET', `/api/articles/${draft.slug}`)).status, 404);
   const [row] = await query('blog', 'select status from article where id = $1', [id]);
   t.is(row!.status, 'draft');
-  t.deepEqual((await outboxFor(id)).map((e) => e.topic), ['post.published']);
+  // Archiving took it out of the published state (post.unpublished); archived → draft announces nothing more.
+  t.deepEqual((await outboxFor(id)).map((e) => e.topic), ['post.published', 'post.unpublished']);
 });
 
 test('only the author or an editor moves an article; editors may also delete it', async (t) => {

@@ -57,14 +57,14 @@ test('an event published by auth reaches the user service through Redis pub/sub,
 
 test('secrets are read through the Dapr secret store', async (t) => {
   const gw = stack().apps.gateway!;
-  const res = await fetch(`http://127.0.0.1:${gw.daprHttpPort}/v1.0/secrets/secretstore/jwt-public-keys`, {
+  const res = await fetch(`http://127.0.0.1:${gw.daprHttpPort}/v1.0/secrets/secretstore/redis-url`, {
     headers: { 'dapr-api-token': gw.daprApiToken },
   });
   t.is(res.status, 200);
   const onDisk = JSON.parse(await readFile(path.join(stack().runDir, 'secrets.json'), 'utf8')) as Record<string, string>;
-  t.deepEqual(await res.json(), { 'jwt-public-keys': onDisk['jwt-public-keys'] });
+  t.deepEqual(await res.json(), { 'redis-url': onDisk['redis-url'] });
   // Without the app's Dapr API token the sidecar refuses.
-  const denied = await fetch(`http://127.0.0.1:${gw.daprHttpPort}/v1.0/secrets/secretstore/jwt-public-keys`);
+  const denied = await fetch(`http://127.0.0.1:${gw.daprHttpPort}/v1.0/secrets/secretstore/redis-url`);
   t.is(denied.status, 401);
 });
 

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { copyFile, mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -16,13 +16,18 @@ const groupAlive = (pid: number) => {
   }
 };
 
-/** Starts the real dev runner for one app on free ports, sharing the test databases and secrets. */
+/**
+ * Starts the real dev runner for one app on free ports, sharing the test databases and (a copy of) the secrets:
+ * the runner writes where its own Redis listens into its secrets file, which must not move the test stack's.
+ */
 async function startRunner(only: string): Promise<{ runner: ChildProcess; pids: number[]; output: string[] }> {
   const runDir = await mkdtemp(path.join(os.tmpdir(), 'vcd-runner-'));
+  const secretsFile = path.join(runDir, 'secrets.json');
+  await copyFile(path.join(stack().runDir, 'secrets.json'), secretsFile);
   const runner = spawn(
     process.execPath,
     ['--import', 'tsx', 'scripts/dev.ts', '--only', only, '--free-ports', '--db-prefix', stack().dbPrefix ?? 'vcd_test_', '--redis-db', String((stack().redisDB ?? 9) + 1), '--run-dir', runDir,
-      '--secrets-file', path.join(stack().runDir, 'secrets.json')],
+      '--secrets-file', secretsFile],
     { cwd: stack().root, env: { ...process.env, RUNNER_REPORT_PIDS: '1', LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const output: string[] = [];
@@ -47,7 +52,7 @@ const exitOf = (p: ChildProcess) => new Promise<number | null>((r) => (p.exitCod
 
 test.serial('Ctrl-C on the runner stops every process it started', async (t) => {
   const { runner, pids } = await startRunner('blog');
-  t.is(pids.length, 3, 'the app, its daprd and sentry');
+  t.is(pids.length, 4, 'the app, its daprd, sentry and Redis');
   t.true(pids.every(alive));
   runner.kill('SIGINT');
   t.is(await exitOf(runner), 0);

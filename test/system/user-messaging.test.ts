@@ -29,7 +29,7 @@ test.serial('the same CloudEvent delivered twice yields one notification', async
     const after = await userStats();
     return count(after, 'post.published', 'duplicate') > count(before, 'post.published', 'duplicate');
   });
-  t.deepEqual(await notificationsOf(fan.id), [{ kind: 'new_post', actor_id: author.id, event_id: id, article_slug: 'post-dup' }]);
+  t.deepEqual(await notificationsOf(fan.id), [{ kind: 'new_post', actor_id: author.id, event_id: id, article_id: 'adup' }]);
   t.deepEqual(await query('user', 'select topic from inbox where event_id = $1', [id]), [{ topic: 'post.published' }]);
   t.deepEqual(await query('user', 'select count(*)::int as n from activity where event_id = $1', [id]), [{ n: 1 }]);
 });

@@ -1,4 +1,5 @@
 import test from 'ava';
+import { randomUUID } from 'node:crypto';
 import { api, eventually, notificationsOf, publishAs, query, registerUser } from '../../services/user/test/support/user-stack.js';
 
 const follow = (who: { token: string }, whom: { username: string }) => api('POST', `/api/profiles/${whom.username}/follow`, { token: who.token });
@@ -20,9 +21,10 @@ test("when an author publishes, each follower who wants it gets a notification; 
   await follow(quiet, author);
   await api('PUT', '/api/user/preferences', { token: quiet.token, body: { preferences: { notifications: { newPosts: false } } } });
   const slug = `hello-${author.username}`;
-  const eventId = await blogEvent('post.published', { articleId: 'a', slug, title: 'Hello', authorId: author.id, publishedAt: new Date().toISOString() });
+  const articleId = randomUUID();
+  const eventId = await blogEvent('post.published', { articleId, slug, title: 'Hello', authorId: author.id, publishedAt: new Date().toISOString() });
 
-  t.deepEqual(await notificationsOf(fan.id), [{ kind: 'new_post', actor_id: author.id, event_id: eventId, article_slug: slug }]);
+  t.deepEqual(await notificationsOf(fan.id), [{ kind: 'new_post', actor_id: author.id, event_id: eventId, article_id: articleId }]);
   t.deepEqual(await notificationsOf(quiet.id), [], 'newPosts switched off');
   t.deepEqual(await notificationsOf(stranger.id), [], 'not a follower');
   // The author's own notifications hold only the two new followers.
@@ -37,7 +39,7 @@ test("when an author publishes, each follower who wants it gets a notification; 
 
 test("a comment notifies the article's author; a reply also notifies the parent comment's author; never yourself", async (t) => {
   const [author, commenter, replier] = await Promise.all([registerUser('ca'), registerUser('cc'), registerUser('cr')]);
-  const base = { articleId: 'a', articleSlug: `post-${author.username}`, articleAuthorId: author.id, body: 'x' };
+  const base = { articleId: randomUUID(), articleAuthorId: author.id };
   await blogEvent('comment.created', { ...base, commentId: 'c1', authorId: commenter.id, parentId: null, parentAuthorId: null });
   await blogEvent('comment.created', { ...base, commentId: 'c2', authorId: replier.id, parentId: 'c1', parentAuthorId: commenter.id });
   await blogEvent('comment.created', { ...base, commentId: 'c3', authorId: author.id, parentId: 'c2', parentAuthorId: replier.id });
@@ -54,7 +56,7 @@ test("a comment notifies the article's author; a reply also notifies the parent 
 test("a reply to the article author's own comment notifies them once", async (t) => {
   const [author, replier] = await Promise.all([registerUser('oa'), registerUser('or')]);
   await blogEvent('comment.created', {
-    articleId: 'a', articleSlug: 's', articleAuthorId: author.id, commentId: 'c2', authorId: replier.id, parentId: 'c1', parentAuthorId: author.id, body: 'x',
+    articleId: randomUUID(), articleAuthorId: author.id, commentId: 'c2', authorId: replier.id, parentId: 'c1', parentAuthorId: author.id,
   });
   t.deepEqual((await notificationsOf(author.id)).map((n) => n.kind), ['reply']);
 });
@@ -62,12 +64,15 @@ test("a reply to the article author's own comment notifies them once", async (t)
 test('a reaction notifies the author of its target unless they switched reactions off or reacted themselves', async (t) => {
   const [author, fan, picky] = await Promise.all([registerUser('ra'), registerUser('rf'), registerUser('rp')]);
   await api('PUT', '/api/user/preferences', { token: picky.token, body: { preferences: { notifications: { reactions: false } } } });
-  await blogEvent('reaction.added', { kind: 'like', userId: fan.id, targetType: 'comment', targetId: 'c9', articleSlug: 's', targetAuthorId: author.id });
-  await blogEvent('reaction.added', { kind: 'like', userId: author.id, targetType: 'article', targetId: 'a', articleSlug: 's', targetAuthorId: author.id });
-  await blogEvent('reaction.added', { kind: 'love', userId: fan.id, targetType: 'article', targetId: 'b', articleSlug: 's', targetAuthorId: picky.id });
+  // Notifications about an article are shown while it is public: here it is.
+  const [a, b] = [randomUUID(), randomUUID()];
+  await blogEvent('post.published', { articleId: a, slug: `s-${a}`, title: 'S', authorId: author.id, publishedAt: new Date().toISOString() });
+  await blogEvent('reaction.added', { kind: 'like', userId: fan.id, targetType: 'comment', targetId: 'c9', articleId: a, targetAuthorId: author.id });
+  await blogEvent('reaction.added', { kind: 'like', userId: author.id, targetType: 'article', targetId: a, articleId: a, targetAuthorId: author.id });
+  await blogEvent('reaction.added', { kind: 'love', userId: fan.id, targetType: 'article', targetId: b, articleId: b, targetAuthorId: picky.id });
   const list = await api('GET', '/api/user/notifications', { token: author.token });
   t.is(list.body.notificationsCount, 1);
-  t.like(list.body.notifications[0], { kind: 'reaction', reaction: 'like', commentId: 'c9', actor: { username: fan.username } });
+  t.like(list.body.notifications[0], { kind: 'reaction', reaction: 'like', commentId: 'c9', actor: { username: fan.username }, article: { slug: `s-${a}`, title: 'S' } });
   t.deepEqual(await notificationsOf(picky.id), []);
 });
 

@@ -117,14 +117,15 @@ test('list paging is validated and names the field', async (t) => {
 test("a user's activity lists what they published, commented and reacted to, newest first", async (t) => {
   const [author, reader] = await Promise.all([registerUser('aa'), registerUser('ar')]);
   const slug = `post-${author.username}`;
+  const articleId = `a-${author.username}`;
   await publishAs('blog', 'post.published', {
-    articleId: 'a1', slug, title: 'Hello', authorId: author.id, publishedAt: '2026-01-01T00:00:00.000Z',
+    articleId, slug, title: 'Hello', authorId: author.id, publishedAt: '2026-01-01T00:00:00.000Z',
   });
   await publishAs('blog', 'comment.created', {
-    commentId: 'c1', articleId: 'a1', articleSlug: slug, articleAuthorId: author.id, authorId: reader.id, parentId: null, parentAuthorId: null, body: 'Nice',
+    commentId: 'c1', articleId, articleAuthorId: author.id, authorId: reader.id, parentId: null, parentAuthorId: null,
   });
   await publishAs('blog', 'reaction.added', {
-    kind: 'love', userId: reader.id, targetType: 'article', targetId: 'a1', articleSlug: slug, targetAuthorId: author.id,
+    kind: 'love', userId: reader.id, targetType: 'article', targetId: articleId, articleId, targetAuthorId: author.id,
   });
 
   const authorActivity = await eventually(async () => {

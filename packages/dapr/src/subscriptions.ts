@@ -12,6 +12,12 @@ export class PermanentEventError extends Error {
 
 export interface Subscription {
   topic: string;
+  /**
+   * The app ids that may publish this topic: an event whose CloudEvent `source` is another is dropped (DROP, dead
+   * letter) and logged at warn. Our relays set `source` to the publishing service (packages/messaging); the
+   * pub/sub scopes of the components let only the owner publish the topic, and this check is the consumer's own.
+   */
+  publishers: readonly string[];
   /** Route under which daprd delivers, e.g. /events/post.published. */
   route?: string;
   handler: (event: CloudEvent<unknown>, ctx: Context) => Promise<void>;
@@ -24,9 +30,10 @@ export interface SubscriptionLogger {
 }
 
 /**
- * Programmatic subscriptions (GET /dapr/subscribe) plus one delivery route per topic. Handler failures map to
- * Dapr's status contract: PermanentEventError → DROP (dead-letter), anything else → RETRY (bounded by the
- * Resiliency policy, then dead-letter).
+ * Programmatic subscriptions (GET /dapr/subscribe) plus one delivery route per topic. An event from a source the
+ * subscription does not name is dropped unseen by the handler. Handler failures map to Dapr's status contract:
+ * PermanentEventError → DROP (dead-letter), anything else → RETRY (bounded by the Resiliency policy, then
+ * dead-letter).
  */
 export function subscriptionRouter(options: {
   pubsub?: string;
@@ -46,7 +53,13 @@ export function subscriptionRouter(options: {
       const event = await readCloudEvent(ctx);
       let status: DeliveryOutcome = 'SUCCESS';
       if (!event) status = 'DROP';
-      else {
+      else if (!s.publishers.includes(event.source)) {
+        status = 'DROP';
+        options.logger.warn(
+          { topic: s.topic, eventId: event.id, source: event.source.slice(0, 200), expected: s.publishers },
+          'event dropped: not published by the service that owns the topic',
+        );
+      } else {
         try {
           await s.handler(event, ctx);
         } catch (err) {
@@ -68,7 +81,7 @@ async function readCloudEvent(ctx: Context): Promise<CloudEvent<unknown> | undef
   for await (const chunk of ctx.req as AsyncIterable<Buffer>) chunks.push(chunk);
   try {
     const parsed = JSON.parse(Buffer.concat(chunks).toString('utf8')) as CloudEvent<unknown>;
-    if (!parsed || typeof parsed.id !== 'string' || typeof parsed.type !== 'string') return undefined;
+    if (!parsed || typeof parsed.id !== 'string' || typeof parsed.type !== 'string' || typeof parsed.source !== 'string') return undefined;
     return parsed;
   } catch {
     return undefined;

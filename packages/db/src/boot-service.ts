@@ -42,7 +42,7 @@ export function bootService<C extends BaseConfig>(options: {
     const logger = createLogger(options.service, { level: config.LOG_LEVEL });
     const sidecar = new Sidecar({ host: config.DAPR_HOST, httpPort: config.DAPR_HTTP_PORT, grpcPort: config.DAPR_GRPC_PORT, apiToken: config.DAPR_API_TOKEN });
     await sidecar.waitUntilReady();
-    const orm = await MikroORM.init(ormConfigFor(options.database, await sidecar.getSecret(`${options.service}-database-url`)));
+    const orm = await MikroORM.init(ormConfigFor(options.database, await sidecar.getSecret(`${options.service}-database-url`), undefined, logger));
     const relay = new OutboxRelay({ em: orm.em as never, sidecar, source: options.service, logger });
     const app = await options.buildApp({ config, logger, sidecar, orm, relay });
     await serve(app, {

@@ -1,7 +1,9 @@
 import { defineConfig, MikroORM, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import type { EntitySchema } from '@mikro-orm/core';
+import type { Logger } from '@vcd/logging';
 import { messagingEntities } from '@vcd/messaging';
+import { ormDebugFor, SafeOrmLogger } from './orm-logger.js';
 
 export interface ServiceDatabase {
   /** Entities of the service (the outbox and inbox are added). */
@@ -10,8 +12,11 @@ export interface ServiceDatabase {
   migrationsDir: string;
 }
 
-/** MikroORM settings shared by every service: its own database, migrations as files, no global context. */
-export const ormConfigFor = (db: ServiceDatabase, clientUrl: string, pool = { min: 1, max: 10 }): Options =>
+/**
+ * MikroORM settings shared by every service: its own database, migrations as files, no global context, and a
+ * logger that writes statements (at LOG_LEVEL=debug) into the service's log without their parameter values.
+ */
+export const ormConfigFor = (db: ServiceDatabase, clientUrl: string, pool = { min: 1, max: 10 }, logger?: Logger): Options =>
   defineConfig({
     clientUrl,
     entities: [...db.entities, ...messagingEntities],
@@ -20,6 +25,9 @@ export const ormConfigFor = (db: ServiceDatabase, clientUrl: string, pool = { mi
     preferTs: true,
     pool,
     allowGlobalContext: false,
+    debug: ormDebugFor(logger),
+    colors: false,
+    loggerFactory: (options) => new SafeOrmLogger(options, logger),
   });
 
 /** Applies pending migration files against DATABASE_URL (the runner and deployments call it before start-up). */
@@ -40,3 +48,4 @@ export async function migrateFromEnv(service: string, db: ServiceDatabase): Prom
 
 export { MikroORM };
 export * from './boot-service.js';
+export * from './orm-logger.js';

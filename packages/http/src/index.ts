@@ -1,6 +1,7 @@
 export * from './route.js';
 export * from './json-body.js';
 export * from './validate.js';
+export * from './text-safety.js';
 export * from './mount-routes.js';
 export * from './openapi.js';
 export * from './identity.js';

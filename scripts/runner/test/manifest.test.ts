@@ -28,11 +28,13 @@ test('a manifest without required fields is refused with the app named', async (
 test('resources are rendered per stack: secrets file, Redis DB and name-resolution file', async (t) => {
   const m = await readManifest(root);
   const out = await mkdtemp(path.join(os.tmpdir(), 'render-'));
-  const r = await renderResources(m, out, { secretsFile: '/abs/secrets.json', redisDB: 7, redisHost: '127.0.0.1:6379', nameResolutionDb: '/abs/nr.db', smtp: { host: '127.0.0.1', port: 2525 } });
+  const r = await renderResources(m, out, { secretsFile: '/abs/secrets.json', redisDB: 7, redisHost: '127.0.0.1:6399', nameResolutionDb: '/abs/nr.db', smtp: { host: '127.0.0.1', port: 2525 } });
   const secret = parse(await readFile(path.join(r.resourcesPath, 'secretstore.yaml'), 'utf8'));
   t.like(secret.spec.metadata.find((i: { name: string }) => i.name === 'secretsFile'), { value: '/abs/secrets.json' });
   const pubsub = parse(await readFile(path.join(r.resourcesPath, 'pubsub.yaml'), 'utf8'));
   t.like(pubsub.spec.metadata.find((i: { name: string }) => i.name === 'redisDB'), { value: '7' });
+  t.like(pubsub.spec.metadata.find((i: { name: string }) => i.name === 'redisHost'), { value: '127.0.0.1:6399' });
+  t.like(pubsub.spec.metadata.find((i: { name: string }) => i.name === 'redisPassword'), { secretKeyRef: { name: 'redis-pubsub-password' } });
   const email = parse(await readFile(path.join(r.resourcesPath, 'email.yaml'), 'utf8'));
   t.like(email.spec.metadata.find((i: { name: string }) => i.name === 'port'), { value: '2525' });
   const config = parse(await readFile(path.join(r.configDir, 'blog.yaml'), 'utf8'));

@@ -15,7 +15,7 @@ import { emailTokenRoutes } from './http/email-token.routes.js';
 import { jwksRoutes } from './http/jwks.routes.js';
 import { sessionRoutes } from './http/session.routes.js';
 import { userRoutes } from './http/user.routes.js';
-import { Throttles } from './throttle/throttles.js';
+import { Throttles, type ThrottlePolicy } from './throttle/throttles.js';
 
 export interface AuthAppDeps {
   orm: MikroORM;
@@ -40,19 +40,12 @@ export function buildApp(deps: AuthAppDeps) {
   });
   const jwks = toJwks(deps.publicKeys);
   if (!jwks.keys.some((k) => k.kid === deps.signingKey.kid)) throw new Error(`jwt-public-keys does not list the signing key ${deps.signingKey.kid}`);
-  const window = (points: number, durationSeconds: number) => ({ points, durationSeconds });
   const routeDeps: AuthRouteDeps = {
     em,
     hasher,
     signingKey: () => deps.signingKey,
     jwks: () => jwks,
-    throttles: new Throttles(deps.redis, {
-      loginFailuresPerAccount: window(c.LOGIN_FAILURES_PER_ACCOUNT, c.LOGIN_WINDOW_SECONDS),
-      loginFailuresPerIp: window(c.LOGIN_FAILURES_PER_IP, c.LOGIN_WINDOW_SECONDS),
-      resetRequestsPerAccount: window(c.RESET_REQUESTS_PER_ACCOUNT, c.RESET_WINDOW_SECONDS),
-      resetRequestsPerIp: window(c.RESET_REQUESTS_PER_IP, c.RESET_WINDOW_SECONDS),
-      verificationMailsPerAccount: window(c.VERIFICATION_MAILS_PER_HOUR, 3600),
-    }),
+    throttles: new Throttles(deps.redis, throttlePolicy(c)),
     config: c,
     logger: deps.logger,
     afterCommit: deps.afterCommit,
@@ -71,4 +64,36 @@ export function buildApp(deps: AuthAppDeps) {
   });
   app.middleware.unshift((_ctx, next) => RequestContext.create(deps.orm.em, next));
   return app;
+}
+
+/** The throttling policy from the configuration (docs/security.md, "Throttling policy"). */
+export function throttlePolicy(c: AuthConfig): ThrottlePolicy {
+  const window = (points: number, durationSeconds: number) => ({ points, durationSeconds });
+  return {
+    passwordChecks: {
+      perAccountAndSource: window(c.LOGIN_FAILURES_PER_ACCOUNT_AND_IP, c.LOGIN_WINDOW_SECONDS),
+      perSource: window(c.LOGIN_FAILURES_PER_IP, c.LOGIN_WINDOW_SECONDS),
+      perAccount: {
+        freeAttempts: c.LOGIN_FREE_ATTEMPTS_PER_ACCOUNT,
+        firstDelayMs: c.LOGIN_FIRST_DELAY_MS,
+        maxDelayMs: c.LOGIN_MAX_DELAY_MS,
+        maxWaitMs: c.LOGIN_MAX_WAIT_MS,
+        windowSeconds: c.LOGIN_WINDOW_SECONDS,
+      },
+    },
+    resetRequests: {
+      perAccountAndSource: window(c.RESET_REQUESTS_PER_ACCOUNT_AND_IP, c.RESET_WINDOW_SECONDS),
+      perSource: window(c.RESET_REQUESTS_PER_IP, c.RESET_WINDOW_SECONDS),
+      perAccount: {
+        freeAttempts: c.RESET_FREE_REQUESTS_PER_ACCOUNT,
+        firstDelayMs: c.RESET_FIRST_DELAY_SECONDS * 1000,
+        maxDelayMs: c.RESET_MAX_DELAY_SECONDS * 1000,
+        maxWaitMs: 0,
+        windowSeconds: c.RESET_WINDOW_SECONDS,
+      },
+    },
+    registrationsPerSource: window(c.REGISTRATIONS_PER_IP_PER_HOUR, 3600),
+    verificationMailsPerAccount: window(c.VERIFICATION_MAILS_PER_HOUR, 3600),
+    knownSourceDays: c.KNOWN_SOURCE_DAYS,
+  };
 }

@@ -22,14 +22,31 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env) =>
       PUBLIC_BASE_URL: z.url().default('http://127.0.0.1:8080'),
       VERIFICATION_TOKEN_TTL_MINUTES: z.coerce.number().int().min(5).max(10_080).default(1440),
       RESET_TOKEN_TTL_MINUTES: z.coerce.number().int().min(5).max(1440).default(30),
-      /** Failed logins per account (normalized e-mail) and per client IP in a window, then 429. */
-      LOGIN_FAILURES_PER_ACCOUNT: count(10),
+      /**
+       * Password checks (login, current password), docs/security.md "Throttling policy": hard budgets per
+       * (address, client address) and per client address in a window, then 429; the address as a whole is only
+       * slowed down: LOGIN_FREE_ATTEMPTS_PER_ACCOUNT at once, then spaced LOGIN_FIRST_DELAY_MS apart, doubling up to
+       * LOGIN_MAX_DELAY_MS; a request waits up to LOGIN_MAX_WAIT_MS for its turn, else 429 with Retry-After.
+       */
+      LOGIN_FAILURES_PER_ACCOUNT_AND_IP: count(5),
       LOGIN_FAILURES_PER_IP: count(100),
       LOGIN_WINDOW_SECONDS: seconds(900),
-      /** Password-reset requests per address and per client IP in a window, then 429. */
-      RESET_REQUESTS_PER_ACCOUNT: count(3),
+      LOGIN_FREE_ATTEMPTS_PER_ACCOUNT: count(10),
+      LOGIN_FIRST_DELAY_MS: z.coerce.number().int().min(100).default(1000),
+      LOGIN_MAX_DELAY_MS: z.coerce.number().int().min(100).default(60_000),
+      /** At most 4 s: a waiting login must still answer within the gateway's 5 s invoke timeout. */
+      LOGIN_MAX_WAIT_MS: z.coerce.number().int().min(0).max(4000).default(2000),
+      /** Password-reset requests: per (address, client address) and per client address, then the address is slowed down. */
+      RESET_REQUESTS_PER_ACCOUNT_AND_IP: count(3),
       RESET_REQUESTS_PER_IP: count(30),
       RESET_WINDOW_SECONDS: seconds(3600),
+      RESET_FREE_REQUESTS_PER_ACCOUNT: count(3),
+      RESET_FIRST_DELAY_SECONDS: seconds(300),
+      RESET_MAX_DELAY_SECONDS: seconds(3600),
+      /** A client address where the owner logged in is exempt from the address-wide slowdown for this long. */
+      KNOWN_SOURCE_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+      /** Registration attempts per client address per hour (the gateway has its own budget in front). */
+      REGISTRATIONS_PER_IP_PER_HOUR: count(20),
       /** Verification mails (resend) per account per hour. */
       VERIFICATION_MAILS_PER_HOUR: count(5),
       /** How long registration waits for the user service to create the profile before answering anyway. */

@@ -8,7 +8,7 @@ const editor: Viewer = { userId: 'e', username: 'editor', role: 'editor' };
 
 test('drafts and scheduled articles are visible to their author and editors only', (t) => {
   for (const status of ['draft', 'scheduled'] as const) {
-    const article = { status, authorId: 'a' };
+    const article = { status, authorId: 'a', publishedAt: null };
     t.true(canRead(article, author));
     t.true(canRead(article, editor));
     t.false(canRead(article, stranger));
@@ -16,9 +16,17 @@ test('drafts and scheduled articles are visible to their author and editors only
   }
 });
 
-test('published and archived articles are visible to everyone', (t) => {
-  t.true(canRead({ status: 'published', authorId: 'a' }, undefined));
-  t.true(canRead({ status: 'archived', authorId: 'a' }, stranger));
+test('published articles, and archived ones with a publication behind them, are visible to everyone', (t) => {
+  t.true(canRead({ status: 'published', authorId: 'a', publishedAt: new Date() }, undefined));
+  t.true(canRead({ status: 'archived', authorId: 'a', publishedAt: new Date() }, stranger));
+});
+
+test('an article archived before it was ever published is as private as a draft', (t) => {
+  const article = { status: 'archived' as const, authorId: 'a', publishedAt: null };
+  t.false(canRead(article, stranger));
+  t.false(canRead(article, undefined));
+  t.true(canRead(article, author));
+  t.true(canRead(article, editor));
 });
 
 test('only the author or an editor may change an article', (t) => {

@@ -34,7 +34,7 @@ test('a new article cannot be archived, scheduled in the past or without a time,
 test('the explicit transitions move between the four states', (t) => {
   t.like(applyAction(draft, 'publish', now), { status: 'published', publishedAt: now, becamePublished: true });
   t.like(applyAction(draft, 'schedule', now, later), { status: 'scheduled', publishAt: later });
-  t.like(applyAction(published, 'unpublish', now), { status: 'draft', publishAt: null, becamePublished: false });
+  t.like(applyAction(published, 'unpublish', now), { status: 'draft', publishAt: null, publishedAt: null, becamePublished: false });
   t.like(applyAction(published, 'archive', now), { status: 'archived' });
   t.like(applyAction({ status: 'archived', publishAt: null, publishedAt: earlier }, 'publish', now), { status: 'published', becamePublished: true });
   t.like(applyAction({ status: 'scheduled', publishAt: later, publishedAt: null }, 'publish', now), { status: 'published', publishAt: null });

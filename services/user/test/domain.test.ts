@@ -9,7 +9,7 @@ const A = '00000000-0000-4000-8000-00000000000a';
 const B = '00000000-0000-4000-8000-00000000000b';
 const C = '00000000-0000-4000-8000-00000000000c';
 const comment = (authorId: string, articleAuthorId: string, parentAuthorId: string | null = null) => ({
-  commentId: 'c', articleId: 'a', articleSlug: 's', articleAuthorId, authorId, parentId: parentAuthorId ? 'p' : null, parentAuthorId,
+  commentId: 'c', articleId: 'a', articleAuthorId, authorId, parentId: parentAuthorId ? 'p' : null, parentAuthorId,
 });
 
 test('a comment notifies the article author, a reply the parent author too, each once and never the commenter', (t) => {
@@ -22,13 +22,14 @@ test('a comment notifies the article author, a reply the parent author too, each
 });
 
 test('reactions and follows notify their target, never the actor', (t) => {
-  const reaction = { kind: 'like', userId: B, targetType: 'comment' as const, targetId: 'c1', articleSlug: 's', targetAuthorId: A };
+  const reaction = { kind: 'like', userId: B, targetType: 'comment' as const, targetId: 'c1', articleId: 'a', targetAuthorId: A };
   t.like(reactionNotifications(reaction), [{ recipientId: A, kind: 'reaction', actorId: B, commentId: 'c1', reaction: 'like' }]);
   t.deepEqual(reactionNotifications({ ...reaction, userId: A }), []);
-  t.like(reactedActivity(reaction), { userId: B, kind: 'reacted', targetType: 'comment', commentId: 'c1' });
+  t.like(reactedActivity(reaction), { userId: B, kind: 'reacted', articleId: 'a', targetType: 'comment', commentId: 'c1' });
   t.like(followerNotifications({ followerId: B, followeeId: A }), [{ recipientId: A, kind: 'new_follower', actorId: B }]);
   t.deepEqual(followerNotifications({ followerId: A, followeeId: A }), []);
-  t.like(commentedActivity(comment(B, A)), { userId: B, kind: 'commented', articleSlug: 's' });
+  t.like(commentedActivity(comment(B, A)), { userId: B, kind: 'commented', articleId: 'a' });
+  t.like(reactionNotifications({ ...reaction, targetType: 'article', targetId: 'a' }), [{ articleId: 'a', commentId: null }]);
 });
 
 test('preferences merge a partial change over the current ones without touching the defaults', (t) => {
@@ -42,7 +43,9 @@ test('event payloads are checked at the edge; extra fields are ignored, broken o
   t.deepEqual(parsePayload('user.followed', { followerId: A, followeeId: B, extra: 1 }), { followerId: A, followeeId: B });
   t.is(parsePayload('user.followed', { followerId: 'x', followeeId: B }), undefined);
   t.is(parsePayload('post.published', null), undefined);
-  t.is(parsePayload('reaction.added', { kind: 'like', userId: A, targetType: 'planet', targetId: 'x', articleSlug: 's', targetAuthorId: B }), undefined);
+  t.is(parsePayload('reaction.added', { kind: 'like', userId: A, targetType: 'planet', targetId: 'x', articleId: 'a', targetAuthorId: B }), undefined);
+  t.is(parsePayload('post.unpublished', { articleId: 'a', unpublishedAt: 'yesterday' }), undefined);
+  t.deepEqual(parsePayload('post.deleted', { articleId: 'a', authorId: A, slug: 'ignored' }), { articleId: 'a' });
   t.like(parsePayload('comment.created', { ...comment(B, A), commentId: 42 }), { commentId: '42', parentAuthorId: null });
 });
 

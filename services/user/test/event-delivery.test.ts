@@ -43,7 +43,7 @@ test.after.always(async () => {
 });
 
 const sql = <T = Record<string, unknown>>(q: string, params: unknown[] = []) => orm.em.fork().execute(q, params) as Promise<T[]>;
-const post = (authorId: string, slug: string) => ({ articleId: 'a', slug, title: 'T', authorId, publishedAt: new Date().toISOString() });
+const post = (authorId: string, slug: string) => ({ articleId: slug, slug, title: 'T', authorId, publishedAt: new Date().toISOString() });
 
 async function authorWithFollower() {
   const author = randomUUID();
@@ -101,7 +101,7 @@ test('a failure half-way through an effect leaves nothing behind, so the redeliv
   // Fault injection in the real database: the second write of the effect (activity) fails for this slug.
   const fn = `vcd_test_fail_${randomUUID().replace(/-/g, '')}`;
   await sql(`create function ${fn}() returns trigger language plpgsql as $$
-    begin if new.article_slug = '${slug}' then raise exception 'injected failure'; end if; return new; end $$`);
+    begin if new.article_id = '${slug}' then raise exception 'injected failure'; end if; return new; end $$`);
   await sql(`create trigger ${fn} before insert on activity for each row execute function ${fn}()`);
   let id: string;
   try {

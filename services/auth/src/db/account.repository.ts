@@ -17,7 +17,7 @@ export const findAccountByUsername = (em: EntityManager, username: string) =>
   em.findOne(Account, { [sql.lower('username')]: username.toLowerCase() });
 
 /** Accounts that typed `email` at sign-up while another account owned it (newest first, bounded). */
-export const findClaimsOfEmail = (em: EntityManager, email: string, limit = 3) =>
+export const findClaimsOfEmail = (em: EntityManager, email: string, limit: number) =>
   em.find(Account, { [sql.lower('claimed_email')]: email.toLowerCase(), email: null }, { orderBy: { createdAt: 'desc' }, limit });
 
 export async function takenFields(em: EntityManager, email: string, username: string): Promise<{ email: boolean; username: boolean }> {
@@ -54,22 +54,27 @@ export async function insertAccount(
   return account;
 }
 
-/** Applies a profile change (username, e-mail, password hash) and its events and mails in one transaction. */
+/**
+ * Applies a change of username, e-mail address or password hash, and its events and mails, in the unit of work of
+ * `tx`. An address is either owned (login, mail; verified again) or, when another account owns it, only claimed
+ * (as at sign-up: it logs in with it and shows it, but never receives mail for it).
+ */
 export async function updateAccount(
   tx: EntityManager,
   account: AccountRecord,
-  change: { username?: string; email?: string; passwordHash?: string },
+  change: { username?: string; email?: { address: string; owned: boolean }; passwordHash?: string },
   mails: MailMessage[] = [],
 ): Promise<{ identityChanged: boolean }> {
-  const identityChanged = (change.username !== undefined && change.username !== account.username) || (change.email !== undefined && change.email !== account.email);
+  const before = { username: account.username, email: displayEmail(account) };
   if (change.username !== undefined) account.username = change.username;
-  if (change.email !== undefined && change.email !== account.email) {
-    account.email = change.email;
-    account.claimedEmail = null;
+  if (change.email !== undefined) {
+    account.email = change.email.owned ? change.email.address : null;
+    account.claimedEmail = change.email.owned ? null : change.email.address;
     account.emailVerifiedAt = null;
   }
   if (change.passwordHash !== undefined) account.passwordHash = change.passwordHash;
   account.updatedAt = new Date();
+  const identityChanged = account.username !== before.username || displayEmail(account) !== before.email;
   if (identityChanged) enqueueEvent(tx, 'user.updated', { userId: account.id, username: account.username, email: displayEmail(account) });
   for (const mail of mails) enqueueMail(tx, mail);
   await tx.flush();

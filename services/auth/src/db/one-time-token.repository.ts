@@ -5,10 +5,20 @@ import { OneTimeToken, type TokenPurpose } from './account.entity.js';
 
 /**
  * Issues a single-use token (256 bits from the CSPRNG; only its SHA-256 is stored) in the caller's transaction,
- * retiring the account's earlier unused tokens of the same purpose. Returns the token for the mail.
+ * retiring the account's earlier unused tokens of the same purpose unless `keepEarlier` (reset links: anyone can
+ * ask for one, and a new request must not spoil the link the owner is about to follow; redeeming one retires
+ * them all). Returns the token for the mail.
  */
-export async function issueOneTimeToken(tx: EntityManager, accountId: string, purpose: TokenPurpose, ttlMinutes: number): Promise<string> {
-  await tx.execute(`update one_time_token set used_at = now() where account_id = ? and purpose = ? and used_at is null`, [accountId, purpose]);
+export async function issueOneTimeToken(
+  tx: EntityManager,
+  accountId: string,
+  purpose: TokenPurpose,
+  ttlMinutes: number,
+  options: { keepEarlier?: boolean } = {},
+): Promise<string> {
+  if (!options.keepEarlier) {
+    await tx.execute(`update one_time_token set used_at = now() where account_id = ? and purpose = ? and used_at is null`, [accountId, purpose]);
+  }
   const { token, hash } = newOpaqueToken();
   tx.create(OneTimeToken, {
     id: randomUUID(),
@@ -29,6 +39,15 @@ export async function issueOneTimeToken(tx: EntityManager, accountId: string, pu
 export async function redeemOneTimeToken(tx: EntityManager, tokenHash: string, purpose: TokenPurpose): Promise<string | undefined> {
   const [row] = (await tx.execute(
     `update one_time_token set used_at = now() where token_hash = ? and purpose = ? and used_at is null and expires_at > now() returning account_id`,
+    [tokenHash, purpose],
+  )) as { account_id: string }[];
+  return row?.account_id;
+}
+
+/** The account a token would redeem for, without redeeming it (to check a new password against the account first). */
+export async function peekOneTimeToken(em: EntityManager, tokenHash: string, purpose: TokenPurpose): Promise<string | undefined> {
+  const [row] = (await em.execute(
+    `select account_id from one_time_token where token_hash = ? and purpose = ? and used_at is null and expires_at > now()`,
     [tokenHash, purpose],
   )) as { account_id: string }[];
   return row?.account_id;

@@ -1,12 +1,45 @@
+import { isIP } from 'node:net';
+
 /**
- * The client's address for throttling. Only the gateway's `x-forwarded-for` is believed (any other caller could
- * write anything). The gateway replaces whatever the client sent with the one address it determined, and daprd
- * appends its own hop(s) behind it on the way, so the first entry is the gateway's. Without it every request
- * shares one bucket ("unknown"), which fails safe (stricter, never looser).
+ * The client's address for throttling, as the gateway determined it.
+ *
+ * Only the gateway's `x-forwarded-for` is believed (any other caller could write anything). The gateway drops
+ * whatever X-Forwarded-For the client sent and writes the one address it computed (the socket peer, or the
+ * right-most entry its trusted proxies added); daprd may append its own hop(s) behind it on the way, so the first
+ * entry is the gateway's. A client cannot add an entry in front of it.
+ *
+ * An IPv6 client is keyed by its /64: one subscriber usually holds a whole /64 and could otherwise rotate
+ * addresses to get fresh budgets. IPv4-mapped IPv6 addresses count as the IPv4 address. Anything else (no
+ * header, not an address, not from the gateway) shares one bucket, "unknown", which fails safe (stricter).
  */
 export function clientIp(forwardedFor: string | undefined, fromGateway: boolean): string {
   if (!fromGateway || !forwardedFor) return 'unknown';
-  const first = forwardedFor.split(',').map((s) => s.trim()).find(Boolean);
-  if (!first || first.length > 64 || !/^[0-9A-Fa-f:.]+$/.test(first)) return 'unknown';
-  return first.toLowerCase();
+  const first = forwardedFor.split(',')[0]!.trim();
+  return sourceKey(first) ?? 'unknown';
+}
+
+/** The throttling key of one address: IPv4 as is, IPv6 as its /64 prefix; undefined when it is no address. */
+export function sourceKey(address: string): string | undefined {
+  if (address.length > 64) return undefined;
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped && isIP(mapped[1]!) === 4) return mapped[1]!;
+  const kind = isIP(address);
+  if (kind === 4) return address;
+  if (kind !== 6 || address.includes('%')) return undefined;
+  return `${expandIpv6(address).slice(0, 4).join(':')}::/64`;
+}
+
+/** The eight 16-bit groups of an IPv6 address, lower-case without leading zeros (a trailing IPv4 part converted). */
+function expandIpv6(address: string): string[] {
+  let text = address.toLowerCase();
+  const v4 = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (v4) {
+    const [a, b, c, d] = v4.slice(1).map(Number) as [number, number, number, number];
+    text = `${text.slice(0, v4.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head, tail] = text.includes('::') ? text.split('::') : [text, undefined];
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = tail === undefined ? left : [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
+  return groups.map((g) => parseInt(g, 16).toString(16));
 }

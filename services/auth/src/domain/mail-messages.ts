@@ -39,3 +39,21 @@ export function signUpAttemptMail(to: string, baseUrl: string): MailMessage {
     text: `Someone just tried to create an account with this e-mail address, which already has one.\nIf it was you, log in instead, or reset your password at ${baseUrl.replace(/\/$/, '')}/reset-password.\nIf it was not you, you can ignore this mail; your account is unchanged.\n`,
   };
 }
+
+/** Sent to the address an account had, when its e-mail address changes (it can no longer reset the password). */
+export function emailChangedMail(to: string, username: string, newAddress: string, baseUrl: string): MailMessage {
+  return {
+    to,
+    subject: 'Your e-mail address was changed',
+    text: `Hello ${username},\n\nthe e-mail address of your account was changed from this address to ${newAddress}. Password resets and other mails now go there.\nIf this was not you, your password is known to someone else: log in, change it and your address back, or contact support (${baseUrl.replace(/\/$/, '')}).\n`,
+  };
+}
+
+/** Sent to the owner of an address when another account tries to change its e-mail to it (the change looks like any other). */
+export function addressClaimAttemptMail(to: string, baseUrl: string): MailMessage {
+  return {
+    to,
+    subject: 'Someone tried to use your address for their account',
+    text: `Someone just tried to change the e-mail address of another account to this address, which already has an account.\nNothing was sent to you for them and your account is unchanged; they cannot receive mail here or reset your password.\nIf you did not expect this, you can ignore this mail, or reset your password at ${baseUrl.replace(/\/$/, '')}/reset-password.\n`,
+  };
+}

@@ -1,11 +1,13 @@
 import { z } from 'zod';
-import { notFound } from '@vcd/errors';
 import { defineRoute } from '@vcd/http';
-import { findAccountByUsername } from '../db/account.repository.js';
 import { ROLE } from '../domain/account-rules.js';
+import { setRole } from '../usecases/set-role.js';
 import type { AuthRouteDeps } from './auth-deps.js';
 
-/** Role management (admins only). The new role applies to new tokens, and at once wherever ValidateToken is asked. */
+/**
+ * Role management (admins only). The new role applies to new tokens, at once wherever ValidateToken is asked, and
+ * user.role_changed tells the gateway to drop the user's cached sessions.
+ */
 export function adminRoutes(deps: AuthRouteDeps) {
   return [
     defineRoute({
@@ -18,18 +20,13 @@ export function adminRoutes(deps: AuthRouteDeps) {
       style: 'realworld',
       request: { params: z.object({ username: z.string().min(1).max(64) }), body: z.object({ role: ROLE }) },
       responses: {
-        200: { description: 'The role was set', schema: z.object({ user: z.object({ username: z.string(), role: ROLE }) }) },
+        200: { description: 'The role was set (a change publishes user.role_changed)', schema: z.object({ user: z.object({ username: z.string(), role: ROLE }) }) },
         403: { description: 'Not an admin' },
         404: { description: 'No such user' },
         422: { description: 'Not a role' },
       },
       handler: async ({ params, body }) => {
-        const em = deps.em();
-        const account = await findAccountByUsername(em, params.username);
-        if (!account) throw notFound('AUTH.USER_NOT_FOUND', 'No user with this username');
-        account.role = body.role;
-        account.updatedAt = new Date();
-        await em.flush();
+        const account = await setRole(deps, { username: params.username, role: body.role });
         return { body: { user: { username: account.username, role: account.role } } };
       },
     }),

@@ -69,10 +69,12 @@ function whereOf(f: ArticleFilter): { sql: string; params: unknown[] } {
   const parts: string[] = [`a.status in (${f.statuses.map(() => '?').join(', ')})`];
   const params: unknown[] = [...f.statuses];
   if (f.privateVisibleTo !== 'all') {
+    // Public as domain/access.ts isPublic says: published, or archived with a publication behind it.
+    const isPublic = `(a.status = 'published' or (a.status = 'archived' and a.published_at is not null))`;
     if (f.privateVisibleTo) {
-      parts.push(`(a.status in ('published', 'archived') or a.author_id = ?)`);
+      parts.push(`(${isPublic} or a.author_id = ?)`);
       params.push(f.privateVisibleTo);
-    } else parts.push(`a.status in ('published', 'archived')`);
+    } else parts.push(isPublic);
   }
   if (f.authorIds) {
     if (f.authorIds.length === 0) parts.push('false');

@@ -10,9 +10,16 @@ export interface Viewer {
 
 export const isModerator = (viewer: Viewer | undefined) => viewer?.role === 'editor' || viewer?.role === 'admin';
 
-/** Drafts and scheduled articles exist only for their author and editors; published and archived ones for all. */
-export function canRead(article: { status: ArticleStatus; authorId: string }, viewer: Viewer | undefined): boolean {
-  if (article.status === 'published' || article.status === 'archived') return true;
+/**
+ * Public: published, or archived straight from published (it keeps its link). An article archived before it was
+ * ever published (or after being unpublished, which clears publishedAt) is as private as a draft.
+ */
+export const isPublic = (article: { status: ArticleStatus; publishedAt: Date | string | null }): boolean =>
+  article.status === 'published' || (article.status === 'archived' && article.publishedAt !== null);
+
+/** Drafts, scheduled and never-published archived articles exist only for their author and editors; public ones for all. */
+export function canRead(article: { status: ArticleStatus; authorId: string; publishedAt: Date | string | null }, viewer: Viewer | undefined): boolean {
+  if (isPublic(article)) return true;
   return !!viewer && (viewer.userId === article.authorId || isModerator(viewer));
 }
 

@@ -37,7 +37,8 @@ export function applyAction(current: WorkflowState, action: WorkflowAction, now:
       if (publishAt.getTime() <= now.getTime()) throw validationError({ publishAt: ['must be in the future'] });
       return { status: 'scheduled', publishAt, publishedAt: current.publishedAt, becamePublished: false };
     case 'unpublish':
-      return { status: 'draft', publishAt: null, publishedAt: current.publishedAt, becamePublished: false };
+      // Back to a draft that has no publication behind it: archiving it later does not make it public again.
+      return { status: 'draft', publishAt: null, publishedAt: null, becamePublished: false };
     case 'archive':
       return { status: 'archived', publishAt: null, publishedAt: current.publishedAt, becamePublished: false };
   }

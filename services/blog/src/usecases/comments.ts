@@ -32,7 +32,10 @@ export async function getComment(deps: BlogDeps, articleId: string, id: number, 
   return view!;
 }
 
-/** Adds a comment (a reply when parentId names a comment of the same article); comment.created in the same transaction. */
+/**
+ * Adds a comment (a reply when parentId names a comment of the same article); comment.created in the same
+ * transaction, naming the article by id only (it may be a draft an editor comments on).
+ */
 export async function addComment(deps: BlogDeps, viewer: Viewer, slug: string, input: { body: string; parentId?: number | null }) {
   const article = await readArticle(deps, slug, viewer);
   const parentId = input.parentId ?? null;
@@ -43,12 +46,10 @@ export async function addComment(deps: BlogDeps, viewer: Viewer, slug: string, i
     enqueueBlogEvent(tx, 'comment.created', {
       commentId: String(commentId),
       articleId: article.id,
-      articleSlug: article.slug,
       articleAuthorId: article.authorId,
       authorId: viewer.userId,
       parentId: parentId === null ? null : String(parentId),
       parentAuthorId: parent?.authorId ?? null,
-      body: input.body,
     });
     return commentId;
   });

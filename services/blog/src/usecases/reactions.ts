@@ -11,7 +11,7 @@ async function react(
   viewer: Viewer,
   kind: string,
   target: ReactionTarget,
-  event: { targetType: 'article' | 'comment'; targetId: string; articleSlug: string; targetAuthorId: string },
+  event: { targetType: 'article' | 'comment'; targetId: string; articleId: string; targetAuthorId: string },
 ) {
   const added = await deps.em().transactional(async (tx) => {
     const isNew = await addReaction(tx, viewer.userId, kind, target);
@@ -27,7 +27,7 @@ export async function reactToArticle(deps: BlogDeps, viewer: Viewer, slug: strin
   await react(deps, viewer, kind, { articleId: article.id }, {
     targetType: 'article',
     targetId: article.id,
-    articleSlug: article.slug,
+    articleId: article.id,
     targetAuthorId: article.authorId,
   });
   return getArticleById(deps, article.id, viewer);
@@ -51,7 +51,7 @@ export async function reactToComment(deps: BlogDeps, viewer: Viewer, slug: strin
   await react(deps, viewer, kind, { commentId: id }, {
     targetType: 'comment',
     targetId: String(id),
-    articleSlug: article.slug,
+    articleId: article.id,
     targetAuthorId: comment.authorId,
   });
   return getComment(deps, article.id, id, viewer);

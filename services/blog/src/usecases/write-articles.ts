@@ -86,9 +86,30 @@ export async function createArticle(
 }
 
 /**
+ * The event a workflow change is due, if any: post.published when the article goes live, post.unpublished when a
+ * published article leaves that status (unpublish, archive). Moves between private statuses announce nothing.
+ */
+function enqueueWorkflowEvent(
+  tx: Parameters<typeof enqueueBlogEvent>[0],
+  article: { id: string; slug: string; title: string; authorId: string; status: ArticleStatus },
+  change: { status: ArticleStatus; becamePublished: boolean },
+  now: Date,
+): boolean {
+  if (change.becamePublished) {
+    enqueueBlogEvent(tx, 'post.published', { articleId: article.id, slug: article.slug, title: article.title, authorId: article.authorId, publishedAt: now.toISOString() });
+    return true;
+  }
+  if (article.status === 'published' && change.status !== 'published') {
+    enqueueBlogEvent(tx, 'post.unpublished', { articleId: article.id, authorId: article.authorId, unpublishedAt: now.toISOString() });
+    return true;
+  }
+  return false;
+}
+
+/**
  * Edits an article (author or editor): a new title gives a new slug (the old ones keep resolving); `status` and
- * `publishAt` move it through the workflow. Events: post.published when it goes live, else post.updated when a
- * live article changed.
+ * `publishAt` move it through the workflow. Events: post.published when it goes live, post.unpublished when it
+ * stops being published, else post.updated when a live article changed (no event for a private one).
  */
 export async function updateArticle(deps: BlogDeps, viewer: Viewer, slug: string, input: Partial<ArticleInput>): Promise<ArticleView> {
   const current = await readArticle(deps, slug, viewer);
@@ -106,12 +127,10 @@ export async function updateArticle(deps: BlogDeps, viewer: Viewer, slug: string
     if (workflow) changes.workflow = workflow;
     await updateArticleRow(tx, current.id, changes);
     if (input.tagList !== undefined) await setArticleTags(tx, current.id, normalizeTags(input.tagList));
-    const title = input.title ?? locked.title;
-    const newSlug = changes.slug ?? locked.slug;
-    if (workflow?.becamePublished) {
-      enqueueBlogEvent(tx, 'post.published', { articleId: current.id, slug: newSlug, title, authorId: locked.authorId, publishedAt: now.toISOString() });
-    } else if ((workflow?.status ?? locked.status) === 'published') {
-      enqueueBlogEvent(tx, 'post.updated', { articleId: current.id, slug: newSlug, title, authorId: locked.authorId });
+    const after = { id: current.id, slug: changes.slug ?? locked.slug, title: input.title ?? locked.title, authorId: locked.authorId, status: locked.status };
+    const announced = workflow ? enqueueWorkflowEvent(tx, after, workflow, now) : false;
+    if (!announced && (workflow?.status ?? locked.status) === 'published') {
+      enqueueBlogEvent(tx, 'post.updated', { articleId: after.id, slug: after.slug, title: after.title, authorId: after.authorId, updatedAt: now.toISOString() });
     }
   });
   deps.afterCommit();
@@ -134,15 +153,13 @@ export async function moveArticle(
     if (!locked) throw articleNotFound(slug);
     const change = applyAction(locked, action, now, publishAt);
     await updateArticleRow(tx, current.id, { workflow: change });
-    if (change.becamePublished) {
-      enqueueBlogEvent(tx, 'post.published', { articleId: current.id, slug: locked.slug, title: locked.title, authorId: locked.authorId, publishedAt: now.toISOString() });
-    }
+    enqueueWorkflowEvent(tx, { ...locked, id: current.id }, change, now);
   });
   deps.afterCommit();
   return getArticleById(deps, current.id, viewer);
 }
 
-/** Deletes an article with its comments, reactions and old slugs; post.deleted in the same transaction. */
+/** Deletes an article with its comments, reactions and old slugs; post.deleted (by id only) in the same transaction. */
 export async function deleteArticle(deps: BlogDeps, viewer: Viewer, slug: string): Promise<void> {
   const current = await readArticle(deps, slug, viewer);
   assertCanManage(current, viewer);
@@ -150,7 +167,7 @@ export async function deleteArticle(deps: BlogDeps, viewer: Viewer, slug: string
     const locked = await lockArticle(tx, current.id);
     if (!locked) throw articleNotFound(slug);
     await deleteArticleRow(tx, current.id);
-    enqueueBlogEvent(tx, 'post.deleted', { articleId: current.id, slug: locked.slug, authorId: locked.authorId });
+    enqueueBlogEvent(tx, 'post.deleted', { articleId: current.id, authorId: locked.authorId });
   });
   deps.afterCommit();
 }

@@ -1,6 +1,6 @@
 import { defineEntity, p } from '@mikro-orm/core';
 
-/** What a user did on the blog (published, commented, reacted), one row per blog event. */
+/** What a user did on the blog (published, commented, reacted), one row per blog event; the article by id only. */
 export const Activity = defineEntity({
   name: 'Activity',
   tableName: 'activity',
@@ -8,8 +8,7 @@ export const Activity = defineEntity({
     id: p.uuid().primary(),
     userId: p.uuid(),
     kind: p.string(),
-    articleSlug: p.string().nullable(),
-    articleTitle: p.text().nullable(),
+    articleId: p.string().nullable(),
     commentId: p.string().nullable(),
     targetType: p.string().nullable(),
     reaction: p.string().nullable(),

@@ -5,17 +5,27 @@ import type { Page } from './follow.repository.js';
 /** Records what a user did; the event id is unique, so a repeated event records nothing new. */
 export async function recordActivity(em: EntityManager, eventId: string, a: ActivityDraft): Promise<void> {
   await em.execute(
-    `insert into activity (id, user_id, kind, article_slug, article_title, comment_id, target_type, reaction, event_id, created_at)
-     values (gen_random_uuid(), ?, ?, ?, ?, ?, ?, ?, ?, coalesce(?::timestamptz, now()))
+    `insert into activity (id, user_id, kind, article_id, comment_id, target_type, reaction, event_id, created_at)
+     values (gen_random_uuid(), ?, ?, ?, ?, ?, ?, ?, coalesce(?::timestamptz, now()))
      on conflict (event_id) do nothing`,
-    [a.userId, a.kind, a.articleSlug, a.articleTitle ?? null, a.commentId ?? null, a.targetType ?? null, a.reaction ?? null, eventId, a.at ?? null],
+    [a.userId, a.kind, a.articleId, a.commentId ?? null, a.targetType ?? null, a.reaction ?? null, eventId, a.at ?? null],
   );
+}
+
+/** What an article's publication caused in activity: its author's "published" entry (removed on unpublish). */
+export async function removePublishedActivity(em: EntityManager, articleId: string): Promise<void> {
+  await em.execute(`delete from activity where article_id = ? and kind = 'published'`, [articleId]);
+}
+
+/** Every entry about an article (removed when it is deleted). */
+export async function removeActivityAbout(em: EntityManager, articleId: string): Promise<void> {
+  await em.execute(`delete from activity where article_id = ?`, [articleId]);
 }
 
 interface ActivityRow {
   kind: string;
   created_at: Date;
-  article_slug: string | null;
+  article_slug: string;
   article_title: string | null;
   comment_id: string | null;
   target_type: string | null;
@@ -23,15 +33,19 @@ interface ActivityRow {
   total: string;
 }
 
+/** Only entries about articles that are public now, with their current slug and title. */
+const VISIBLE = `from activity x join article a on a.article_id = x.article_id and a.status = 'published' where x.user_id = ?`;
+
 export async function listActivity(em: EntityManager, userId: string, page: { limit: number; offset: number }): Promise<Page<ActivityRecord>> {
   const rows = (await em.execute(
-    `select kind, created_at, article_slug, article_title, comment_id, target_type, reaction, count(*) over () as total
-     from activity where user_id = ? order by created_at desc, id desc limit ? offset ?`,
+    `select x.kind, x.created_at, a.slug as article_slug, a.title as article_title, x.comment_id, x.target_type, x.reaction,
+       count(*) over () as total
+     ${VISIBLE} order by x.created_at desc, x.id desc limit ? offset ?`,
     [userId, page.limit, page.offset],
   )) as ActivityRow[];
   let total = rows[0] ? Number(rows[0].total) : 0;
   if (!rows[0] && page.offset > 0) {
-    const [c] = (await em.execute(`select count(*) as n from activity where user_id = ?`, [userId])) as { n: string }[];
+    const [c] = (await em.execute(`select count(*) as n ${VISIBLE}`, [userId])) as { n: string }[];
     total = Number(c?.n ?? 0);
   }
   return {

@@ -12,12 +12,12 @@ export async function insertNotifications(em: EntityManager, eventId: string, dr
   for (const d of drafts) {
     const column = SETTING_COLUMN[SETTING_OF[d.kind]];
     const rows = (await em.execute(
-      `insert into notification (id, user_id, kind, actor_id, article_slug, article_title, comment_id, reaction, event_id)
-       select gen_random_uuid(), ?, ?, ?, ?, ?, ?, ?, ?
+      `insert into notification (id, user_id, kind, actor_id, article_id, comment_id, reaction, event_id)
+       select gen_random_uuid(), ?, ?, ?, ?, ?, ?, ?
        where coalesce((select ${column} from preference where user_id = ?), true)
        on conflict (event_id, user_id) do nothing
        returning id`,
-      [d.recipientId, d.kind, d.actorId, d.articleSlug ?? null, d.articleTitle ?? null, d.commentId ?? null, d.reaction ?? null, eventId, d.recipientId],
+      [d.recipientId, d.kind, d.actorId, d.articleId ?? null, d.commentId ?? null, d.reaction ?? null, eventId, d.recipientId],
     )) as unknown[];
     stored += rows.length;
   }
@@ -28,18 +28,28 @@ export async function insertNotifications(em: EntityManager, eventId: string, dr
 export async function notifyFollowersOfNewPost(
   em: EntityManager,
   eventId: string,
-  post: { authorId: string; slug: string; title: string },
+  post: { authorId: string; articleId: string },
 ): Promise<number> {
   const rows = (await em.execute(
-    `insert into notification (id, user_id, kind, actor_id, article_slug, article_title, event_id)
-     select gen_random_uuid(), f.follower_id, 'new_post', f.followee_id, ?, ?, ?
+    `insert into notification (id, user_id, kind, actor_id, article_id, event_id)
+     select gen_random_uuid(), f.follower_id, 'new_post', f.followee_id, ?, ?
      from follow f left join preference p on p.user_id = f.follower_id
      where f.followee_id = ? and f.follower_id <> f.followee_id and coalesce(p.${SETTING_COLUMN.newPosts}, true)
      on conflict (event_id, user_id) do nothing
      returning id`,
-    [post.slug, post.title, eventId, post.authorId],
+    [post.articleId, eventId, post.authorId],
   )) as unknown[];
   return rows.length;
+}
+
+/** What an article's publication caused in notifications: the followers' "new post" (removed on unpublish). */
+export async function removeNewPostNotifications(em: EntityManager, articleId: string): Promise<void> {
+  await em.execute(`delete from notification where article_id = ? and kind = 'new_post'`, [articleId]);
+}
+
+/** Every notification about an article (removed when it is deleted). */
+export async function removeNotificationsAbout(em: EntityManager, articleId: string): Promise<void> {
+  await em.execute(`delete from notification where article_id = ?`, [articleId]);
 }
 
 interface NotificationRow {
@@ -70,7 +80,13 @@ const toRecord = (r: NotificationRow): NotificationRecord => ({
 });
 
 const SELECT = `select n.id, n.kind, n.read_at, n.created_at, a.username as actor_username, a.image as actor_image,
-  n.article_slug, n.article_title, n.comment_id, n.reaction`;
+  art.slug as article_slug, art.title as article_title, n.comment_id, n.reaction`;
+/**
+ * A notification is shown when it is about no article (a new follower) or about one that is public now, with the
+ * article's current slug and title; one about a draft, an unpublished, archived or deleted article is not.
+ */
+const FROM = `from notification n left join profile a on a.id = n.actor_id left join article art on art.article_id = n.article_id`;
+const VISIBLE = `(n.article_id is null or art.status = 'published')`;
 
 /** A page of the user's notifications, newest first (optionally unread only). */
 export async function listNotifications(
@@ -80,37 +96,49 @@ export async function listNotifications(
 ): Promise<Page<NotificationRecord>> {
   const unread = page.unreadOnly ? 'and n.read_at is null' : '';
   const rows = (await em.execute(
-    `${SELECT}, count(*) over () as total from notification n left join profile a on a.id = n.actor_id
-     where n.user_id = ? ${unread} order by n.created_at desc, n.id desc limit ? offset ?`,
+    `${SELECT}, count(*) over () as total ${FROM}
+     where n.user_id = ? and ${VISIBLE} ${unread} order by n.created_at desc, n.id desc limit ? offset ?`,
     [userId, page.limit, page.offset],
   )) as NotificationRow[];
   let total = rows[0] ? Number(rows[0].total) : 0;
   if (!rows[0] && page.offset > 0) {
-    const [c] = (await em.execute(`select count(*) as n from notification n where n.user_id = ? ${unread}`, [userId])) as { n: string }[];
+    const [c] = (await em.execute(`select count(*) as n ${FROM} where n.user_id = ? and ${VISIBLE} ${unread}`, [userId])) as { n: string }[];
     total = Number(c?.n ?? 0);
   }
   return { items: rows.map(toRecord), total };
 }
 
 export async function countUnread(em: EntityManager, userId: string): Promise<number> {
-  const [row] = (await em.execute(`select count(*) as n from notification where user_id = ? and read_at is null`, [userId])) as { n: string }[];
+  const [row] = (await em.execute(
+    `select count(*) as n from notification n left join article art on art.article_id = n.article_id
+     where n.user_id = ? and n.read_at is null and ${VISIBLE}`,
+    [userId],
+  )) as { n: string }[];
   return Number(row?.n ?? 0);
 }
 
-/** Marks one of the user's notifications read (keeping the first read time); undefined when it is not theirs. */
+/** Marks one of the user's shown notifications read (keeping the first read time); undefined when it is not theirs or not shown. */
 export async function markRead(em: EntityManager, userId: string, id: string): Promise<NotificationRecord | undefined> {
   const rows = (await em.execute(
     `with updated as (
-       update notification set read_at = coalesce(read_at, now()) where id = ? and user_id = ? returning *
+       update notification n set read_at = coalesce(n.read_at, now())
+       where n.id = ? and n.user_id = ?
+         and (n.article_id is null or exists(select 1 from article art where art.article_id = n.article_id and art.status = 'published'))
+       returning n.*
      )
-     ${SELECT} from updated n left join profile a on a.id = n.actor_id`,
+     ${SELECT} from updated n left join profile a on a.id = n.actor_id left join article art on art.article_id = n.article_id`,
     [id, userId],
   )) as NotificationRow[];
   return rows[0] ? toRecord(rows[0]) : undefined;
 }
 
-/** Marks every unread notification of the user read; returns how many changed. */
+/** Marks every unread notification the user is shown read; returns how many changed. */
 export async function markAllRead(em: EntityManager, userId: string): Promise<number> {
-  const rows = (await em.execute(`update notification set read_at = now() where user_id = ? and read_at is null returning id`, [userId])) as unknown[];
+  const rows = (await em.execute(
+    `update notification n set read_at = now() where n.user_id = ? and n.read_at is null
+       and (n.article_id is null or exists(select 1 from article art where art.article_id = n.article_id and art.status = 'published'))
+     returning n.id`,
+    [userId],
+  )) as unknown[];
   return rows.length;
 }

@@ -2,12 +2,15 @@ import type { CommentCreated, PostPublished, ReactionAdded } from './event-paylo
 
 export type ActivityKind = 'published' | 'commented' | 'reacted';
 
-/** One thing a user did on the blog, derived from a blog event. */
+/**
+ * One thing a user did on the blog, derived from a blog event. It names the article by id only: its slug and
+ * title are shown from the public-article projection (db/article.repository.ts), so an entry about an article
+ * that is not public (a draft, unpublished, archived, deleted) is not shown at all.
+ */
 export interface ActivityDraft {
   userId: string;
   kind: ActivityKind;
-  articleSlug: string;
-  articleTitle?: string | null;
+  articleId: string;
   commentId?: string | null;
   targetType?: 'article' | 'comment' | null;
   reaction?: string | null;
@@ -17,22 +20,21 @@ export interface ActivityDraft {
 export const publishedActivity = (e: PostPublished): ActivityDraft => ({
   userId: e.authorId,
   kind: 'published',
-  articleSlug: e.slug,
-  articleTitle: e.title,
+  articleId: e.articleId,
   at: e.publishedAt,
 });
 
 export const commentedActivity = (e: CommentCreated): ActivityDraft => ({
   userId: e.authorId,
   kind: 'commented',
-  articleSlug: e.articleSlug,
+  articleId: e.articleId,
   commentId: e.commentId,
 });
 
 export const reactedActivity = (e: ReactionAdded): ActivityDraft => ({
   userId: e.userId,
   kind: 'reacted',
-  articleSlug: e.articleSlug,
+  articleId: e.articleId,
   targetType: e.targetType,
   commentId: e.targetType === 'comment' ? e.targetId : null,
   reaction: e.kind,
@@ -47,10 +49,11 @@ export interface ActivityView {
   reaction: string | null;
 }
 
+/** An entry as listed: only entries about public articles are, with the article's current slug and title. */
 export interface ActivityRecord {
   kind: string;
   createdAt: Date;
-  articleSlug: string | null;
+  articleSlug: string;
   articleTitle: string | null;
   commentId: string | null;
   targetType: string | null;
@@ -60,7 +63,7 @@ export interface ActivityRecord {
 export const toActivityView = (a: ActivityRecord): ActivityView => ({
   kind: a.kind,
   createdAt: new Date(a.createdAt).toISOString(),
-  article: { slug: a.articleSlug ?? '', title: a.articleTitle },
+  article: { slug: a.articleSlug, title: a.articleTitle },
   commentId: a.commentId,
   targetType: a.targetType,
   reaction: a.reaction,

@@ -7,22 +7,20 @@ import type { EventPayloads } from '@vcd/contracts';
  */
 const id = z.string().uuid();
 const slug = z.string().min(1).max(255);
+const articleId = z.string().min(1).max(64);
+const time = z.string().datetime({ offset: true });
 
 const schemas = {
   'user.registered': z.object({ userId: id, username: z.string().min(1).max(255) }),
   'user.updated': z.object({ userId: id, username: z.string().min(1).max(255) }),
   'user.followed': z.object({ followerId: id, followeeId: id }),
-  'post.published': z.object({
-    articleId: z.string().min(1),
-    slug,
-    title: z.string().max(1000),
-    authorId: id,
-    publishedAt: z.string().datetime({ offset: true }).optional(),
-  }),
+  'post.published': z.object({ articleId, slug, title: z.string().max(1000), authorId: id, publishedAt: time.optional() }),
+  'post.updated': z.object({ articleId, slug, title: z.string().max(1000), updatedAt: time }),
+  'post.unpublished': z.object({ articleId, unpublishedAt: time }),
+  'post.deleted': z.object({ articleId }),
   'comment.created': z.object({
     commentId: z.coerce.string().min(1).max(64),
-    articleId: z.string().min(1),
-    articleSlug: slug,
+    articleId,
     articleAuthorId: id,
     authorId: id,
     parentId: z.coerce.string().max(64).nullable().optional(),
@@ -33,7 +31,7 @@ const schemas = {
     userId: id,
     targetType: z.enum(['article', 'comment']),
     targetId: z.coerce.string().min(1).max(64),
-    articleSlug: slug,
+    articleId,
     targetAuthorId: id,
   }),
 };
@@ -43,7 +41,10 @@ export type UserRegistered = Pick<EventPayloads['user.registered'], 'userId' | '
 export type UserUpdated = Pick<EventPayloads['user.updated'], 'userId' | 'username'>;
 export type UserFollowed = EventPayloads['user.followed'];
 export type PostPublished = Omit<EventPayloads['post.published'], 'publishedAt'> & { publishedAt?: string };
-export type CommentCreated = Omit<EventPayloads['comment.created'], 'body' | 'parentId' | 'parentAuthorId'> & {
+export type PostUpdated = Omit<EventPayloads['post.updated'], 'authorId'>;
+export type PostUnpublished = Omit<EventPayloads['post.unpublished'], 'authorId'>;
+export type PostDeleted = Pick<EventPayloads['post.deleted'], 'articleId'>;
+export type CommentCreated = Omit<EventPayloads['comment.created'], 'parentId' | 'parentAuthorId'> & {
   parentId?: string | null;
   parentAuthorId?: string | null;
 };
@@ -54,6 +55,9 @@ export function parsePayload(topic: 'user.registered', data: unknown): UserRegis
 export function parsePayload(topic: 'user.updated', data: unknown): UserUpdated | undefined;
 export function parsePayload(topic: 'user.followed', data: unknown): UserFollowed | undefined;
 export function parsePayload(topic: 'post.published', data: unknown): PostPublished | undefined;
+export function parsePayload(topic: 'post.updated', data: unknown): PostUpdated | undefined;
+export function parsePayload(topic: 'post.unpublished', data: unknown): PostUnpublished | undefined;
+export function parsePayload(topic: 'post.deleted', data: unknown): PostDeleted | undefined;
 export function parsePayload(topic: 'comment.created', data: unknown): CommentCreated | undefined;
 export function parsePayload(topic: 'reaction.added', data: unknown): ReactionAdded | undefined;
 export function parsePayload(topic: ConsumedTopic, data: unknown): unknown {

@@ -12,13 +12,16 @@ export const SETTING_OF: Record<NotificationKind, NotificationSetting> = {
   new_follower: 'followers',
 };
 
-/** A notification to store for one recipient (if their preferences allow it). */
+/**
+ * A notification to store for one recipient (if their preferences allow it). Like activity, it names its article
+ * by id: the slug and title come from the public-article projection when it is listed, and a notification about an
+ * article that is not public is not listed.
+ */
 export interface NotificationDraft {
   recipientId: string;
   kind: NotificationKind;
   actorId: string;
-  articleSlug?: string | null;
-  articleTitle?: string | null;
+  articleId?: string | null;
   commentId?: string | null;
   reaction?: string | null;
 }
@@ -31,7 +34,7 @@ const notSelf = (d: NotificationDraft) => d.recipientId !== d.actorId;
  * is both gets one notification (the reply), and nobody hears about their own comment.
  */
 export function commentNotifications(e: CommentCreated): NotificationDraft[] {
-  const base = { actorId: e.authorId, articleSlug: e.articleSlug, commentId: e.commentId };
+  const base = { actorId: e.authorId, articleId: e.articleId, commentId: e.commentId };
   const drafts: NotificationDraft[] = [];
   if (e.parentAuthorId) drafts.push({ ...base, recipientId: e.parentAuthorId, kind: 'reply' });
   if (e.articleAuthorId !== e.parentAuthorId) drafts.push({ ...base, recipientId: e.articleAuthorId, kind: 'comment' });
@@ -43,7 +46,7 @@ export function reactionNotifications(e: ReactionAdded): NotificationDraft[] {
     recipientId: e.targetAuthorId,
     kind: 'reaction',
     actorId: e.userId,
-    articleSlug: e.articleSlug,
+    articleId: e.articleId,
     commentId: e.targetType === 'comment' ? e.targetId : null,
     reaction: e.kind,
   };

@@ -11,18 +11,20 @@ export interface ConsumerDeps {
 }
 
 /**
- * A subscription whose handler parses the payload (a payload that does not parse is permanent: DROP, dead
+ * A subscription (accepting `topic` only from `publishers`) whose handler parses the payload (a payload that does not parse is permanent: DROP, dead
  * letter) and applies its effect once per CloudEvent id, the inbox row in the same transaction as the effect.
  * Any other failure (database down, …) propagates: RETRY, bounded by the Resiliency policy.
  */
 export function consume<T>(
   deps: ConsumerDeps,
   topic: string,
+  publishers: readonly string[],
   parse: (data: unknown) => T | undefined,
   effect: (tx: EntityManager, data: T, eventId: string) => Promise<{ enqueued?: boolean } | void>,
 ): Subscription {
   return {
     topic,
+    publishers,
     handler: async (event) => {
       const data = parse(event.data);
       if (data === undefined) {

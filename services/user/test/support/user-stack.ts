@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { query } from '../../../../test/support/db.js';
-import { api, eventually as eventuallyWithin, newUser, register, stack } from '../../../../test/support/stack.js';
+import { api, eventually as eventuallyWithin, newUser, register, stack, stackRedis } from '../../../../test/support/stack.js';
 
 /** Helpers for the user service's system tests (they go through the gateway and real sidecars). */
 
@@ -54,7 +53,7 @@ export async function publishAs(asApp: string, topic: string, data: unknown, id:
 
 /** Entries of a Redis stream (a topic) in this stack's Redis DB, as raw field lists. */
 export async function streamEntries(key: string): Promise<string[][]> {
-  const redis = new Redis({ host: '127.0.0.1', port: 6379, db: stack().redisDB ?? 9, lazyConnect: true });
+  const redis = stackRedis();
   try {
     await redis.connect();
     return (await redis.xrange(key, '-', '+')).map(([, fields]) => fields);
@@ -64,9 +63,9 @@ export async function streamEntries(key: string): Promise<string[][]> {
 }
 
 export async function notificationsOf(userId: string) {
-  return query<{ kind: string; actor_id: string | null; event_id: string; article_slug: string | null }>(
+  return query<{ kind: string; actor_id: string | null; event_id: string; article_id: string | null }>(
     'user',
-    'select kind, actor_id, event_id, article_slug from notification where user_id = $1 order by created_at',
+    'select kind, actor_id, event_id, article_id from notification where user_id = $1 order by created_at',
     [userId],
   );
 }
