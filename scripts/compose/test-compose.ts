@@ -80,7 +80,7 @@ const containers = new Map<string, string>();
 const containerOf = (service: string) => {
   let id = containers.get(service);
   if (id) return id;
-  id = docker(['ps', '-aq', '--filter', `label=com.docker.compose.project=${project}`, '--filter', `label=com.docker.compose.service=${service}`]).trim().split('\n')[0];
+  id = docker(['ps', '-aq', '--no-trunc', '--filter', `label=com.docker.compose.project=${project}`, '--filter', `label=com.docker.compose.service=${service}`]).trim().split('\n')[0];
   if (!id) throw new Error(`no container for ${service}`);
   containers.set(service, id);
   return id;
@@ -160,9 +160,19 @@ async function register(prefix: string): Promise<User> {
   const username = `${prefix}${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
   const ip = `198.51.100.${ipCounter++}`;
   const email = `${username}@example.test`;
-  const res = await api('POST', '/api/users', { ip, body: { user: { username, email, password: 'correct horse battery staple' } }, timeoutMs: 30_000 });
-  if (res.status !== 201 && res.status !== 200) throw new Error(`register ${username}: ${res.status} ${JSON.stringify(res.body)}`);
-  return { username, email, token: res.body.user.token as string, ip };
+  const password = 'correct horse battery staple';
+  // argon2 on a busy machine can outlast the gateway's upstream timeout: a 504 may still have registered the
+  // user, so a retry that finds the name taken signs in instead.
+  for (let attempt = 1; ; attempt++) {
+    const res = await api('POST', '/api/users', { ip, body: { user: { username, email, password } }, timeoutMs: 30_000 });
+    if (res.status === 201 || res.status === 200) return { username, email, token: res.body.user.token as string, ip };
+    if (res.status === 422 && attempt > 1) {
+      const login = await api('POST', '/api/users/login', { ip, body: { user: { email, password } }, timeoutMs: 30_000 });
+      if (login.status === 200) return { username, email, token: login.body.user.token as string, ip };
+    }
+    if (attempt >= 5 || (res.status < 500 && res.status !== 0 && res.status !== 422)) throw new Error(`register ${username}: ${res.status} ${JSON.stringify(res.body)}`);
+    await sleep(1000);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------- the writer
