@@ -134,3 +134,13 @@ test('database-owning services start after their migrations, which get their own
     t.is(migrate.image, services[app.appId]!.image);
   }
 });
+
+test("the local Kubernetes overlay runs the same images `npm run images` builds, our daprd as the sidecar", async (t) => {
+  const text = await readFile(path.join(repoRoot, 'deploy/k8s/overlays/local/kustomization.yaml'), 'utf8');
+  const k = parse(text) as { images: { name: string; newName?: string; newTag?: string }[]; patches: { patch: string }[] };
+  const named = (name: string) => k.images.find((i) => i.name === name);
+  for (const [official, ours] of [['postgres', names.postgres], ['redis', names.redis], ['maildev/maildev', names.maildev]] as const) {
+    t.is(`${named(official)?.newName}:${named(official)?.newTag}`, ours, official);
+  }
+  t.true(k.patches.some((p) => p.patch.includes('dapr.io~1sidecar-image') && p.patch.includes(`value: ${names.daprd}`)));
+});
