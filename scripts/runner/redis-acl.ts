@@ -6,7 +6,8 @@ import { createHash } from 'node:crypto';
  * - `pubsub`: the daprd pub/sub components: stream commands only, with `redis-pubsub-password` (resolved by
  *   daprd from the secret store, never readable by an app);
  * - `ratelimit`: the apps' rate-limit and throttle counters (`redis-url`, read by gateway and auth): only the
- *   counters' keys, so an app that is compromised cannot write a pub/sub stream and forge an event.
+ *   counters' keys, so an app that is compromised cannot write a pub/sub stream and forge an event. Scripts may
+ *   read the server clock (`TIME`: auth's slowdown script decides by Redis time, the same for every replica).
  * Passwords appear as SHA-256 hashes only, so the ACL itself is not a secret.
  */
 export interface RedisPasswords {
@@ -29,8 +30,8 @@ const hashed = (password: string) => `#${createHash('sha256').update(password).d
 export function redisAclLines(p: RedisPasswords): string[] {
   return [
     `user default on ${hashed(p.admin)} ~* &* +@all`,
-    `user ${REDIS_PUBSUB_USER} on ${hashed(p.pubsub)} resetchannels ~* -@all +@stream +@connection -@dangerous +ping +info`,
-    `user ${REDIS_RATELIMIT_USER} on ${hashed(p.ratelimit)} resetchannels ${RATE_LIMIT_KEY_PATTERNS.map((k) => `~${k}`).join(' ')} -@all +@read +@write +@scripting +@transaction +@connection -@dangerous +ping +info`,
+    `user ${REDIS_PUBSUB_USER} on ${hashed(p.pubsub)} resetchannels ~* -@all +@stream +@connection -@dangerous +ping +info +time`,
+    `user ${REDIS_RATELIMIT_USER} on ${hashed(p.ratelimit)} resetchannels ${RATE_LIMIT_KEY_PATTERNS.map((k) => `~${k}`).join(' ')} -@all +@read +@write +@scripting +@transaction +@connection -@dangerous +ping +info +time`,
   ];
 }
 

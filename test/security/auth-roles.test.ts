@@ -4,9 +4,8 @@
  * published right after commit); the gateway's subscription that drops the cached sessions is the lead's part.
  */
 import test from 'ava';
-import { Redis } from 'ioredis';
 import { query } from '../support/db.js';
-import { api, eventually, stack } from '../support/stack.js';
+import { api, eventually, stackRedis } from '../support/stack.js';
 import { claimsOf, freshIp, loginFrom, outboxEvents, registerFrom } from '../../services/auth/test/support/auth-system.js';
 
 test.serial('a role change is published at once as user.role_changed { userId, role }, from the outbox, onto the pub/sub stream', async (t) => {
@@ -27,7 +26,8 @@ test.serial('a role change is published at once as user.role_changed { userId, r
     return row?.published_at ?? undefined;
   }, 3000);
   // And it is on the Redis stream daprd publishes to, as a CloudEvent from auth with the outbox row's id.
-  const redis = new Redis(stack().secrets['redis-url']!);
+  const redis = stackRedis();
+  await redis.connect();
   try {
     const onStream = await eventually(async () => {
       const entries = (await redis.xrevrange('user.role_changed', '+', '-', 'COUNT', 200)) as [string, string[]][];

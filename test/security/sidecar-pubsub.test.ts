@@ -91,7 +91,9 @@ test('a compromised gateway cannot publish any event at all (it cannot forge pos
     for (const pubsub of ['pubsub', 'broadcast']) {
       const forged = await publishThrough('gateway', pubsub, topic, { articleId: 'a', slug: 's', title: 'Free money', authorId: randomUUID(), publishedAt: new Date().toISOString() }, 'blog');
       t.true(forged.status === 403 || forged.status === 404, `${pubsub}/${topic}: HTTP ${forged.status} ${forged.text}`);
-      t.regex(forged.text, pubsub === 'pubsub' ? /ERR_PUBSUB_NOT_FOUND/ : /ERR_PUBSUB_FORBIDDEN/, `${pubsub}/${topic}`);
+      // The gateway's sidecar has no publish API at all (its Dapr API allowlist), so the route itself is missing
+      // (daprd's fallback answers); were it there, the scopes would still refuse (no pubsub, broadcast forbidden).
+      t.regex(forged.text, /failed getting app id|ERR_PUBSUB_NOT_FOUND|ERR_PUBSUB_FORBIDDEN/, `${pubsub}/${topic}`);
     }
   }
   t.false(await inStream('post.published', 'Free money'));
@@ -103,7 +105,7 @@ test('each service publishes only its own topics: user cannot publish blog\'s, a
     t.is(forged.status, 403, `${app} → ${topic}: ${forged.text}`);
   }
   // Each owner still publishes (topics no service consumes, so the probes disturb nobody).
-  for (const topic of ['user.verified', 'user.password_reset_requested', 'post.updated', 'user.unfollowed'] as const) {
+  for (const topic of ['user.verified', 'user.password_reset_requested', 'user.unfollowed'] as const) {
     const ok = await publishThrough(PUBLISHER_OF[topic], 'pubsub', topic, { probe: true });
     t.is(ok.status, 204, `${PUBLISHER_OF[topic]} publishes its ${topic}: ${ok.text}`);
   }
@@ -111,8 +113,9 @@ test('each service publishes only its own topics: user cannot publish blog\'s, a
 
 test('a compromised gateway or blog cannot subscribe to user.registered to harvest e-mail addresses', async (t) => {
   // Dapr's streaming subscriptions need no app route: any holder of the API token could open one.
-  t.regex(await subscribeThrough('gateway', 'broadcast', 'user.registered'), /not allowed/);
-  t.regex(await subscribeThrough('gateway', 'pubsub', 'user.registered'), /not found|not configured|pubsub/i);
+  // The gateway's sidecar does not even offer the gRPC API for it (its API allowlist: invocation only).
+  t.regex(await subscribeThrough('gateway', 'broadcast', 'user.registered'), /not allowed|Not Implemented/);
+  t.regex(await subscribeThrough('gateway', 'pubsub', 'user.registered'), /not found|not configured|pubsub|Not Implemented/i);
   t.regex(await subscribeThrough('blog', 'pubsub', 'user.registered'), /not allowed/);
   t.regex(await subscribeThrough('blog', 'broadcast', 'session.revoked'), /not allowed/);
   t.regex(await subscribeThrough('auth', 'pubsub', 'user.registered'), /not allowed/);

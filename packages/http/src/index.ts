@@ -8,3 +8,4 @@ export * from './identity.js';
 export * from './request-context.js';
 export * from './service-app.js';
 export * from './serve.js';
+export * from './source-key.js';

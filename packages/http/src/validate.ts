@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { validationError } from '@vcd/errors';
 
 /**
@@ -21,3 +21,10 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, par
   if (result.success) return result.data;
   throw validationError(fieldErrors(result.error, part === 'body'));
 }
+
+/**
+ * A string field whose type errors read like the rest of the API: "can't be blank" when missing or null,
+ * "must be a string" when it is something else (zod's own wording names JavaScript types).
+ */
+export const text = () =>
+  z.string({ error: (issue) => (issue.code !== 'invalid_type' ? undefined : issue.input === undefined || issue.input === null ? "can't be blank" : 'must be a string') });

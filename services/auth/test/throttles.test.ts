@@ -23,7 +23,8 @@ const policy = (over: Partial<ThrottlePolicy['passwordChecks']> = {}): ThrottleP
   verificationMailsPerAccount: { points: 5, durationSeconds: 60 },
   knownSourceDays: 1,
 });
-const prefix = () => `test:auth-throttles:${randomUUID()}`;
+// Under auth's own key prefix: the apps' Redis user may touch vcd:auth:* and gw:rl:* only.
+const prefix = () => `vcd:auth:test:${randomUUID()}`;
 const status = async (p: Promise<unknown>) => p.then(() => 'allowed', (err: { status?: number }) => (err.status === 429 ? '429' : `error ${String(err)}`));
 
 test('50 parallel password checks for one address from one source: exactly the budget is allowed, the rest refused before any check', async (t) => {

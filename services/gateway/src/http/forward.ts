@@ -122,5 +122,6 @@ function refuseUnsafeJson(body: string): void {
     return;
   }
   const unsafe = findUnsafeJsonString(parsed);
-  if (unsafe) throw validationError({ [unsafe.field]: [unsafe.reason] });
+  // Named like every validation error: inside the envelope ({"article":{…}}), by the field the client sent.
+  if (unsafe) throw validationError({ [unsafe.field.replace(/^[^.]+\./, '')]: [unsafe.reason] });
 }

@@ -2,7 +2,7 @@ import type { Context, Next } from 'koa';
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { tooManyRequests } from '@vcd/errors';
-import type { Identity } from '@vcd/http';
+import { sourceKey, type Identity } from '@vcd/http';
 import type { Logger } from '@vcd/logging';
 import { budgetsFor, type Budget, type Budgets } from '../domain/rate-limit-policy.js';
 import { resolvedRoute } from './public-routes.js';
@@ -32,7 +32,9 @@ export function rateLimit(options: { redis: Redis; budgets: Budgets; clientIp: (
 
   return async function limitRequests(ctx: Context, next: Next) {
     const identity = ctx.state.identity as Identity | undefined;
-    const spend = budgetsFor({ route: resolvedRoute(ctx)?.key, ip: options.clientIp(ctx), userId: identity?.userId }, options.budgets);
+    // Keyed like auth keys it: an IPv6 client by its /64, so rotating addresses in one subnet buys nothing.
+    const address = options.clientIp(ctx);
+    const spend = budgetsFor({ route: resolvedRoute(ctx)?.key, ip: sourceKey(address) ?? address, userId: identity?.userId }, options.budgets);
     let tightest: { budget: Budget; res: RateLimiterRes } | undefined;
     for (const { budget, key } of spend) {
       try {

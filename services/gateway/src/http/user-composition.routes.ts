@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Context } from 'koa';
 import { UserService, type DaprGrpcInvoker } from '@vcd/contracts';
 import { validationError } from '@vcd/errors';
-import { defineRoute, requireIdentity } from '@vcd/http';
+import { defineRoute, requireIdentity, text } from '@vcd/http';
 import { callUpstream, type ForwardDeps, type UpstreamResponse } from './forward.js';
 
 const UserObject = z.object({
@@ -18,13 +18,13 @@ const UserEnvelope = z.object({ user: UserObject });
 const UpdateUser = z.object({
   user: z
     .object({
-      email: z.string().optional(),
-      username: z.string().optional(),
-      password: z.string().optional(),
+      email: text().optional(),
+      username: text().optional(),
+      password: text().optional(),
       /** Required by auth when `email` or `password` changes. */
-      currentPassword: z.string().optional(),
-      bio: z.string().max(2000, 'is too long (maximum is 2000 characters)').nullable().optional(),
-      image: z.string().max(2048, 'is too long (maximum is 2048 characters)').nullable().optional(),
+      currentPassword: text().optional(),
+      bio: text().max(2000, 'is too long (maximum is 2000 characters)').nullable().optional(),
+      image: text().max(2048, 'is too long (maximum is 2048 characters)').nullable().optional(),
     })
     .strict(),
 });
@@ -90,7 +90,7 @@ export function userCompositionRoutes(deps: { forward: ForwardDeps; grpc: DaprGr
       auth: 'public',
       style: 'realworld',
       bodyLimit: 16 * 1024,
-      request: { body: z.object({ user: z.object({ email: z.string(), password: z.string() }) }) },
+      request: { body: z.object({ user: z.object({ email: text(), password: text() }) }) },
       responses: { 200: { description: 'Logged in', schema: UserEnvelope }, 401: { description: 'Wrong e-mail or password' }, 422: { description: 'Invalid body' } },
       handler: async ({ body }, ctx: Context) => {
         const res = await callUpstream(ctx, 'auth', '/api/users/login', deps.forward, { body });
@@ -123,7 +123,8 @@ export function userCompositionRoutes(deps: { forward: ForwardDeps; grpc: DaprGr
         if (changesProfile) {
           const res = await callUpstream(ctx, 'user', `/internal/profiles/${encodeURIComponent(identity.userId)}`, deps.forward, { method: 'PUT', body: profileChange });
           if (res.status !== 200) return passThrough(res);
-          profile = (json(res) as { profile: { bio: string | null; image: string | null } }).profile;
+          const updated = (json(res) as { profile: { bio: string | null; image: string | null } }).profile;
+          profile = { bio: updated.bio, image: updated.image }; // only what user owns: the name is auth's
         }
         let authRes: UpstreamResponse;
         try {
