@@ -121,6 +121,26 @@ control.close();
 await stack.stop();
 log.end();
 if (code !== 0) process.stdout.write(`[test-stack] tests failed; stack log: ${logFile}\n`);
+// The compose deployment for real (scripts/compose/test-compose.ts), after the development stack has stopped:
+// whenever a Docker engine is installed here (it is started if it is not running). Skipped, and said so, when
+// there is none, or with SKIP_COMPOSE_TEST=1.
+if (requested.length === 0) {
+  const { engineAvailable } = await import('./images/docker.js');
+  if (process.env.SKIP_COMPOSE_TEST === '1') {
+    process.stdout.write('\n[test-compose] SKIPPED: SKIP_COMPOSE_TEST=1\n');
+  } else if (!engineAvailable()) {
+    process.stdout.write('\n[test-compose] SKIPPED: no Docker engine on this machine (install docker.io to run the compose deployment test)\n');
+  } else {
+    process.stdout.write('\n[test-compose] the compose deployment (npm run test:compose)\n');
+    const composeCode = await new Promise<number>((resolve) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'scripts/compose/test-compose.ts')], { cwd: root, stdio: 'inherit' });
+      child.once('exit', (c, s) => resolve(c ?? (s ? 1 : 0)));
+    });
+    if (composeCode === 0) totals.passed++;
+    else totals.failed++;
+    code ||= composeCode;
+  }
+}
 // A run that failed without a failing test line (ava crashed, a timeout) still counts as a failure here.
 if (code !== 0 && totals.failed === 0) totals.failed = 1;
 process.stdout.write(`\n${totals.passed} passed, ${totals.failed} failed\n`);

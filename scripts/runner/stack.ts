@@ -16,6 +16,14 @@ import { renderResources, renderSentryConfig } from './resources.js';
 import { newSentryTokenKey, sentryJwks, sentryToken } from './sentry-tokens.js';
 import { databaseUrlKey, ensureSecrets, type Secrets } from './secrets.js';
 
+/**
+ * Development port defaults besides dapr.yaml's: all below the kernel's ephemeral range (32768-60999), where an
+ * outgoing connection of any program could hold them (test/deploy/dev-ports.test.ts).
+ */
+export const DEV_SENTRY_PORTS = { grpc: 3530, healthz: 3531 } as const;
+/** A sidecar's internal gRPC port is its gRPC port plus this (3510 → 3520). */
+export const DEV_INTERNAL_GRPC_OFFSET = 10;
+
 const run = promisify(execFile);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -213,7 +221,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       appPort: free ? await freePort() : spec.appPort,
       daprHttpPort: free ? await freePort() : spec.daprHttpPort,
       daprGrpcPort: free ? await freePort() : spec.daprGrpcPort,
-      daprInternalGrpcPort: free ? await freePort() : spec.daprGrpcPort + 10_000,
+      daprInternalGrpcPort: free ? await freePort() : spec.daprGrpcPort + DEV_INTERNAL_GRPC_OFFSET,
       appApiToken: randomBytes(24).toString('base64url'),
       daprApiToken: randomBytes(24).toString('base64url'),
     });
@@ -235,7 +243,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   // the callee's access control checks. It creates a self-signed root in its credentials folder on first start.
   // It signs an app id only for a request with that app's token (JWKS validator, ADR 10): a key made for this run,
   // one token per app, each readable by its owner only and handed to that app's daprd.
-  const sentryPorts = { grpc: free ? await freePort() : 50005, healthz: free ? await freePort() : 50006 };
+  const sentryPorts = { grpc: free ? await freePort() : DEV_SENTRY_PORTS.grpc, healthz: free ? await freePort() : DEV_SENTRY_PORTS.healthz };
   const credentials = path.join(options.runDir, 'sentry');
   const tokens = path.join(options.runDir, 'sentry-tokens');
   const tokenFile = (appId: string) => path.join(tokens, `${appId}.jwt`);

@@ -8,8 +8,11 @@ import { parse } from 'yaml';
 import { readManifest } from '../../scripts/runner/app-manifest.js';
 import { writeComposeSecrets } from '../../deploy/secrets/generate-secrets.js';
 import { repoRoot } from '../../deploy/validate/manifests.js';
+import { imageNames } from '../../scripts/images/names.js';
 
 const run = promisify(execFile);
+/** The defaults: no VCD_* variable set. */
+const names = imageNames(repoRoot, {});
 
 interface ComposeService {
   image?: string;
@@ -69,8 +72,10 @@ test('each service has a daprd 1.18.3 sidecar in its network namespace, Dapr API
   for (const app of (await readManifest(repoRoot)).apps) {
     const sidecar = services[`${app.appId}-dapr`]!;
     const svc = services[app.appId]!;
-    t.is(sidecar.image, 'daprio/daprd:1.18.3');
-    t.is(sidecar.network_mode, `service:${app.appId}`);
+    t.is(sidecar.image, names.daprd, 'our patched daprd, tagged with its patch set');
+    t.is(sidecar.network_mode, `service:${app.appId}-netns`);
+    t.is(svc.network_mode, `service:${app.appId}-netns`, 'app and sidecar share the holder namespace');
+    t.is(flag(sidecar.command, '--dapr-internal-grpc-port'), '50100', 'the port the nameformat resolver names');
     t.is(flag(sidecar.command, '--app-id'), app.appId);
     t.is(flag(sidecar.command, '--dapr-listen-addresses'), '127.0.0.1');
     t.is(flag(sidecar.command, '--app-protocol'), 'http');
@@ -81,10 +86,37 @@ test('each service has a daprd 1.18.3 sidecar in its network namespace, Dapr API
   }
 });
 
-test('only the gateway and the MailDev web UI are published to the host', async (t) => {
+test("only the gateway (through its pod's holder) and the MailDev web UI are published to the host", async (t) => {
   const { services } = await rendered;
   const published = Object.entries(services).filter(([, s]) => s.ports?.length).map(([name]) => name).sort();
-  t.deepEqual(published, ['gateway', 'maildev']);
+  t.deepEqual(published, ['gateway-netns', 'maildev']);
+});
+
+test('each pod has a namespace holder (the pause image) that restarts on its own and outlives app and sidecar', async (t) => {
+  const { services } = await rendered;
+  for (const app of (await readManifest(repoRoot)).apps) {
+    const holder = services[`${app.appId}-netns`];
+    t.is(holder?.image, names.pause, app.appId);
+    t.is((holder as { restart?: string }).restart, 'unless-stopped');
+    t.is(holder?.network_mode, undefined, 'the holder owns the namespace');
+    t.deepEqual(services[app.appId]!.depends_on?.[`${app.appId}-netns`], { condition: 'service_started' });
+  }
+});
+
+test('every image name comes from a variable whose default is what `npm run images` builds', async (t) => {
+  const { services } = await rendered;
+  t.is(services.postgres!.image, names.postgres);
+  t.is(services.redis!.image, names.redis);
+  t.is(services.maildev!.image, names.maildev);
+  t.is(services.sentry!.image, names.sentry);
+  for (const app of (await readManifest(repoRoot)).apps) {
+    t.is(services[app.appId]!.image, names.service(app.appId));
+    t.like(services[app.appId]!.build?.args, { NODE_IMAGE: names.node, NODE_BUILD_IMAGE: names.nodeBuild, SERVICE: app.appId });
+  }
+  const raw = await readFile(path.join(repoRoot, 'docker-compose.yml'), 'utf8');
+  for (const name of ['VCD_DAPRD_IMAGE', 'VCD_SENTRY_IMAGE', 'VCD_PAUSE_IMAGE', 'VCD_POSTGRES_IMAGE', 'VCD_REDIS_IMAGE', 'VCD_MAILDEV_IMAGE', 'VCD_NODE_IMAGE', 'VCD_NODE_BUILD_IMAGE']) {
+    t.regex(raw, new RegExp(`\\$\\{${name}:-`), name);
+  }
 });
 
 test('database-owning services start after their migrations, which get their own database URL', async (t) => {
@@ -101,4 +133,14 @@ test('database-owning services start after their migrations, which get their own
     t.deepEqual(services[app.appId]!.depends_on?.[`${app.appId}-migrate`], { condition: 'service_completed_successfully' });
     t.is(migrate.image, services[app.appId]!.image);
   }
+});
+
+test("the local Kubernetes overlay runs the same images `npm run images` builds, our daprd as the sidecar", async (t) => {
+  const text = await readFile(path.join(repoRoot, 'deploy/k8s/overlays/local/kustomization.yaml'), 'utf8');
+  const k = parse(text) as { images: { name: string; newName?: string; newTag?: string }[]; patches: { patch: string }[] };
+  const named = (name: string) => k.images.find((i) => i.name === name);
+  for (const [official, ours] of [['postgres', names.postgres], ['redis', names.redis], ['maildev/maildev', names.maildev]] as const) {
+    t.is(`${named(official)?.newName}:${named(official)?.newTag}`, ours, official);
+  }
+  t.true(k.patches.some((p) => p.patch.includes('dapr.io~1sidecar-image') && p.patch.includes(`value: ${names.daprd}`)));
 });

@@ -125,14 +125,14 @@ test('the Resiliency policy is the same in development, compose (mounted) and Ku
   }
 });
 
-test("compose sidecars trace like development's and resolve names with mDNS instead of the SQLite file", async (t) => {
+test("compose sidecars trace like development's and resolve names through Docker's DNS (nameformat), not mDNS", async (t) => {
   const { services } = await compose;
   for (const app of (await manifest).apps) {
     // dapr.yaml names one Configuration per app (configFilePath); compose mounts its own variant of each.
     const [devConfig] = await loadDocuments(app.configFile);
     const [composeConfig] = await loadDocuments(path.join(repoRoot, 'components/compose/config', `${app.appId}.yaml`));
     t.truthy(devConfig!.spec.nameResolution, `${path.relative(repoRoot, app.configFile)} resolves names itself`);
-    t.is(composeConfig!.spec.nameResolution, undefined);
+    t.deepEqual(composeConfig!.spec.nameResolution, { component: 'nameformat', configuration: { format: '{appid}-netns:50100' } });
     t.deepEqual(composeConfig!.spec.tracing, devConfig!.spec.tracing, `${app.appId}: tracing`);
     t.is(flag(services[`${app.appId}-dapr`]!.command, '--config'), '/dapr/config.yaml');
     const mounts = (services[`${app.appId}-dapr`]!.volumes ?? []).map((v) => (typeof v === 'string' ? v : `${v.source}:${v.target}`));

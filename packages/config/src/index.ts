@@ -44,7 +44,7 @@ export const sidecarEnv = {
   APP_PORT: port(),
   APP_HOST: z.string().default('127.0.0.1'),
   DAPR_HTTP_PORT: port(3500),
-  DAPR_GRPC_PORT: port(50001),
+  DAPR_GRPC_PORT: port(3510),
   DAPR_HOST: z.string().default('127.0.0.1'),
   /** Sent by daprd to the app on every call (app API token). */
   APP_API_TOKEN: z.string().min(16, 'must be at least 16 characters'),

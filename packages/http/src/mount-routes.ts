@@ -19,7 +19,8 @@ export function mountRoutes(routes: AnyRoute[], router = new Router()): Router {
       const params = req.params ? parseOrThrow(req.params, ctx.params, 'params') : ctx.params;
       const query = req.query ? parseOrThrow(req.query, ctx.query, 'query') : ctx.query;
       const body = req.body ? parseOrThrow(req.body, raw, 'body') : undefined;
-      const result = await route.handler({ params, query, body }, ctx);
+      const headers = req.headers ? parseOrThrow(req.headers, ctx.headers, 'headers') : {};
+      const result = await route.handler({ params, query, body, headers }, ctx);
       for (const [k, v] of Object.entries(result.headers ?? {})) ctx.set(k, v);
       ctx.status = result.status ?? 200;
       if (result.body !== undefined) ctx.body = result.body;

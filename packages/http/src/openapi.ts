@@ -21,6 +21,11 @@ function parametersOf(route: AnyRoute): ParameterObject[] {
   for (const [name, s] of Object.entries(queryShape as Record<string, z.ZodType>)) {
     params.push({ name, in: 'query', required: !s.safeParse(undefined).success, schema: toSchema(s) });
   }
+  const headerShape = (route.request?.headers as z.ZodObject | undefined)?.shape ?? {};
+  for (const [name, s] of Object.entries(headerShape as Record<string, z.ZodType>)) {
+    const description = s.description;
+    params.push({ name, in: 'header', required: !s.safeParse(undefined).success, schema: toSchema(s), ...(description ? { description } : {}) });
+  }
   return params;
 }
 

@@ -10,6 +10,8 @@ export interface RouteRequest {
   params?: z.ZodType;
   query?: z.ZodType;
   body?: z.ZodType;
+  /** Request headers the route reads (names in lower case), validated and documented like the query. */
+  headers?: z.ZodType;
 }
 
 export interface RouteResponse {
@@ -22,6 +24,7 @@ export interface RouteInput<R extends RouteRequest> {
   params: R['params'] extends z.ZodType ? z.infer<R['params']> : Record<string, string>;
   query: R['query'] extends z.ZodType ? z.infer<R['query']> : Record<string, unknown>;
   body: R['body'] extends z.ZodType ? z.infer<R['body']> : undefined;
+  headers: R['headers'] extends z.ZodType ? z.infer<R['headers']> : Record<string, unknown>;
 }
 
 export interface RouteResult {

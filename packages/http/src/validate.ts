@@ -16,7 +16,7 @@ export function fieldErrors(error: z.ZodError, stripEnvelope = true): Record<str
   return out;
 }
 
-export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, part: 'body' | 'query' | 'params'): z.infer<S> {
+export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, part: 'body' | 'query' | 'params' | 'headers'): z.infer<S> {
   const result = schema.safeParse(value ?? (part === 'body' ? undefined : {}));
   if (result.success) return result.data;
   throw validationError(fieldErrors(result.error, part === 'body'));

@@ -62,8 +62,8 @@ export function buildApp(deps: GatewayDeps): Koa {
         return origins.includes('*') ? '*' : origins.includes(origin) ? origin : '';
       },
       allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
-      allowHeaders: ['Authorization', 'Content-Type', 'X-Request-Id', 'traceparent'],
-      exposeHeaders: ['X-Request-Id', 'Retry-After', 'RateLimit', 'RateLimit-Policy', 'Location', 'traceparent'],
+      allowHeaders: ['Authorization', 'Content-Type', 'X-Request-Id', 'traceparent', 'Idempotency-Key'],
+      exposeHeaders: ['X-Request-Id', 'Retry-After', 'RateLimit', 'RateLimit-Policy', 'Location', 'traceparent', 'Idempotent-Replayed'],
       maxAge: 600,
     }),
   );

@@ -13,7 +13,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env) =>
       CORS_ORIGINS: z.string().default('*'),
       UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
       BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
-      /** Proxies (exact IPs, comma-separated) whose X-Forwarded-For is believed; empty: use the socket address. */
+      /** Proxies (exact IPs or IPv4 CIDR ranges, comma-separated) whose X-Forwarded-For is believed; empty: the socket address. */
       TRUSTED_PROXIES: z.string().default(''),
       /** How long a session validity answer from auth is reused (session.revoked events invalidate it sooner). */
       SESSION_CACHE_TTL_MS: z.coerce.number().int().min(0).max(300_000).default(30_000),

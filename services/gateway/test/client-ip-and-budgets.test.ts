@@ -30,3 +30,13 @@ test('login, registration and password reset spend a stricter budget per address
   t.deepEqual(names('GET /api/users/login'), ['ip']);
   t.deepEqual(names(undefined), ['ip']);
 });
+
+test('trusted proxies may be IPv4 ranges, as the gateway of a compose network is not known in advance', (t) => {
+  const bridge = parseTrustedProxies('172.16.0.0/12, ::1');
+  t.is(clientIp('172.18.0.1', '198.51.100.1', bridge), '198.51.100.1');
+  t.is(clientIp('::ffff:172.31.255.254', '198.51.100.2', bridge), '198.51.100.2');
+  t.is(clientIp('172.32.0.1', '198.51.100.1', bridge), '172.32.0.1', 'outside the range');
+  t.is(clientIp('::1', '198.51.100.3', bridge), '198.51.100.3');
+  t.is(clientIp('172.18.0.1', '172.18.0.9, 198.51.100.4', bridge), '198.51.100.4', 'the right-most untrusted hop');
+  t.throws(() => parseTrustedProxies('10.0.0.0/33'), { message: /TRUSTED_PROXIES/ });
+});

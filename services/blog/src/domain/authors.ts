@@ -31,3 +31,19 @@ export function authorFor(
 /** The id behind a username in a profiles map (usernames are unique). */
 export const idOfUsername = (profiles: Map<string, { userId: string; username: string }>, username: string) =>
   [...profiles.values()].find((p) => p.username === username)?.userId;
+
+/**
+ * Profiles for the answer to a write that has already committed. The write happened (and its event is in the
+ * outbox), so when the user service cannot answer, the author cards degrade to authorFor's fallback (the
+ * writer's own username) instead of failing with a 5xx that invites a retry and a duplicate.
+ */
+export async function profilesAfterWrite(
+  users: UserDirectory,
+  request: { userIds: string[]; viewerId?: string },
+): Promise<Map<string, AuthorProfile & { userId: string }>> {
+  try {
+    return await users.profiles(request);
+  } catch {
+    return new Map();
+  }
+}

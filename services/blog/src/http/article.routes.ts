@@ -10,6 +10,14 @@ import { LIMITS, ListQuery, MultipleArticles, NewArticleBody, PageQuery, Publish
 const tags = ['Articles'];
 const invalid = { description: 'Invalid input: {"errors":{field:[message]}}' };
 const notFound = { description: 'No article with this slug (or not visible to the caller)' };
+/** A client-chosen key (e.g. a UUID) per create; retrying with the same key creates nothing new. */
+const IdempotencyHeaders = z.object({
+  'idempotency-key': z
+    .string()
+    .regex(/^[\x21-\x7e]{1,255}$/, 'must be 1 to 255 visible ASCII characters')
+    .optional()
+    .describe('A key chosen by the client for this create; a retry with the same key answers the article the first request created'),
+});
 
 export function articleRoutes(deps: BlogDeps) {
   const transition = (action: Exclude<WorkflowAction, 'schedule'>, summary: string) =>
@@ -71,9 +79,19 @@ export function articleRoutes(deps: BlogDeps) {
       auth: 'user',
       style: 'realworld',
       bodyLimit: LIMITS.articleBodyBytes,
-      request: { body: NewArticleBody },
-      responses: { 201: { description: 'The article', schema: SingleArticle }, 401: { description: 'Not signed in' }, 413: { description: 'Body too large' }, 422: invalid },
-      handler: async ({ body }, ctx) => ({ status: 201, body: { article: await createArticle(deps, requireViewer(ctx), body.article) } }),
+      request: { body: NewArticleBody, headers: IdempotencyHeaders },
+      responses: {
+        201: { description: 'The article (with `Idempotent-Replayed: true` when an earlier request with the same key created it)', schema: SingleArticle },
+        401: { description: 'Not signed in' },
+        409: { description: 'The Idempotency-Key was used for a different request' },
+        413: { description: 'Body too large' },
+        422: invalid,
+      },
+      handler: async ({ body, headers }, ctx) => {
+        const { article, replayed } = await createArticle(deps, requireViewer(ctx), body.article, headers['idempotency-key']);
+        const replay: Record<string, string> = replayed ? { 'Idempotent-Replayed': 'true' } : {};
+        return { status: 201, body: { article }, headers: replay };
+      },
     }),
     defineRoute({
       method: 'get',

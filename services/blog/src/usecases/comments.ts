@@ -2,15 +2,16 @@ import { validationError } from '@vcd/errors';
 import { deleteCommentRow, findComment, insertComment, listComments as listCommentRows, updateCommentBody } from '../db/comment.repository.js';
 import { assertCanDeleteComment, assertCanEditComment, type Viewer } from '../domain/access.js';
 import { toCommentView, type CommentRecord } from '../domain/article-view.js';
-import { authorFor } from '../domain/authors.js';
+import { authorFor, profilesAfterWrite } from '../domain/authors.js';
 import { enqueueBlogEvent } from '../events/blog-events.js';
 import { commentNotFound, type BlogDeps } from './blog-deps.js';
 import { readArticle } from './read-articles.js';
 
-/** Comments with their authors: one user-service call for all of them. */
-async function withAuthors(deps: BlogDeps, comments: CommentRecord[], viewer: Viewer | undefined) {
+/** Comments with their authors: one user-service call for all of them (degraded cards after a committed write). */
+async function withAuthors(deps: BlogDeps, comments: CommentRecord[], viewer: Viewer | undefined, afterWrite = false) {
   const ids = [...new Set(comments.map((c) => c.authorId))];
-  const profiles = ids.length ? await deps.users.profiles({ userIds: ids, viewerId: viewer?.userId }) : new Map();
+  const request = { userIds: ids, viewerId: viewer?.userId };
+  const profiles = !ids.length ? new Map() : afterWrite ? await profilesAfterWrite(deps.users, request) : await deps.users.profiles(request);
   return comments.map((c) => toCommentView(c, authorFor(profiles, c.authorId, viewer)));
 }
 
@@ -25,8 +26,9 @@ async function readComment(deps: BlogDeps, articleId: string, id: number, viewer
   return comment;
 }
 
+/** The answer to a committed comment write. */
 export async function getComment(deps: BlogDeps, articleId: string, id: number, viewer: Viewer | undefined) {
-  const [view] = await withAuthors(deps, [await readComment(deps, articleId, id, viewer)], viewer);
+  const [view] = await withAuthors(deps, [await readComment(deps, articleId, id, viewer)], viewer, true);
   return view!;
 }
 

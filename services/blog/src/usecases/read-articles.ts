@@ -1,7 +1,7 @@
 import { listArticles as listArticleRows, findArticleBySlug, findArticleById, type ArticleFilter } from '../db/article.repository.js';
 import { isModerator, canRead, type Viewer } from '../domain/access.js';
 import { toArticleView, type ArticleRecord, type ArticleView } from '../domain/article-view.js';
-import { authorFor, idOfUsername, type AuthorProfile } from '../domain/authors.js';
+import { authorFor, idOfUsername, profilesAfterWrite, type AuthorProfile } from '../domain/authors.js';
 import type { ArticleStatus } from '../domain/workflow.js';
 import { articleNotFound, type ArticlePage, type BlogDeps } from './blog-deps.js';
 
@@ -13,11 +13,12 @@ export async function withAuthors(
   deps: BlogDeps,
   records: ArticleRecord[],
   viewer: Viewer | undefined,
-  options: { withBody: boolean; known?: Map<string, AuthorProfile> },
+  options: { withBody: boolean; known?: Map<string, AuthorProfile>; afterWrite?: boolean },
 ): Promise<ArticleView[]> {
   const known = options.known ?? new Map<string, AuthorProfile>();
   const missing = [...new Set(records.map((r) => r.authorId))].filter((id) => !known.has(id));
-  const fetched = missing.length ? await deps.users.profiles({ userIds: missing, viewerId: viewer?.userId }) : new Map();
+  const request = { userIds: missing, viewerId: viewer?.userId };
+  const fetched = !missing.length ? new Map() : options.afterWrite ? await profilesAfterWrite(deps.users, request) : await deps.users.profiles(request);
   const profiles = new Map<string, AuthorProfile>([...known, ...fetched]);
   return records.map((r) => toArticleView(r, authorFor(profiles, r.authorId, viewer), { withBody: options.withBody }));
 }
@@ -34,10 +35,11 @@ export async function getArticle(deps: BlogDeps, slug: string, viewer: Viewer | 
   return view!;
 }
 
+/** The answer to a committed write: the article by id, its author card degraded if the user service is down. */
 export async function getArticleById(deps: BlogDeps, id: string, viewer: Viewer | undefined): Promise<ArticleView> {
   const article = await findArticleById(deps.em(), id, viewer?.userId ?? null);
   if (!article) throw articleNotFound(id);
-  const [view] = await withAuthors(deps, [article], viewer, { withBody: true });
+  const [view] = await withAuthors(deps, [article], viewer, { withBody: true, afterWrite: true });
   return view!;
 }
 

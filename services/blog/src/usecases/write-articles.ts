@@ -1,4 +1,5 @@
-import { validationError } from '@vcd/errors';
+import { createHash } from 'node:crypto';
+import { conflict, validationError } from '@vcd/errors';
 import {
   claimFirstFreeSlug,
   deleteArticleRow,
@@ -10,6 +11,7 @@ import {
   type ArticleChanges,
 } from '../db/article.repository.js';
 import { findCategoryBySlug } from '../db/category.repository.js';
+import { claimIdempotencyKey, type IdempotencyRecord } from '../db/idempotency.repository.js';
 import { enqueueBlogEvent } from '../events/blog-events.js';
 import { assertCanManage, type Viewer } from '../domain/access.js';
 import type { ArticleView } from '../domain/article-view.js';
@@ -37,22 +39,50 @@ async function categoryIdOf(deps: BlogDeps, slug: string | null | undefined): Pr
   return category.id;
 }
 
-/** Creates an article: a free slug from its title, its tags, and post.published in the same transaction when it goes live. */
-export async function createArticle(deps: BlogDeps, author: Viewer, input: ArticleInput): Promise<ArticleView> {
+/** Ends a transaction without committing: the request repeats one that already created its article. */
+class Replay {
+  constructor(readonly record: IdempotencyRecord) {}
+}
+
+/**
+ * Creates an article: a free slug from its title, its tags, and post.published in the same transaction when it
+ * goes live. With an idempotency key, the key is claimed in that transaction too: a retry of the same request
+ * (same author, key and content) answers the article the first one created and creates nothing; the same key
+ * with other content is a conflict.
+ */
+export async function createArticle(
+  deps: BlogDeps,
+  author: Viewer,
+  input: ArticleInput,
+  idempotencyKey?: string,
+): Promise<{ article: ArticleView; replayed: boolean }> {
   const now = deps.now();
   const state = initialState({ status: input.status, publishAt: input.publishAt }, now);
   const categoryId = (await categoryIdOf(deps, input.category)) ?? null;
   const id = newArticleId();
-  await deps.em().transactional(async (tx) => {
-    const slug = await claimFirstFreeSlug(tx, slugCandidates(input.title), id);
-    await insertArticle(tx, { id, slug, title: input.title, description: input.description, body: input.body, authorId: author.userId, categoryId, ...state });
-    await setArticleTags(tx, id, normalizeTags(input.tagList ?? []), { isNew: true });
-    if (state.becamePublished) {
-      enqueueBlogEvent(tx, 'post.published', { articleId: id, slug, title: input.title, authorId: author.userId, publishedAt: now.toISOString() });
+  const requestHash = createHash('sha256').update(JSON.stringify(input)).digest('hex');
+  try {
+    await deps.em().transactional(async (tx) => {
+      if (idempotencyKey) {
+        const earlier = await claimIdempotencyKey(tx, { ownerId: author.userId, key: idempotencyKey, operation: 'article.create', requestHash, resourceId: id });
+        if (earlier) throw new Replay(earlier);
+      }
+      const slug = await claimFirstFreeSlug(tx, slugCandidates(input.title), id);
+      await insertArticle(tx, { id, slug, title: input.title, description: input.description, body: input.body, authorId: author.userId, categoryId, ...state });
+      await setArticleTags(tx, id, normalizeTags(input.tagList ?? []), { isNew: true });
+      if (state.becamePublished) {
+        enqueueBlogEvent(tx, 'post.published', { articleId: id, slug, title: input.title, authorId: author.userId, publishedAt: now.toISOString() });
+      }
+    });
+  } catch (err) {
+    if (!(err instanceof Replay)) throw err;
+    if (err.record.operation !== 'article.create' || err.record.requestHash !== requestHash) {
+      throw conflict('BLOG.IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used for a different request');
     }
-  });
+    return { article: await getArticleById(deps, err.record.resourceId, author), replayed: true };
+  }
   deps.afterCommit();
-  return getArticleById(deps, id, author);
+  return { article: await getArticleById(deps, id, author), replayed: false };
 }
 
 /**

@@ -10,7 +10,7 @@ const DROP_REQUEST = new Set([
   'dapr-api-token', 'dapr-app-id', 'dapr-caller-app-id', 'dapr-callee-app-id',
   ...Object.values(IDENTITY_HEADERS),
 ]);
-const PASS_RESPONSE = ['content-type', 'location', 'retry-after', 'cache-control', 'etag', 'last-modified', 'ratelimit', 'ratelimit-policy', 'traceparent'];
+const PASS_RESPONSE = ['content-type', 'location', 'retry-after', 'idempotent-replayed', 'cache-control', 'etag', 'last-modified', 'ratelimit', 'ratelimit-policy', 'traceparent'];
 
 export interface UpstreamResponse {
   status: number;

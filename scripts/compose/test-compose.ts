@@ -1,0 +1,413 @@
+/**
+ * `npm run test:compose`: the docker-compose deployment, for real. Builds the images (cached, `npm run images`),
+ * starts docker-compose.yml under a project name of its own on free loopback ports with secrets of its own, runs
+ * the RealWorld flow and the event flow through the published gateway, then injects faults while a writer keeps
+ * creating articles (each with an Idempotency-Key, retried until it succeeds):
+ *
+ *   restart and kill -9 of each app (back within RECOVERY_BOUND_S) · restart of daprd containers · Redis
+ *   restarted and paused (the outbox drains afterwards) · Postgres stopped and started (/readyz shows it; the
+ *   services recover without being restarted)
+ *
+ * and checks that no event is lost or duplicated (a follower has exactly one notification per article, the blog
+ * has exactly one article per key) and that errors stay within a bounded window. It always tears down
+ * (`docker-compose down -v`). Exit code 0 only when every check passed; KEEP_STACK=1 leaves it running.
+ */
+import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { writeComposeSecrets } from '../../deploy/secrets/generate-secrets.js';
+import { composeBin, docker, ensureEngine } from '../images/docker.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const APPS = ['gateway', 'auth', 'blog', 'user'] as const;
+const RECOVERY_BOUND_S = Number(process.env.RECOVERY_BOUND_S ?? 10);
+const ERROR_WINDOW_BOUND_S = Number(process.env.ERROR_WINDOW_BOUND_S ?? 30);
+const started = Date.now();
+const elapsed = () => `${((Date.now() - started) / 1000).toFixed(0).padStart(4)}s`;
+const say = (text: string) => process.stdout.write(`\x1b[34m[compose-test]\x1b[0m ${elapsed()} ${text}\n`);
+const failures: string[] = [];
+const check = (ok: unknown, what: string) => {
+  if (ok) say(`  ✔ ${what}`);
+  else {
+    failures.push(what);
+    say(`  \x1b[31m✘ ${what}\x1b[0m`);
+  }
+  return Boolean(ok);
+};
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+// ---------------------------------------------------------------------------------------------- the stack
+const project = `vcdtest${process.pid}`;
+const secretsDir = await mkdtemp(path.join(os.tmpdir(), 'vcd-compose-test-'));
+const gatewayPort = await freePort();
+const maildevPort = await freePort();
+const composeEnv = {
+  ...process.env,
+  COMPOSE_PROJECT_NAME: project,
+  VCD_COMPOSE_SECRETS_DIR: secretsDir,
+  GATEWAY_PUBLISH_ADDRESS: '127.0.0.1',
+  GATEWAY_PUBLISH_PORT: String(gatewayPort),
+  MAILDEV_PUBLISH_PORT: String(maildevPort),
+  // Clients reach the gateway through Docker's proxy (the network's gateway address); believe its
+  // X-Forwarded-For, so each simulated client has a budget of its own (docs/deploy.md, "Client addresses").
+  GATEWAY_TRUSTED_PROXIES: '172.16.0.0/12,192.168.0.0/16',
+  LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+  DOCKER_BUILDKIT: '0',
+  PATH: `/usr/bin:${process.env.PATH}`,
+};
+const composeArgs = ['-p', project, '--project-directory', root, '-f', path.join(root, 'docker-compose.yml'), '--env-file', path.join(secretsDir, 'compose.env')];
+function compose(args: string[], opts: { quiet?: boolean } = {}): string {
+  const r = spawnSync(composeBin, [...composeArgs, ...args], { cwd: root, env: composeEnv, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (r.status !== 0) throw new Error(`docker-compose ${args.join(' ')} failed: ${(r.stderr || r.stdout).trim().split('\n').slice(-20).join('\n')}`);
+  if (!opts.quiet && r.stderr.trim()) for (const l of r.stderr.trim().split('\n').slice(-3)) say(`  ${l}`);
+  return r.stdout;
+}
+/** A service's container (by compose's labels; restarts keep the id, so it is looked up once). */
+const containers = new Map<string, string>();
+const containerOf = (service: string) => {
+  let id = containers.get(service);
+  if (id) return id;
+  id = docker(['ps', '-aq', '--no-trunc', '--filter', `label=com.docker.compose.project=${project}`, '--filter', `label=com.docker.compose.service=${service}`]).trim().split('\n')[0];
+  if (!id) throw new Error(`no container for ${service}`);
+  containers.set(service, id);
+  return id;
+};
+const inspect = (id: string) =>
+  JSON.parse(docker(['inspect', id]))[0] as { State: { Pid: number; StartedAt: string; Running: boolean }; RestartCount: number; HostConfig: { NetworkMode: string } };
+
+let tornDown = false;
+async function teardown() {
+  if (tornDown) return;
+  tornDown = true;
+  if (process.env.KEEP_STACK === '1') {
+    say(`KEEP_STACK=1: the stack stays up (docker-compose ${composeArgs.join(' ')} down -v)`);
+    return;
+  }
+  say('tearing down (docker-compose down -v)');
+  try {
+    compose(['down', '-v', '--remove-orphans', '-t', '5'], { quiet: true });
+  } catch (err) {
+    say(`teardown: ${(err as Error).message}`);
+  }
+  await rm(secretsDir, { recursive: true, force: true });
+}
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(sig, () => void teardown().then(() => process.exit(130)));
+}
+
+// ---------------------------------------------------------------------------------------------- HTTP client
+const gateway = `http://127.0.0.1:${gatewayPort}`;
+interface Res {
+  status: number;
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  headers: Headers;
+}
+async function api(method: string, p: string, o: { token?: string; body?: unknown; ip?: string; headers?: Record<string, string>; timeoutMs?: number } = {}): Promise<Res> {
+  const headers: Record<string, string> = { 'x-forwarded-for': o.ip ?? '198.51.100.10', ...o.headers };
+  if (o.body !== undefined) headers['content-type'] = 'application/json';
+  if (o.token) headers.authorization = `Token ${o.token}`;
+  try {
+    const res = await fetch(gateway + p, { method, headers, body: o.body === undefined ? undefined : JSON.stringify(o.body), signal: AbortSignal.timeout(o.timeoutMs ?? 15_000) });
+    const text = await res.text();
+    let body: unknown = text;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      /* not JSON */
+    }
+    return { status: res.status, body, headers: res.headers };
+  } catch (err) {
+    return { status: 0, body: { error: (err as Error).message }, headers: new Headers() };
+  }
+}
+async function until<T>(what: string, fn: () => Promise<T | false | undefined>, timeoutMs: number, everyMs = 250): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${last ? ` (${(last as Error).message})` : ''}`);
+    await sleep(everyMs);
+  }
+}
+const ready = async () => (await api('GET', '/readyz', { timeoutMs: 5000 })).status === 200;
+
+interface User {
+  username: string;
+  email: string;
+  token: string;
+  ip: string;
+}
+let ipCounter = 20;
+async function register(prefix: string): Promise<User> {
+  const username = `${prefix}${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
+  const ip = `198.51.100.${ipCounter++}`;
+  const email = `${username}@example.test`;
+  const password = 'correct horse battery staple';
+  // argon2 on a busy machine can outlast the gateway's upstream timeout: a 504 may still have registered the
+  // user, so a retry that finds the name taken signs in instead.
+  for (let attempt = 1; ; attempt++) {
+    const res = await api('POST', '/api/users', { ip, body: { user: { username, email, password } }, timeoutMs: 30_000 });
+    if (res.status === 201 || res.status === 200) return { username, email, token: res.body.user.token as string, ip };
+    if (res.status === 422 && attempt > 1) {
+      const login = await api('POST', '/api/users/login', { ip, body: { user: { email, password } }, timeoutMs: 30_000 });
+      if (login.status === 200) return { username, email, token: login.body.user.token as string, ip };
+    }
+    if (attempt >= 5 || (res.status < 500 && res.status !== 0 && res.status !== 422)) throw new Error(`register ${username}: ${res.status} ${JSON.stringify(res.body)}`);
+    await sleep(1000);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------- the writer
+/** Article creations by one author, each with its own Idempotency-Key and retried until it is answered 201. */
+class Writer {
+  readonly slugs = new Map<string, string>(); // key → slug
+  readonly errors: { at: number; status: number }[] = [];
+  private running = false;
+  private loop?: Promise<void>;
+  constructor(private readonly author: User) {}
+
+  async createOne(label: string): Promise<string> {
+    const key = randomUUID();
+    const article = { title: `${label} ${key.slice(0, 8)}`, description: 'written during a fault', body: `key ${key}`, tagList: ['compose'] };
+    for (;;) {
+      const res = await api('POST', '/api/articles', { token: this.author.token, ip: this.author.ip, body: { article }, headers: { 'idempotency-key': key }, timeoutMs: 20_000 });
+      if (res.status === 201) {
+        this.slugs.set(key, res.body.article.slug as string);
+        return res.body.article.slug as string;
+      }
+      this.errors.push({ at: Date.now(), status: res.status });
+      if (res.status >= 400 && res.status < 500 && res.status !== 429 && res.status !== 408) throw new Error(`create answered ${res.status}: ${JSON.stringify(res.body)}`);
+      if (res.status >= 500 && !(res.status === 502 || res.status === 503 || res.status === 504)) {
+        // Anything else 5xx is a bug, but keep writing so the rest of the run still reports.
+        say(`  create answered ${res.status}: ${JSON.stringify(res.body).slice(0, 200)}`);
+      }
+      await sleep(300);
+    }
+  }
+  start(label: string) {
+    this.running = true;
+    this.loop = (async () => {
+      while (this.running) {
+        await this.createOne(label);
+        await sleep(200);
+      }
+    })();
+  }
+  async stop() {
+    this.running = false;
+    await this.loop;
+  }
+}
+
+/**
+ * Runs one fault with the writer going, then checks recovery time and the window of errors. Recovery is timed
+ * from the moment the fault is over: the kill, or when the restarted/unpaused/started container runs again
+ * (what `inject` returns), so a graceful stop's drain time does not count.
+ */
+async function fault(name: string, inject: () => Promise<number | void>, opts: { recoveryBoundS?: number } = {}) {
+  say(`fault: ${name}`);
+  const errorsBefore = writer.errors.length;
+  writer.start(name);
+  await sleep(1000);
+  const injected = Date.now();
+  const t0 = (await inject()) ?? injected;
+  const back = await until(`${name}: the gateway ready again`, async () => (await ready()) && Date.now(), 120_000, 200);
+  const recovery = (back - t0) / 1000;
+  // A write right after recovery goes through.
+  await writer.createOne(`${name} after`);
+  await writer.stop();
+  const errors = writer.errors.slice(errorsBefore);
+  const window = errors.length ? (errors.at(-1)!.at - errors[0]!.at) / 1000 : 0;
+  const bound = opts.recoveryBoundS ?? RECOVERY_BOUND_S;
+  check(recovery <= bound, `${name}: ready again after ${recovery.toFixed(1)} s (bound ${bound} s)`);
+  check(window <= ERROR_WINDOW_BOUND_S, `${name}: ${errors.length} failed attempts within ${window.toFixed(1)} s${errors.length ? ` (statuses ${[...new Set(errors.map((e) => e.status))].join(',')})` : ''}`);
+  timings.push({ name, recovery, errors: errors.length, window });
+}
+const timings: { name: string; recovery: number; errors: number; window: number }[] = [];
+let writer: Writer;
+
+// ---------------------------------------------------------------------------------------------- the run
+let exitCode = 1;
+try {
+  await ensureEngine(say);
+  say('images (npm run images; cached after the first run)');
+  const images = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'scripts/images/build-images.ts')], { cwd: root, stdio: 'inherit', env: process.env });
+  if (images.status !== 0) throw new Error('npm run images failed');
+
+  await writeComposeSecrets(secretsDir);
+  say(`starting project ${project}: gateway on ${gateway}, MailDev on http://127.0.0.1:${maildevPort}`);
+  const upStarted = Date.now();
+  compose(['up', '-d', '--no-build']);
+  await until('the gateway ready', ready, 240_000, 500);
+  const upSeconds = (Date.now() - upStarted) / 1000;
+  say(`stack ready in ${upSeconds.toFixed(0)} s`);
+
+  // The namespace holders: every app and its sidecar share their holder's network namespace.
+  for (const app of APPS) {
+    const holder = containerOf(`${app}-netns`);
+    check(
+      inspect(containerOf(app)).HostConfig.NetworkMode === `container:${holder}` && inspect(containerOf(`${app}-dapr`)).HostConfig.NetworkMode === `container:${holder}`,
+      `${app} and ${app}-dapr join ${app}-netns's network namespace`,
+    );
+  }
+
+  // RealWorld flow through the published gateway.
+  say('RealWorld flow');
+  const [alice, bob] = [await register('alice'), await register('bob')];
+  check((await api('GET', '/api/user', { token: alice.token, ip: alice.ip })).body?.user?.username === alice.username, 'GET /api/user');
+  const login = await api('POST', '/api/users/login', { ip: alice.ip, body: { user: { email: alice.email, password: 'correct horse battery staple' } } });
+  check(login.status === 200 && login.body.user.token, 'login');
+  await until('bob sees alice\'s profile', async () => (await api('GET', `/api/profiles/${alice.username}`, { ip: bob.ip })).status === 200, 30_000);
+  const followed = await api('POST', `/api/profiles/${alice.username}/follow`, { token: bob.token, ip: bob.ip });
+  check(followed.status === 200 && followed.body.profile.following === true, 'bob follows alice');
+  writer = new Writer(alice);
+  const firstSlug = await writer.createOne('Hello compose');
+  const got = await api('GET', `/api/articles/${firstSlug}`, { token: bob.token, ip: bob.ip });
+  check(got.status === 200 && got.body.article.author.username === alice.username && got.body.article.author.following === true, 'GET /api/articles/:slug with the author card');
+  const comment = await api('POST', `/api/articles/${firstSlug}/comments`, { token: bob.token, ip: bob.ip, body: { comment: { body: 'Nice' } } });
+  check(comment.status === 200, 'comment');
+  const fav = await api('POST', `/api/articles/${firstSlug}/favorite`, { token: bob.token, ip: bob.ip });
+  check(fav.status === 200 && fav.body.article.favorited === true && fav.body.article.favoritesCount === 1, 'favorite');
+  const feed = await api('GET', '/api/articles/feed', { token: bob.token, ip: bob.ip });
+  check(feed.status === 200 && feed.body.articles.some((a: { slug: string }) => a.slug === firstSlug), "bob's feed");
+  // Idempotency through the whole path.
+  const key = randomUUID();
+  const once = { title: `Once ${key.slice(0, 8)}`, description: 'd', body: 'b' };
+  const a1 = await api('POST', '/api/articles', { token: alice.token, ip: alice.ip, body: { article: once }, headers: { 'idempotency-key': key } });
+  const a2 = await api('POST', '/api/articles', { token: alice.token, ip: alice.ip, body: { article: once }, headers: { 'idempotency-key': key } });
+  check(a1.status === 201 && a2.status === 201 && a2.headers.get('idempotent-replayed') === 'true' && a1.body.article.slug === a2.body.article.slug, 'a retried create with its Idempotency-Key answers the same article');
+  writer.slugs.set(key, a1.body.article.slug as string);
+
+  // Event flow: post.published → bob's notification; user.registered → verification mail in MailDev.
+  say('event flow');
+  await until('bob notified of alice\'s article', async () => {
+    const n = await api('GET', '/api/user/notifications?limit=100', { token: bob.token, ip: bob.ip });
+    return n.status === 200 && n.body.notifications.some((x: { kind: string; article?: { slug: string } }) => x.kind === 'new_post' && x.article?.slug === firstSlug);
+  }, 30_000);
+  check(true, "bob's notification of alice's article arrived");
+  const mail = await until('the verification mail in MailDev', async () => {
+    const res = await fetch(`http://127.0.0.1:${maildevPort}/api/email`);
+    const mails = (await res.json()) as { to: { address: string }[]; subject: string }[];
+    return mails.find((m) => m.to.some((t) => t.address === alice.email));
+  }, 30_000);
+  check(mail, `a mail to ${alice.email} ("${mail.subject}")`);
+
+  // Per-client budgets behind the published port: one client exhausting the login budget leaves another alone.
+  say('client addresses behind the published port');
+  let limited = 0;
+  for (let i = 0; i < 40 && !limited; i++) {
+    const r = await api('POST', '/api/users/login', { ip: '203.0.113.77', body: { user: { email: `nobody${i}@example.test`, password: 'wrong password!' } } });
+    if (r.status === 429) limited = i + 1;
+  }
+  const other = await api('POST', '/api/users/login', { ip: '203.0.113.78', body: { user: { email: 'nobody@example.test', password: 'wrong password!' } } });
+  check(limited > 0 && other.status !== 429, `one client limited after ${limited} logins, another client is not (${other.status})`);
+
+  // Faults.
+  for (const app of APPS) {
+    const sidecarBefore = inspect(containerOf(`${app}-dapr`)).State.StartedAt;
+    await fault(`restart ${app}`, async () => {
+      docker(['restart', '-t', '10', containerOf(app)]);
+      return Date.now();
+    });
+    await fault(`kill -9 ${app}`, async () => {
+      const pid = inspect(containerOf(app)).State.Pid;
+      process.kill(pid, 'SIGKILL');
+      await until(`${app} restarted by its restart policy`, async () => inspect(containerOf(app)).State.Pid !== pid && inspect(containerOf(app)).State.Running, 30_000, 200);
+    });
+    check(inspect(containerOf(`${app}-dapr`)).State.StartedAt === sidecarBefore, `${app}-dapr kept running through both (no manual recreate)`);
+  }
+  for (const app of ['blog', 'user'] as const) {
+    await fault(`restart ${app}-dapr`, async () => {
+      docker(['restart', '-t', '10', containerOf(`${app}-dapr`)]);
+      return Date.now();
+    }, { recoveryBoundS: 30 });
+  }
+  await fault('restart redis', async () => {
+    docker(['restart', '-t', '5', containerOf('redis')]);
+    return Date.now();
+  }, { recoveryBoundS: 30 });
+  await fault('pause redis for 10 s', async () => {
+    const id = containerOf('redis');
+    docker(['pause', id]);
+    await sleep(10_000);
+    docker(['unpause', id]);
+    return Date.now();
+  }, { recoveryBoundS: 30 });
+  const appsStarted = Object.fromEntries(APPS.map((a) => [a, inspect(containerOf(a)).State.StartedAt]));
+  await fault('stop postgres for 5 s, then start it', async () => {
+    const id = containerOf('postgres');
+    docker(['stop', '-t', '10', id]);
+    const during = await until('/readyz to show the outage', async () => {
+      const r = await api('GET', '/readyz', { timeoutMs: 10_000 });
+      return r.status === 503 && r;
+    }, 30_000, 500);
+    check(during.status === 503, `/readyz answers 503 during the outage (${JSON.stringify(during.body?.checks ?? {}).slice(0, 160)})`);
+    await sleep(5000);
+    docker(['start', id]);
+    return Date.now();
+  }, { recoveryBoundS: 60 });
+  check(APPS.every((a) => inspect(containerOf(a)).State.StartedAt === appsStarted[a]), 'the services recovered from the Postgres outage without being restarted');
+
+  // No lost and no duplicated events or articles.
+  say('checking events: every article once, every notification once');
+  const slugs = [...writer.slugs.values()];
+  const count = await api('GET', `/api/articles?author=${alice.username}&limit=1`, { ip: bob.ip });
+  check(count.body.articlesCount === slugs.length, `alice has ${count.body.articlesCount} articles for ${slugs.length} keys (no duplicate creates)`);
+  const counts = await until('a notification for each article', async () => {
+    const seen = new Map<string, number>();
+    for (let offset = 0; ; offset += 100) {
+      const n = await api('GET', `/api/user/notifications?limit=100&offset=${offset}`, { token: bob.token, ip: bob.ip });
+      if (n.status !== 200) return false;
+      for (const x of n.body.notifications as { kind: string; article?: { slug: string } }[]) {
+        if (x.kind === 'new_post' && x.article) seen.set(x.article.slug, (seen.get(x.article.slug) ?? 0) + 1);
+      }
+      if (n.body.notifications.length < 100) break;
+    }
+    return slugs.every((s) => seen.has(s)) && seen;
+  }, 90_000, 1000).catch((err: Error) => {
+    check(false, err.message);
+    return new Map<string, number>();
+  });
+  const missing = slugs.filter((s) => !counts.has(s));
+  const doubled = [...counts].filter(([, n]) => n > 1);
+  check(missing.length === 0, `no lost event: ${slugs.length - missing.length}/${slugs.length} articles notified${missing.length ? ` (missing ${missing.slice(0, 3).join(', ')})` : ''}`);
+  check(doubled.length === 0, `no duplicated event${doubled.length ? `: ${doubled.slice(0, 3).map(([s, n]) => `${s}×${n}`).join(', ')}` : ''}`);
+
+  say('timings (s): fault · ready again · failed attempts · error window');
+  for (const t of timings) say(`  ${t.name.padEnd(36)} ${t.recovery.toFixed(1).padStart(5)} ${String(t.errors).padStart(4)} ${t.window.toFixed(1).padStart(6)}`);
+  say(`stack up in ${upSeconds.toFixed(0)} s; whole run ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  exitCode = failures.length ? 1 : 0;
+} catch (err) {
+  failures.push((err as Error).message);
+  say(`\x1b[31merror: ${(err as Error).message}\x1b[0m`);
+  try {
+    const logs = spawnSync(composeBin, [...composeArgs, 'logs', '--no-color', '--tail', '30'], { cwd: root, env: composeEnv, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    process.stdout.write(logs.stdout.split('\n').slice(-200).join('\n') + '\n');
+  } catch {
+    /* no logs */
+  }
+} finally {
+  await teardown();
+}
+say(exitCode === 0 ? 'compose test passed' : `compose test FAILED: ${failures.length} check(s):\n  - ${failures.join('\n  - ')}`);
+
+
+process.exit(exitCode);

@@ -1,0 +1,27 @@
+import { readFile } from 'node:fs/promises';
+import test from 'ava';
+import { readManifest } from '../../scripts/runner/app-manifest.js';
+import { DEV_INTERNAL_GRPC_OFFSET, DEV_SENTRY_PORTS } from '../../scripts/runner/stack.js';
+import { repoRoot } from '../../deploy/validate/manifests.js';
+
+/** The kernel's ephemeral range (the ports outgoing connections take), or Linux's default. */
+async function ephemeralRange(): Promise<[number, number]> {
+  const text = await readFile('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').catch(() => '32768 60999');
+  const [low, high] = text.trim().split(/\s+/).map(Number);
+  return [Math.min(low!, 32768), Math.max(high!, 60999)];
+}
+
+test("every development port default lies outside the ephemeral range, so another program's outgoing connection cannot hold it", async (t) => {
+  const [low, high] = await ephemeralRange();
+  const ports: [string, number][] = [
+    ['sentry gRPC', DEV_SENTRY_PORTS.grpc],
+    ['sentry healthz', DEV_SENTRY_PORTS.healthz],
+  ];
+  for (const app of (await readManifest(repoRoot)).apps) {
+    ports.push([`${app.appId} app`, app.appPort], [`${app.appId} daprd HTTP`, app.daprHttpPort], [`${app.appId} daprd gRPC`, app.daprGrpcPort]);
+    ports.push([`${app.appId} daprd internal gRPC`, app.daprGrpcPort + DEV_INTERNAL_GRPC_OFFSET]);
+  }
+  for (const [name, port] of ports) t.false(port >= low && port <= high, `${name}: ${port} is inside ${low}-${high}`);
+  const values = ports.map(([, p]) => p);
+  t.is(new Set(values).size, values.length, 'no two defaults collide');
+});

@@ -1,0 +1,3 @@
+module vcd-simple-blog/tools/pause
+
+go 1.26
