@@ -48,7 +48,7 @@ test('dot-segments, encoded slashes, backslashes, NUL and controls are refused i
     '/api/articles/..', '/api/articles/.', '/api/articles/%2e%2e', '/api/articles/%2E%2e', '/api/articles/.%2e', '/api/articles/%2e.',
     '/api/articles/%252e%252e', '/api/articles/%25252e%25252e', '/api/articles/a%2fb', '/api/articles/a%2Fb', '/api/articles/a%252fb',
     '/api/articles/a%5cb', '/api/articles/a\\b', '/api/articles/a%00b', '/api/articles/a%0ab', '/api/articles/%7f', '/api/articles/%ed%a0%80',
-    '/api/articles/%zz', '/api/articles/%c2%85',
+    '/api/articles/%zz', '/api/articles/%c2%85', '/api/articles/%3f', '/api/articles/a%23b',
   ]) t.true(refused(p), p);
   t.false(refused('/api/articles/100%25-sure'));
   t.false(refused('/api/articles/my.article'));

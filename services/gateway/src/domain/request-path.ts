@@ -62,6 +62,9 @@ function decodeSegment(raw: string): string {
     once ??= next;
     current = next;
   }
+  // daprd percent-decodes an invocation's method and refuses '?' and '#' in it (a 500 of its own): a parameter
+  // carrying one can never reach a service intact, so it is the client's error, said here.
+  if (once !== undefined && /[?#]/.test(once)) throw new RejectedRequestTarget('path', 'must not contain encoded "?" or "#"');
   return once ?? raw;
 }
 
