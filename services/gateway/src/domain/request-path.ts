@@ -57,7 +57,7 @@ function decodeSegment(raw: string): string {
     const next = decodeOnce(current);
     if (next === undefined) {
       if (round === 0) throw new RejectedRequestTarget('path', 'has malformed percent-encoding');
-      break; // a decoded value that merely contains '%' (e.g. "100%") is fine
+      break; // refused below: a decoded value may not hold '%'
     }
     once ??= next;
     current = next;
@@ -65,6 +65,8 @@ function decodeSegment(raw: string): string {
   // daprd percent-decodes an invocation's method and refuses '?' and '#' in it (a 500 of its own): a parameter
   // carrying one can never reach a service intact, so it is the client's error, said here.
   if (once !== undefined && /[?#]/.test(once)) throw new RejectedRequestTarget('path', 'must not contain encoded "?" or "#"');
+  // An encoded '%' is double encoding: daprd decodes once more on the way, so the service would read another value.
+  if (once !== undefined && once.includes('%')) throw new RejectedRequestTarget('path', 'must not contain an encoded "%" (double encoding)');
   return once ?? raw;
 }
 
