@@ -62,7 +62,9 @@ test(`fuzz: ${RUNS} generated paths never reach daprd's API or an undeclared rou
   let sent = 0;
   let forwarded = 0;
   let skipped = 0;
-  const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
+  // `npm test` replays a fixed seed (its cases are the first ones of a campaign that ran clean), so CI is
+  // reproducible; `npm run test:fuzz` explores with a new seed each time unless FUZZ_SEED is given.
+  const seed = Number(process.env.FUZZ_SEED ?? (RUNS > 10_000 ? Date.now() % 2 ** 31 : 20261129));
   t.log(`seed ${seed} (FUZZ_SEED=${seed} replays it)`);
   await fc.assert(
     fc.asyncProperty(methodArb, pathArb, fc.integer({ min: 1, max: 250 }), async (method, path, host) => {
