@@ -101,30 +101,3 @@ export function checkQueryString(rawQuery: string): void {
     if (valueProblem) throw new RejectedRequestTarget(`query.${name}`, valueProblem);
   }
 }
-
-/**
- * Finds the first string in a parsed JSON body that carries NUL or a lone surrogate (text no database column
- * and no UTF-8 encoder takes), and names it by its path (`article.title`, `article.tagList.2`). Keys count too.
- * Other control characters are left to each field's own rules: an article body may hold a form feed.
- */
-export function findUnsafeJsonString(value: unknown, path: string[] = []): { field: string; reason: string } | undefined {
-  const check = (text: string, at: string[]) => {
-    const reason = text.includes('\u0000') ? 'must not contain NUL characters' : LONE_SURROGATE.test(text) ? 'must not contain unpaired surrogates' : undefined;
-    return reason ? { field: at.join('.') || 'body', reason } : undefined;
-  };
-  if (typeof value === 'string') return check(value, path);
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const found = findUnsafeJsonString(value[i], [...path, String(i)]);
-      if (found) return found;
-    }
-    return undefined;
-  }
-  if (value && typeof value === 'object') {
-    for (const [key, child] of Object.entries(value)) {
-      const found = check(key, [...path, key]) ?? findUnsafeJsonString(child, [...path, key]);
-      if (found) return found;
-    }
-  }
-  return undefined;
-}

@@ -1,7 +1,6 @@
 import type { Context } from 'koa';
-import { AppError, validationError } from '@vcd/errors';
-import { findUnsafeJsonString } from '../domain/request-path.js';
-import { IDENTITY_HEADERS, identityToHeaders, readRawBody, type Identity } from '@vcd/http';
+import { AppError } from '@vcd/errors';
+import { assertSafeText, IDENTITY_HEADERS, identityToHeaders, readRawBody, type Identity } from '@vcd/http';
 import type { Sidecar } from '@vcd/dapr';
 
 /** Client headers that are never passed on: hop-by-hop ones and the identity headers only we may set. */
@@ -121,7 +120,6 @@ function refuseUnsafeJson(body: string): void {
   } catch {
     return;
   }
-  const unsafe = findUnsafeJsonString(parsed);
-  // Named like every validation error: inside the envelope ({"article":{…}}), by the field the client sent.
-  if (unsafe) throw validationError({ [unsafe.field.replace(/^[^.]+\./, '')]: [unsafe.reason] });
+  // The same check every service's declared routes make (@vcd/http), before the body is sent on.
+  assertSafeText({ body: parsed });
 }
