@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds daprd and sentry (pinned Dapr release) from Go modules into ~/.dapr/bin, once per machine.
 # Reuses binaries of the pinned version already there or on PATH. See docs/adr/0001-daprd-from-go-modules.md.
+# Always static (CGO_ENABLED=0, as Dapr's own releases): the same binaries run the development stack and go into
+# the container images (npm run images), so a machine builds them once.
 set -euo pipefail
 DAPR_VERSION="1.18.3"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -9,6 +11,7 @@ CACHE_DIR="${DAPR_BUILD_CACHE:-$HOME/.cache/vcd-simple-blog/daprd-build}"
 STAMP="$BIN_DIR/.vcd-simple-blog-dapr-$DAPR_VERSION"
 log() { printf '\033[36m[daprd]\033[0m %s\n' "$*" >&2; }
 export PATH="$PATH:/usr/local/go/bin"
+export CGO_ENABLED=0
 
 # Targets: arguments (daprd, sentry), default both. One build at a time per machine (flock).
 TARGETS=("$@"); [[ $# -eq 0 ]] && TARGETS=(daprd sentry)
@@ -25,9 +28,9 @@ PATCHES=("$ROOT"/tools/daprd/patches/*.patch)
 PATCH_ID="$(cat "${PATCHES[@]}" | sha256sum | cut -c1-12)"
 
 missing=()
-if wants daprd && { ! daprd_ok "$BIN_DIR/daprd" || ! grep -qx "daprd $PATCH_ID" "$STAMP" 2>/dev/null; }; then missing+=(daprd); fi
+if wants daprd && { ! daprd_ok "$BIN_DIR/daprd" || ! grep -qx "daprd $PATCH_ID static" "$STAMP" 2>/dev/null; }; then missing+=(daprd); fi
 # sentry has no --version flag: a stamp written by this script records which release built it.
-if wants sentry && { [[ ! -x "$BIN_DIR/sentry" || ! -f "$STAMP" ]] || ! grep -qx sentry "$STAMP"; }; then missing+=(sentry); fi
+if wants sentry && { [[ ! -x "$BIN_DIR/sentry" || ! -f "$STAMP" ]] || ! grep -qx "sentry static" "$STAMP"; }; then missing+=(sentry); fi
 if [[ ${#missing[@]} -eq 0 ]]; then exit 0; fi
 
 command -v go >/dev/null || { log "Go >= 1.26.6 is required to build ${missing[*]} (https://go.dev); it was not found on PATH"; exit 1; }
@@ -63,7 +66,7 @@ log "compiling (go build -tags allcomponents); progress: packages compiled so fa
 touch "$STAMP"
 for m in "${missing[@]}"; do
   install -m 0755 "$WORK/bin/$m" "$BIN_DIR/$m"
-  line="$m"; [[ "$m" == daprd ]] && line="daprd $PATCH_ID"
+  line="$m static"; [[ "$m" == daprd ]] && line="daprd $PATCH_ID static"
   grep -v "^$m\b" "$STAMP" > "$STAMP.tmp" || true
   echo "$line" >> "$STAMP.tmp" && mv "$STAMP.tmp" "$STAMP"
 done

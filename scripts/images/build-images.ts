@@ -264,19 +264,17 @@ await image({
   stage: async (dir) => void (await extraCa(path.join(dir, 'extra-ca'))),
 });
 
-// 5. Our patched daprd and Dapr's sentry, static (CGO_ENABLED=0), built by scripts/build-daprd.sh into a cache of
-//    its own (~/.dapr/bin/static; the development binaries in ~/.dapr/bin are left alone).
+// 5. Our patched daprd and Dapr's sentry, static (CGO_ENABLED=0): the same binaries the development stack runs,
+//    built once per machine by scripts/build-daprd.sh into ~/.dapr/bin.
 if (wanted('daprd') || wanted('sentry')) {
   await mkdir(logDir, { recursive: true });
-  const binDir = path.join(os.homedir(), '.dapr/bin/static');
+  const binDir = process.env.DAPR_BIN_DIR ?? path.join(os.homedir(), '.dapr/bin');
   const targets = ['daprd', 'sentry'].filter(wanted);
   say(`${targets.join(' and ')} ${DAPR_VERSION} (patch set ${daprdPatchId(root)}), static: scripts/build-daprd.sh (first time: many minutes)`);
   await run('nice', ['-n', '10', 'bash', path.join(root, 'scripts/build-daprd.sh'), ...targets], {
     env: {
       ...process.env,
-      CGO_ENABLED: '0',
       DAPR_BIN_DIR: binDir,
-      DAPR_BUILD_CACHE: path.join(os.homedir(), '.cache/vcd-simple-blog/daprd-build-static'),
       PATH: `${process.env.PATH}:/usr/local/go/bin`,
     },
     log: path.join(logDir, 'daprd-binary.log'),
