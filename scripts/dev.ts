@@ -14,6 +14,7 @@ const { values } = parseArgs({
     only: { type: 'string' },
     'reset-db': { type: 'boolean', default: false },
     'free-ports': { type: 'boolean', default: false },
+    'no-observability': { type: 'boolean', default: false },
     'db-prefix': { type: 'string', default: process.env.DB_PREFIX ?? 'vcd_' },
     'redis-db': { type: 'string', default: process.env.REDIS_DB ?? '0' },
     'run-dir': { type: 'string', default: path.join(root, '.run', 'dev') },
@@ -36,6 +37,16 @@ const shutdown = async (why: string, code: number) => {
 process.on('SIGINT', () => void shutdown('Ctrl-C', 0));
 process.on('SIGTERM', () => void shutdown('SIGTERM', 0));
 
+/** Where a person looks at the system (docs/observability.md). */
+function observabilityLines(s: Stack): string {
+  const out: string[] = [];
+  if (s.traceUiUrl) out.push(`  traces:  ${s.traceUiUrl} (Jaeger: search by service or open /trace/<trace id>)`);
+  else if (s.traceApiUrl) out.push(`  traces:  ${s.traceApiUrl}/api/traces/<trace id> (runner's receiver; npm run observability:build for Jaeger's UI)`);
+  if (s.prometheusUrl) out.push(`  metrics: ${s.prometheusUrl} (Prometheus: /targets, /alerts, dashboard ${s.prometheusUrl}/consoles/vcd.html)`);
+  out.push(`  app metrics: ${[...s.apps.values()].map((a) => `${a.spec.appId} :${a.metricsPort}`).join(', ')}; daprd metrics: ${[...s.apps.values()].map((a) => `:${a.daprMetricsPort}`).join(', ')}`);
+  return `\n${out.join('\n')}`;
+}
+
 try {
   stack = await startStack({
     root,
@@ -48,11 +59,12 @@ try {
     resetDatabases: values['reset-db'],
     sink,
     onUnexpectedExit: (name) => void shutdown(`${name} died`, 1),
+    observability: values['no-observability'] ? 'off' : 'dev',
   });
   const lines = [...stack.apps.values()].map(
     (a) => `${a.spec.appId.padEnd(8)} app :${a.appPort}  daprd http :${a.daprHttpPort} grpc :${a.daprGrpcPort}`,
   );
-  sink.runner(`ready\n${lines.join('\n')}${stack.gatewayUrl ? `\n\n  API:  ${stack.gatewayUrl}/api   docs: ${stack.gatewayUrl}/api/docs   ready: ${stack.gatewayUrl}/readyz\n  mail: ${stack.mailUrl} (MailDev)` : ''}\n  (Ctrl-C stops everything)`);
+  sink.runner(`ready\n${lines.join('\n')}${stack.gatewayUrl ? `\n\n  API:  ${stack.gatewayUrl}/api   docs: ${stack.gatewayUrl}/api/docs   ready: ${stack.gatewayUrl}/readyz\n  mail: ${stack.mailUrl} (MailDev)` : ''}${observabilityLines(stack)}\n  (Ctrl-C stops everything)`);
   // Machine-readable line for tools that drive the runner (the Ctrl-C test).
   if (process.env.RUNNER_REPORT_PIDS) process.stdout.write(`RUNNER_PIDS ${JSON.stringify(stack.pids())}\n`);
 } catch (err) {

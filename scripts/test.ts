@@ -54,6 +54,8 @@ const stack = await startStack({
   sink,
   logLevel,
   daprLogLevel,
+  // Every app and sidecar exports its spans to the runner's own OTLP receiver; Prometheus scrapes them all.
+  observability: 'test',
 }).catch((err: Error) => {
   process.stderr.write(`[test-stack] could not start: ${err.message}\n(full log: ${logFile})\n`);
   process.exit(1);

@@ -12,6 +12,8 @@ export interface ResourceOverrides {
   nameResolutionDb: string;
   /** SMTP server for the e-mail binding (MailDev locally). */
   smtp: { host: string; port: number };
+  /** Where daprd sends its spans (OTLP/HTTP host:port of the stack's trace backend); none: no export. */
+  otlpEndpoint?: string;
 }
 
 interface MetadataItem {
@@ -20,7 +22,12 @@ interface MetadataItem {
 }
 interface DaprResource {
   kind?: string;
-  spec?: { type?: string; metadata?: MetadataItem[]; nameResolution?: { component?: string; configuration?: Record<string, unknown> } };
+  spec?: {
+    type?: string;
+    metadata?: MetadataItem[];
+    nameResolution?: { component?: string; configuration?: Record<string, unknown> };
+    tracing?: { otel?: { endpointAddress?: string } };
+  };
 }
 
 const setMeta = (res: DaprResource, name: string, value: string) => {
@@ -65,6 +72,11 @@ export async function renderResources(
     for (const res of doc) {
       const nr = res?.spec?.nameResolution;
       if (nr?.component === 'sqlite') nr.configuration = { ...nr.configuration, connectionString: o.nameResolutionDb };
+      const tracing = res?.spec?.tracing;
+      if (tracing?.otel) {
+        if (o.otlpEndpoint) tracing.otel.endpointAddress = o.otlpEndpoint;
+        else delete tracing.otel;
+      }
     }
     await writeFile(path.join(configDir, file), doc.map((d) => stringify(d)).join('---\n'));
   }

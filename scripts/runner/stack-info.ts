@@ -20,8 +20,14 @@ export interface StackInfo {
   daprLogLevel?: string;
   /** POST {controlUrl}/apps/<id>/stop|kill|start stops (SIGTERM), kills (SIGKILL) or restarts a service app (not its daprd). */
   controlUrl?: string;
+  /** Traces (Jaeger's API shape: GET {traceApiUrl}/api/traces/<id>) and Prometheus (set when the stack collects them). */
+  traceApiUrl?: string;
+  prometheusUrl?: string;
   secrets: Record<string, string>;
-  apps: Record<string, { appPort: number; daprHttpPort: number; daprGrpcPort: number; appApiToken: string; daprApiToken: string; pids: number[] }>;
+  apps: Record<
+    string,
+    { appPort: number; daprHttpPort: number; daprGrpcPort: number; metricsPort: number; daprMetricsPort: number; appApiToken: string; daprApiToken: string; pids: number[] }
+  >;
 }
 
 export function stackInfoOf(stack: Stack, root: string): StackInfo {
@@ -32,6 +38,8 @@ export function stackInfoOf(stack: Stack, root: string): StackInfo {
     mailUrl: stack.mailUrl,
     redisPort: stack.redisPort,
     sentryPort: stack.sentryPort,
+    traceApiUrl: stack.traceApiUrl,
+    prometheusUrl: stack.prometheusUrl,
     secrets: stack.secrets,
     apps: Object.fromEntries(
       [...stack.apps.entries()].map(([id, a]) => [
@@ -40,6 +48,8 @@ export function stackInfoOf(stack: Stack, root: string): StackInfo {
           appPort: a.appPort,
           daprHttpPort: a.daprHttpPort,
           daprGrpcPort: a.daprGrpcPort,
+          metricsPort: a.metricsPort,
+          daprMetricsPort: a.daprMetricsPort,
           appApiToken: a.appApiToken,
           daprApiToken: a.daprApiToken,
           pids: [a.app?.child.pid, a.daprd?.child.pid].filter((p): p is number => !!p),

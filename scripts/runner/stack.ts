@@ -12,6 +12,16 @@ import { ensurePostgres, ensureRedisInstalled } from './infra.js';
 import { startProcess, stopProcess, killGroup, type LogSink, type ManagedProcess } from './processes.js';
 import { REDIS_PASSWORD_KEYS } from './redis-acl.js';
 import { startRedis } from './redis.js';
+import {
+  DEV_DAPR_METRICS_OFFSET,
+  DEV_OBSERVABILITY_PORTS,
+  jaegerAvailable,
+  prometheusAvailable,
+  startJaeger,
+  startPrometheus,
+  type ScrapeTarget,
+} from './observability.js';
+import { startTraceSink, type TraceSink } from './trace-sink.js';
 import { renderResources, renderSentryConfig } from './resources.js';
 import { newSentryTokenKey, sentryJwks, sentryToken } from './sentry-tokens.js';
 import { databaseUrlKey, ensureSecrets, type Secrets } from './secrets.js';
@@ -44,6 +54,12 @@ export interface StackOptions {
   /** Called when a process exits without being asked to. */
   onUnexpectedExit?: (name: string, detail: string) => void;
   readyTimeoutMs?: number;
+  /**
+   * Traces and metrics backends (docs/observability.md): 'dev' starts Jaeger (when built) and Prometheus with their
+   * UIs; 'test' an in-process OTLP receiver (trace-sink.ts) and Prometheus; 'off' (default) neither: apps still
+   * trace and serve metrics, nothing collects them.
+   */
+  observability?: 'dev' | 'test' | 'off';
 }
 
 export interface RunningApp {
@@ -52,6 +68,9 @@ export interface RunningApp {
   daprHttpPort: number;
   daprGrpcPort: number;
   daprInternalGrpcPort: number;
+  /** The app's Prometheus endpoint (GET /metrics, loopback, never the public port) and its sidecar's. */
+  metricsPort: number;
+  daprMetricsPort: number;
   appApiToken: string;
   daprApiToken: string;
   app?: ManagedProcess;
@@ -69,6 +88,12 @@ export interface Stack {
   /** Sentry's gRPC port on 127.0.0.1 (its root in <runDir>/sentry/ca.crt, the apps' tokens in <runDir>/sentry-tokens). */
   sentryPort: number;
   runDir: string;
+  /** Where spans go (OTLP/HTTP base URL) and where a trace is read back (GET {traceApiUrl}/api/traces/<id>, Jaeger's shape). */
+  otlpUrl?: string;
+  traceApiUrl?: string;
+  /** Jaeger's UI (development) and Prometheus's (API: /api/v1/...). */
+  traceUiUrl?: string;
+  prometheusUrl?: string;
   /** Every process id the stack started (for orphan checks). */
   pids(): number[];
   stopApp(appId: string, which?: 'app' | 'daprd' | 'both'): Promise<void>;
@@ -206,12 +231,49 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       ),
   );
 
+  // Traces: every app and sidecar exports to one OTLP/HTTP endpoint (Jaeger in development, the runner's own
+  // receiver in tests). Started before the sidecars, so their first spans have somewhere to go.
+  const observability = options.observability ?? 'off';
+  let traceSink: TraceSink | undefined;
+  let jaeger: ManagedProcess | undefined;
+  let prometheus: ManagedProcess | undefined;
+  let otlpHostPort: string | undefined;
+  let traceApiUrl: string | undefined;
+  let traceUiUrl: string | undefined;
+  let prometheusUrl: string | undefined;
+  const obsPort = async (dev: number) => (free ? await freePort() : dev);
+  if (observability === 'test') {
+    traceSink = await startTraceSink();
+    otlpHostPort = traceSink.hostPort;
+    traceApiUrl = traceSink.url;
+  } else if (observability === 'dev') {
+    if (jaegerAvailable()) {
+      const ports = {
+        otlp: await obsPort(DEV_OBSERVABILITY_PORTS.otlp),
+        ui: await obsPort(DEV_OBSERVABILITY_PORTS.jaegerUi),
+        grpc: await obsPort(DEV_OBSERVABILITY_PORTS.jaegerGrpc),
+        health: await obsPort(DEV_OBSERVABILITY_PORTS.jaegerHealth),
+      };
+      jaeger = await startJaeger({ root: manifest.root, runDir: options.runDir, ports, sink: options.sink });
+      await untilUp(jaeger, `http://127.0.0.1:${ports.health}/status`, 30_000, (s) => s === 200);
+      otlpHostPort = `127.0.0.1:${ports.otlp}`;
+      traceApiUrl = traceUiUrl = `http://127.0.0.1:${ports.ui}`;
+    } else {
+      // A person's first run should not wait for a long Go build: traces are kept in the runner until Jaeger is built.
+      say('Jaeger is not built yet (npm run observability:build builds it once, in the background at low priority); until then traces are kept by the runner (API only)');
+      traceSink = await startTraceSink({ port: await obsPort(DEV_OBSERVABILITY_PORTS.otlp) });
+      otlpHostPort = traceSink.hostPort;
+      traceApiUrl = traceSink.url;
+    }
+  }
+
   const { resourcesPath, configDir } = await renderResources(manifest, options.runDir, {
     secretsFile: path.resolve(options.secretsFile),
     redisDB: options.redisDB,
     redisHost,
     nameResolutionDb: path.join(options.runDir, 'nameresolution.db'),
     smtp: { host: '127.0.0.1', port: mail.smtpPort },
+    otlpEndpoint: otlpHostPort,
   });
 
   const apps = new Map<string, RunningApp>();
@@ -222,6 +284,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       daprHttpPort: free ? await freePort() : spec.daprHttpPort,
       daprGrpcPort: free ? await freePort() : spec.daprGrpcPort,
       daprInternalGrpcPort: free ? await freePort() : spec.daprGrpcPort + DEV_INTERNAL_GRPC_OFFSET,
+      metricsPort: free || !spec.env.METRICS_PORT ? await freePort() : Number(spec.env.METRICS_PORT),
+      daprMetricsPort: free ? await freePort() : spec.daprHttpPort + DEV_DAPR_METRICS_OFFSET,
       appApiToken: randomBytes(24).toString('base64url'),
       daprApiToken: randomBytes(24).toString('base64url'),
     });
@@ -286,7 +350,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         '--dapr-internal-grpc-listen-address', '127.0.0.1',
         '--resources-path', resourcesPath,
         '--config', configFile,
-        '--enable-metrics=false',
+        '--enable-metrics',
+        '--metrics-port', String(a.daprMetricsPort),
+        '--metrics-listen-address', '127.0.0.1',
         '--enable-mtls',
         '--sentry-address', `127.0.0.1:${sentryPorts.grpc}`,
         '--log-level', options.daprLogLevel ?? 'warn',
@@ -315,6 +381,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         DAPR_GRPC_PORT: String(a.daprGrpcPort),
         APP_API_TOKEN: a.appApiToken,
         DAPR_API_TOKEN: a.daprApiToken,
+        METRICS_PORT: String(a.metricsPort),
+        ...(otlpHostPort ? { OTEL_EXPORTER_OTLP_ENDPOINT: `http://${otlpHostPort}` } : {}),
       },
     });
     watch(a.app);
@@ -333,10 +401,20 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     mailUrl: `http://127.0.0.1:${mail.webPort}`,
     redisPort,
     sentryPort: sentryPorts.grpc,
+    otlpUrl: otlpHostPort ? `http://${otlpHostPort}` : undefined,
+    get traceApiUrl() {
+      return traceApiUrl;
+    },
+    get traceUiUrl() {
+      return traceUiUrl;
+    },
+    get prometheusUrl() {
+      return prometheusUrl;
+    },
     pids: () =>
       [...apps.values()]
         .flatMap((a) => [a.app?.child.pid, a.daprd?.child.pid])
-        .concat(maildev?.child.pid, sentry?.child.pid, redis?.child.pid)
+        .concat(maildev?.child.pid, sentry?.child.pid, redis?.child.pid, jaeger?.child.pid, prometheus?.child.pid)
         .filter((p): p is number => !!p),
     async stopApp(appId, which = 'both') {
       const a = apps.get(appId);
@@ -367,6 +445,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       if (maildev) await stopProcess(maildev);
       if (sentry) await stopProcess(sentry);
       if (redis) await stopProcess(redis);
+      if (prometheus) await stopProcess(prometheus);
+      if (jaeger) await stopProcess(jaeger);
+      await traceSink?.close();
     },
   };
   const killAll = () => {
@@ -397,6 +478,19 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await untilUp(maildev, `http://127.0.0.1:${mail.webPort}/api/healthz`, 30_000, (s) => s === 200);
     }
     await startSentry();
+    if (observability !== 'off' && prometheusAvailable()) {
+      const port = await obsPort(DEV_OBSERVABILITY_PORTS.prometheus);
+      const targets: ScrapeTarget[] = [...apps.values()].flatMap((a) => [
+        { job: 'app' as const, app: a.spec.appId, hostPort: `127.0.0.1:${a.metricsPort}` },
+        { job: 'daprd' as const, app: a.spec.appId, hostPort: `127.0.0.1:${a.daprMetricsPort}` },
+      ]);
+      prometheus = await startPrometheus({ root: manifest.root, runDir: options.runDir, port, targets, sink: options.sink });
+      watch(prometheus);
+      await untilUp(prometheus, `http://127.0.0.1:${port}/-/ready`, 30_000, (s) => s === 200);
+      prometheusUrl = `http://127.0.0.1:${port}`;
+    } else if (observability !== 'off') {
+      say('Prometheus is not installed (apt-get install prometheus): metrics are served by each app but not collected');
+    }
     await Promise.all([...apps.values()].map(launch));
     // With every service running, the stack is ready when the gateway is: its sidecar, each service through
     // Dapr, and the routes each service declares (the only ones it forwards).

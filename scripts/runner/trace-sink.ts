@@ -1,0 +1,135 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gunzipSync } from 'node:zlib';
+import protobuf from 'protobufjs';
+
+/**
+ * An OTLP/HTTP (protobuf) trace receiver for test stacks: every app and every daprd exports to it, and tests read
+ * a trace back through a Jaeger-shaped API (GET /api/traces/<traceId>), the same shape as the development stack's
+ * Jaeger answers. It keeps spans in memory (bounded) and is part of the test runner, so `npm test` needs no Go build
+ * of a trace backend. Only the fields tests read are decoded (the rest of the OTLP message is skipped by protobuf).
+ */
+const OTLP = protobuf.parse(`
+syntax = "proto3";
+package otlp;
+message ExportTraceServiceRequest { repeated ResourceSpans resource_spans = 1; }
+message ResourceSpans { Resource resource = 1; repeated ScopeSpans scope_spans = 2; }
+message Resource { repeated KeyValue attributes = 1; }
+message ScopeSpans { Scope scope = 1; repeated Span spans = 2; }
+message Scope { string name = 1; }
+message Span {
+  bytes trace_id = 1; bytes span_id = 2; bytes parent_span_id = 4; string name = 5; int32 kind = 6;
+  fixed64 start_time_unix_nano = 7; fixed64 end_time_unix_nano = 8; repeated KeyValue attributes = 9;
+}
+message KeyValue { string key = 1; AnyValue value = 2; }
+message AnyValue { oneof value { string string_value = 1; bool bool_value = 2; int64 int_value = 3; double double_value = 4; } }
+`).root.lookupType('otlp.ExportTraceServiceRequest');
+
+export interface SinkSpan {
+  traceID: string;
+  spanID: string;
+  parentSpanID?: string;
+  operationName: string;
+  kind: number;
+  serviceName: string;
+  scope: string;
+  startTime: number;
+  duration: number;
+  tags: Record<string, string | number | boolean>;
+}
+
+interface KV {
+  key: string;
+  value?: { stringValue?: string; boolValue?: boolean; intValue?: number | string; doubleValue?: number };
+}
+const hex = (b?: Uint8Array) => (b && b.length ? Buffer.from(b).toString('hex') : undefined);
+const attrs = (list: KV[] = []) =>
+  Object.fromEntries(list.map((kv) => [kv.key, kv.value?.stringValue ?? kv.value?.boolValue ?? Number(kv.value?.intValue ?? kv.value?.doubleValue ?? NaN)]));
+
+export interface TraceSink {
+  /** OTLP/HTTP base URL (apps append /v1/traces). */
+  url: string;
+  /** host:port for daprd's Configuration (tracing.otel.endpointAddress). */
+  hostPort: string;
+  port: number;
+  server: Server;
+  spans(traceId: string): SinkSpan[];
+  close(): Promise<void>;
+}
+
+export async function startTraceSink(options: { port?: number; maxSpans?: number } = {}): Promise<TraceSink> {
+  const byTrace = new Map<string, SinkSpan[]>();
+  let count = 0;
+  const maxSpans = options.maxSpans ?? 200_000;
+  const add = (span: SinkSpan) => {
+    if (count >= maxSpans) {
+      // Forget the oldest traces first (Map keeps insertion order).
+      const [oldest, list] = byTrace.entries().next().value as [string, SinkSpan[]];
+      byTrace.delete(oldest);
+      count -= list.length;
+    }
+    const list = byTrace.get(span.traceID) ?? [];
+    list.push(span);
+    byTrace.set(span.traceID, list);
+    count++;
+  };
+  const server = createServer((req, res) => {
+    const url = req.url ?? '';
+    if (req.method === 'POST' && url === '/v1/traces') {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        try {
+          let body = Buffer.concat(chunks);
+          if (req.headers['content-encoding'] === 'gzip') body = gunzipSync(body);
+          const msg = OTLP.toObject(OTLP.decode(body), { longs: Number }) as {
+            resourceSpans?: { resource?: { attributes?: KV[] }; scopeSpans?: { scope?: { name?: string }; spans?: Record<string, unknown>[] }[] }[];
+          };
+          for (const rs of msg.resourceSpans ?? []) {
+            const serviceName = String(attrs(rs.resource?.attributes)['service.name'] ?? 'unknown');
+            for (const ss of rs.scopeSpans ?? []) {
+              for (const s of ss.spans ?? []) {
+                const start = Number(s.startTimeUnixNano ?? 0);
+                add({
+                  traceID: hex(s.traceId as Uint8Array)!,
+                  spanID: hex(s.spanId as Uint8Array)!,
+                  parentSpanID: hex(s.parentSpanId as Uint8Array),
+                  operationName: String(s.name ?? ''),
+                  kind: Number(s.kind ?? 0),
+                  serviceName,
+                  scope: ss.scope?.name ?? '',
+                  startTime: Math.round(start / 1000),
+                  duration: Math.round((Number(s.endTimeUnixNano ?? start) - start) / 1000),
+                  tags: attrs(s.attributes as KV[]),
+                });
+              }
+            }
+          }
+          res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+        } catch (err) {
+          res.writeHead(400).end((err as Error).message);
+        }
+      });
+      return;
+    }
+    const m = /^\/api\/traces\/([0-9a-f]{32})$/.exec(url);
+    if (req.method === 'GET' && m) {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data: [{ traceID: m[1], spans: byTrace.get(m[1]!) ?? [] }] }));
+      return;
+    }
+    res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    hostPort: `127.0.0.1:${port}`,
+    port,
+    server,
+    spans: (id) => byTrace.get(id) ?? [],
+    close: () => new Promise((r) => server.close(() => r())),
+  };
+}
