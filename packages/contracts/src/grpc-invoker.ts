@@ -4,6 +4,7 @@ import { AnySchema } from '@bufbuild/protobuf/wkt';
 import { Code, ConnectError, createClient, type Client } from '@connectrpc/connect';
 import { createGrpcTransport } from '@connectrpc/connect-node';
 import { AppError } from '@vcd/errors';
+import { injectTraceHeaders, inSpan, SpanKind } from '@vcd/telemetry';
 import type { Rpc } from './contracts.js';
 
 // The Dapr SDK ships the generated descriptors of Dapr's own gRPC API (protobuf-es, CommonJS).
@@ -27,6 +28,8 @@ export class DaprGrpcInvoker {
       interceptors: [
         (next) => async (req) => {
           req.header.set('dapr-api-token', options.apiToken);
+          // HTTP/2 is not instrumented: the trace context goes along by hand, and daprd continues it.
+          injectTraceHeaders((name, value) => req.header.set(name, value));
           return next(req);
         },
       ],
@@ -41,15 +44,18 @@ export class DaprGrpcInvoker {
       contentType: PROTOBUF_CONTENT_TYPE,
       httpExtension: create(commonPb.HTTPExtensionSchema, { verb: commonPb.HTTPExtension_Verb.POST }),
     });
-    try {
-      const res = await this.client.invokeService(create(daprPb.InvokeServiceRequestSchema, { id: rpc.appId, message }), {
-        timeoutMs: options.timeoutMs ?? 3_000,
-        headers: options.headers,
-      });
-      return rpc.decodeResponse(res.data?.value ?? new Uint8Array());
-    } catch (err) {
-      throw upstreamError(rpc.method, err);
-    }
+    const attributes = { 'rpc.system': 'grpc', 'rpc.method': rpc.method, 'peer.service': rpc.appId };
+    return inSpan(`invoke ${rpc.appId} ${rpc.method}`, { kind: SpanKind.CLIENT, attributes }, async () => {
+      try {
+        const res = await this.client.invokeService(create(daprPb.InvokeServiceRequestSchema, { id: rpc.appId, message }), {
+          timeoutMs: options.timeoutMs ?? 3_000,
+          headers: options.headers,
+        });
+        return rpc.decodeResponse(res.data?.value ?? new Uint8Array());
+      } catch (err) {
+        throw upstreamError(rpc.method, err);
+      }
+    });
   }
 }
 

@@ -5,6 +5,7 @@ import { runMain, serve } from '@vcd/http';
 import { createLogger, type Logger } from '@vcd/logging';
 import { OutboxRelay } from '@vcd/messaging';
 import { ormConfigFor, type ServiceDatabase } from './index.js';
+import { observedGauge } from '@vcd/telemetry';
 
 interface BaseConfig {
   APP_HOST: string;
@@ -43,6 +44,7 @@ export function bootService<C extends BaseConfig>(options: {
     const sidecar = new Sidecar({ host: config.DAPR_HOST, httpPort: config.DAPR_HTTP_PORT, grpcPort: config.DAPR_GRPC_PORT, apiToken: config.DAPR_API_TOKEN });
     await sidecar.waitUntilReady();
     const orm = await MikroORM.init(ormConfigFor(options.database, await sidecar.getSecret(`${options.service}-database-url`), undefined, logger));
+    watchPool(orm);
     const relay = new OutboxRelay({ em: orm.em as never, sidecar, source: options.service, logger });
     const app = await options.buildApp({ config, logger, sidecar, orm, relay });
     await serve(app, {
@@ -59,4 +61,23 @@ export function bootService<C extends BaseConfig>(options: {
     });
     relay.start();
   });
+}
+
+/** The database pool's connections by state, read at each scrape (knex's pool, under MikroORM). */
+function watchPool(orm: MikroORM): void {
+  observedGauge('db_pool_connections', 'Database pool connections by state (used, free, pending acquires, max)', ['state'], (set) => {
+    const pool = (orm.em.getConnection() as unknown as { getKnex(): { client: { pool?: Pool } } }).getKnex().client.pool;
+    if (!pool) return;
+    set({ state: 'used' }, pool.numUsed());
+    set({ state: 'free' }, pool.numFree());
+    set({ state: 'pending' }, pool.numPendingAcquires());
+    set({ state: 'max' }, pool.max);
+  });
+}
+
+interface Pool {
+  numUsed(): number;
+  numFree(): number;
+  numPendingAcquires(): number;
+  max: number;
 }

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type Koa from 'koa';
 import type { Logger } from '@vcd/logging';
+import { flushTracing } from '@vcd/telemetry';
 
 /**
  * Listens on host:port with keep-alive tuned for a sidecar in front, and shuts down gracefully on SIGTERM/SIGINT:
@@ -37,6 +38,7 @@ export function serve(
           options.logger.error({ err }, 'error during shutdown');
         }
         options.logger.info('stopped');
+        await flushTracing();
         process.exit(0);
       });
       server.closeIdleConnections();

@@ -1,3 +1,4 @@
+import { isSpanContextValid, trace } from '@opentelemetry/api';
 import { pino, type Logger, type LoggerOptions } from 'pino';
 
 export type { Logger } from 'pino';
@@ -86,6 +87,15 @@ export function safeErrorSerializer(err: unknown, depth = 0): unknown {
   return out;
 }
 
+/**
+ * The trace and span of the code that logs (OpenTelemetry's active span), on every line written inside a trace:
+ * a request's lines, and an event consumer's, share the trace id of the request that caused them.
+ */
+export function traceFields(): { trace_id?: string; span_id?: string } {
+  const span = trace.getActiveSpan()?.spanContext();
+  return span && isSpanContextValid(span) ? { trace_id: span.traceId, span_id: span.spanId } : {};
+}
+
 /** The options every service's logger uses (exported so that tests can check them). */
 export function loggerOptions(service: string, level?: string): LoggerOptions {
   return {
@@ -93,6 +103,7 @@ export function loggerOptions(service: string, level?: string): LoggerOptions {
     level: level ?? process.env.LOG_LEVEL ?? 'info',
     base: { service },
     timestamp: pino.stdTimeFunctions.isoTime,
+    mixin: traceFields,
     serializers: { err: (e: unknown) => safeErrorSerializer(e), error: (e: unknown) => safeErrorSerializer(e), cause: (e: unknown) => safeErrorSerializer(e) },
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
   };

@@ -1,4 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { counter } from '@vcd/telemetry';
+
+const duplicates = () => counter('inbox_duplicates_dropped_total', 'Redelivered events the inbox recognised and skipped, by topic', ['topic']);
 
 /**
  * Runs `effect` once per event id: the inbox row and the effect commit in one transaction, so a redelivered
@@ -15,7 +18,10 @@ export async function handleOnce(
       event.id,
       event.topic,
     ])) as unknown[];
-    if (inserted.length === 0) return false;
+    if (inserted.length === 0) {
+      duplicates().inc({ topic: event.topic });
+      return false;
+    }
     await effect(tx);
     return true;
   });

@@ -12,6 +12,8 @@ export const OutboxMessage = defineEntity({
     publishedAt: p.datetime().nullable(),
     attempts: p.integer().default(0),
     lastError: p.text().nullable(),
+    /** W3C traceparent of the writing transaction's span (migration *_outbox_trace_context in each service). */
+    traceContext: p.string().length(64).nullable(),
   },
 });
 
@@ -37,3 +39,6 @@ export const MESSAGING_TABLES_SQL = [
   `create table "inbox" ("event_id" varchar(255) not null primary key, "topic" varchar(255) not null,
     "received_at" timestamptz not null default now())`,
 ];
+
+/** DDL of the outbox's trace context column (each service's migration *_outbox_trace_context). */
+export const OUTBOX_TRACE_CONTEXT_SQL = `alter table "outbox" add column "trace_context" varchar(64) null`;

@@ -4,7 +4,7 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import { Sidecar } from '@vcd/dapr';
 import { createLogger } from '@vcd/logging';
-import { MESSAGING_TABLES_SQL, messagingEntities, OutboxRelay } from '../src/index.js';
+import { MESSAGING_TABLES_SQL, messagingEntities, OUTBOX_TRACE_CONTEXT_SQL, OutboxRelay } from '../src/index.js';
 import { stack, stackRedis } from '../../../test/support/stack.js';
 
 // The relay against real Postgres (a schema of its own in the blog database, so the blog's relay never sees these
@@ -30,7 +30,7 @@ test.before(async () => {
   await client.connect();
   await client.query(`create schema ${schema}`);
   await client.end();
-  for (const ddl of MESSAGING_TABLES_SQL) await sql(ddl);
+  for (const ddl of [...MESSAGING_TABLES_SQL, OUTBOX_TRACE_CONTEXT_SQL]) await sql(ddl);
 });
 
 test.after.always(async () => {

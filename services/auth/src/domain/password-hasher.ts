@@ -1,4 +1,5 @@
 import argon2 from 'argon2';
+import { observedGauge } from '@vcd/telemetry';
 
 export interface Argon2Params {
   memoryKiB: number;
@@ -17,7 +18,11 @@ export class PasswordHasher {
   /** A hash of a random password, verified against when the account does not exist (same cost, no enumeration). */
   private dummy?: Promise<string>;
 
-  constructor(private readonly params: Argon2Params) {}
+  constructor(private readonly params: Argon2Params) {
+    // Read at each scrape: hashes computing now and requests queued behind the concurrency bound.
+    observedGauge('argon2_hashes_in_progress', 'argon2id computations running now', [], (set) => set({}, this.active));
+    observedGauge('argon2_queue_length', 'argon2id computations waiting for a free slot', [], (set) => set({}, this.waiting.length));
+  }
 
   private async limit<T>(fn: () => Promise<T>): Promise<T> {
     if (this.active >= this.params.maxConcurrency) await new Promise<void>((r) => this.waiting.push(r));

@@ -1,3 +1,5 @@
+import { recordCacheLookup } from '@vcd/telemetry';
+
 /**
  * Pages that are the same for every anonymous reader (the public article list by query, the tags), kept for
  * `ttlMs`. Keys name the page (`articles:…`, `tags`), and each key always holds the same kind of page.
@@ -23,7 +25,9 @@ export class PublicPageCache {
   async getOrCompute<T>(key: string, compute: () => Promise<T>): Promise<T> {
     if (!this.enabled) return compute();
     const hit = this.pages.get(key);
-    if (hit && hit.until > this.now()) return hit.value as T;
+    const fresh = !!hit && hit.until > this.now();
+    recordCacheLookup('public_pages', fresh);
+    if (fresh) return hit!.value as T;
     const startedAt = this.generation;
     const value = await compute();
     if (this.generation === startedAt) {

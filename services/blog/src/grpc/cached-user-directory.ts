@@ -1,4 +1,5 @@
 import type { AuthorProfile, UserDirectory } from '../domain/authors.js';
+import { recordCacheLookup } from '@vcd/telemetry';
 
 type Profile = AuthorProfile & { userId: string };
 
@@ -31,6 +32,7 @@ export class CachedUserDirectory implements UserDirectory {
       const hit = this.cache.get(id);
       if (hit && hit.until > now) out.set(id, hit.profile);
       else missing.push(id);
+      recordCacheLookup('author_cards', !!hit && hit.until > now);
     }
     if (missing.length === 0) return out;
     const fetched = await this.inner.profiles({ userIds: missing });

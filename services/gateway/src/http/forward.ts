@@ -7,6 +7,8 @@ import type { Sidecar } from '@vcd/dapr';
 const DROP_REQUEST = new Set([
   'host', 'connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'content-length', 'proxy-authorization', 'te', 'trailer',
   'dapr-api-token', 'dapr-app-id', 'dapr-caller-app-id', 'dapr-callee-app-id',
+  // Trace context travels as the gateway's own span (the instrumentation sets it); a client's never goes on raw.
+  'traceparent', 'tracestate', 'baggage', 'grpc-trace-bin',
   ...Object.values(IDENTITY_HEADERS),
 ]);
 const PASS_RESPONSE = ['content-type', 'location', 'retry-after', 'idempotent-replayed', 'cache-control', 'etag', 'last-modified', 'ratelimit', 'ratelimit-policy', 'traceparent'];

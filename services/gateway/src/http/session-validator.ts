@@ -1,5 +1,6 @@
 import { AuthService, type DaprGrpcInvoker, type ValidateTokenResponse } from '@vcd/contracts';
 import type { Role } from '@vcd/http';
+import { recordCacheLookup } from '@vcd/telemetry';
 
 export interface SessionState {
   valid: boolean;
@@ -34,6 +35,7 @@ export class SessionValidator {
   async check(sessionId: string, userId: string): Promise<SessionState> {
     const now = Date.now();
     const hit = this.cache.get(sessionId)?.get(userId);
+    recordCacheLookup('sessions', !!hit && hit.until > now);
     if (hit && hit.until > now) return hit.state;
     const key = `${sessionId}\u0000${userId}`;
     let pending = this.inflight.get(key);
