@@ -4,10 +4,9 @@ import { counter, histogram, LATENCY_BUCKETS } from '@vcd/telemetry';
 import type { CloudEvent } from './sidecar.js';
 
 /** Deliveries by topic and outcome: DROP sends the event to the dead-letter topic at once, RETRY redelivers. */
-const deliveries = () => counter('events_delivered_total', 'Pub/sub deliveries handled, by topic and outcome (SUCCESS|RETRY|DROP)', ['topic', 'outcome']);
+const deliveries = counter('events_delivered_total', 'Pub/sub deliveries handled, by topic and outcome (SUCCESS|RETRY|DROP)', ['topic', 'outcome']);
 /** From the event's time (its outbox row's commit) to its effect applied here: publish→applied latency. */
-const endToEnd = () =>
-  histogram('events_publish_to_applied_seconds', 'Seconds from an event being written (CloudEvent time) to its handler succeeding, by topic', ['topic'], LATENCY_BUCKETS);
+const endToEnd = histogram('events_publish_to_applied_seconds', 'Seconds from an event being written (CloudEvent time) to its handler succeeding, by topic', ['topic'], LATENCY_BUCKETS);
 
 /** Dapr's pub/sub delivery contract: SUCCESS acks, RETRY redelivers, DROP sends to the dead-letter topic. */
 export type DeliveryOutcome = 'SUCCESS' | 'RETRY' | 'DROP';
@@ -76,9 +75,9 @@ export function subscriptionRouter(options: {
         }
       }
       options.logger.debug?.({ topic: s.topic, eventId: event?.id, status }, 'event delivered');
-      deliveries().inc({ topic: s.topic, outcome: status });
+      deliveries.inc({ topic: s.topic, outcome: status });
       const written = event ? Date.parse(event.time) : NaN;
-      if (status === 'SUCCESS' && Number.isFinite(written)) endToEnd().observe({ topic: s.topic }, Math.max(0, (Date.now() - written) / 1000));
+      if (status === 'SUCCESS' && Number.isFinite(written)) endToEnd.observe({ topic: s.topic }, Math.max(0, (Date.now() - written) / 1000));
       ctx.status = 200;
       ctx.body = { status };
     });

@@ -26,6 +26,7 @@ const OPERATIONS = new Set(['/healthz', '/readyz', '/openapi.json', '/api/openap
  * trace span after the route template and records its duration and status (RED metrics per route template).
  */
 export function requestContext(logger: Logger, options: { quietPaths?: string[] } = {}) {
+  const durations = httpServerDuration();
   const quiet = new Set(options.quietPaths ?? ['/healthz', '/readyz', '/dapr/config', '/dapr/subscribe']);
   return async function withRequestContext(ctx: Context, next: Next) {
     const incoming = ctx.get('x-request-id');
@@ -42,7 +43,7 @@ export function requestContext(logger: Logger, options: { quietPaths?: string[] 
       const route = routeTemplateOf(ctx);
       nameServerSpan(ctx.method, route);
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      if (!quiet.has(ctx.path)) httpServerDuration().observe({ method: methodLabel(ctx.method), route, status: ctx.status }, seconds);
+      if (!quiet.has(ctx.path)) durations.observe({ method: methodLabel(ctx.method), route, status: ctx.status }, seconds);
       if (!quiet.has(ctx.path) && logger.isLevelEnabled('info')) {
         const ms = Number(process.hrtime.bigint() - started) / 1e6;
         const caller = ctx.get('dapr-caller-app-id') || undefined;

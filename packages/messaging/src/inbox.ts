@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { counter } from '@vcd/telemetry';
 
-const duplicates = () => counter('inbox_duplicates_dropped_total', 'Redelivered events the inbox recognised and skipped, by topic', ['topic']);
+const duplicates = counter('inbox_duplicates_dropped_total', 'Redelivered events the inbox recognised and skipped, by topic', ['topic']);
 
 /**
  * Runs `effect` once per event id: the inbox row and the effect commit in one transaction, so a redelivered
@@ -19,7 +19,7 @@ export async function handleOnce(
       event.topic,
     ])) as unknown[];
     if (inserted.length === 0) {
-      duplicates().inc({ topic: event.topic });
+      duplicates.inc({ topic: event.topic });
       return false;
     }
     await effect(tx);

@@ -16,8 +16,8 @@ export function enqueueEvent(em: EntityManager, topic: string, data: Record<stri
   return id;
 }
 
-const published = () => counter('outbox_published_total', 'Outbox events published to the pub/sub component, by topic', ['topic']);
-const publishFailures = () => counter('outbox_publish_failures_total', 'Failed attempts to publish an outbox event (retried), by topic', ['topic']);
+const published = counter('outbox_published_total', 'Outbox events published to the pub/sub component, by topic', ['topic']);
+const publishFailures = counter('outbox_publish_failures_total', 'Failed attempts to publish an outbox event (retried), by topic', ['topic']);
 
 interface OutboxRow {
   id: string;
@@ -83,7 +83,7 @@ export class OutboxRelay extends BatchWorker {
         ),
       );
       const sent = rows.filter((_, i) => outcomes[i]!.status === 'fulfilled').map((r) => r.id);
-      for (const [i, row] of rows.entries()) (outcomes[i]!.status === 'fulfilled' ? published() : publishFailures()).inc({ topic: row.topic });
+      for (const [i, row] of rows.entries()) (outcomes[i]!.status === 'fulfilled' ? published : publishFailures).inc({ topic: row.topic });
       if (sent.length > 0) {
         await tx.execute(`update outbox set published_at = now(), attempts = attempts + 1 where id in (${sent.map(() => '?').join(', ')})`, sent);
       }

@@ -8,7 +8,7 @@ import { budgetsFor, type Budget, type Budgets } from '../domain/rate-limit-poli
 import { resolvedRoute } from './public-routes.js';
 import { counter } from '@vcd/telemetry';
 
-const rejections = () => counter('gateway_rate_limit_rejections_total', 'Requests refused with 429 by the gateway, by budget', ['budget']);
+const rejectionCounter = counter('gateway_rate_limit_rejections_total', 'Requests refused with 429 by the gateway, by budget', ['budget']);
 
 /**
  * Rate limits on Redis (shared by every gateway replica), with an in-memory limiter as insurance while Redis
@@ -47,7 +47,7 @@ export function rateLimit(options: { redis: Redis; budgets: Budgets; clientIp: (
         if (rejection instanceof RateLimiterRes) {
           ctx.set('RateLimit-Policy', `"${budget.name}";q=${budget.points};w=${budget.durationSeconds}`);
           ctx.set('RateLimit', `"${budget.name}";r=0;t=${Math.ceil(rejection.msBeforeNext / 1000)}`);
-          rejections().inc({ budget: budget.name });
+          rejectionCounter.inc({ budget: budget.name });
           throw tooManyRequests(rejection.msBeforeNext / 1000, `RATE_LIMITED.${budget.name.toUpperCase().replace(/-/g, '_')}`);
         }
         options.logger.warn({ err: rejection, budget: budget.name }, 'rate limiter unavailable; request allowed');
