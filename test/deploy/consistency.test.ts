@@ -13,16 +13,22 @@ import { kustomizations, loadDocuments, renderKustomization, repoRoot, yamlFiles
 const run = promisify(execFile);
 const manifest = readManifest(repoRoot);
 const k8s = renderKustomization(kustomizations.base);
-const compose = (async () => {
+const composeWith = async (...overrides: string[]) => {
   const dir = await mkdtemp(path.join(tmpdir(), 'vcd-consistency-'));
   try {
     await writeComposeSecrets(dir);
-    const { stdout } = await run('docker-compose', ['--env-file', path.join(dir, 'compose.env'), '-f', path.join(repoRoot, 'docker-compose.yml'), 'config'], { cwd: repoRoot });
+    const files = ['docker-compose.yml', ...overrides].flatMap((f) => ['-f', path.join(repoRoot, f)]);
+    const { stdout } = await run('docker-compose', ['--env-file', path.join(dir, 'compose.env'), ...files, 'config'], { cwd: repoRoot });
     return parse(stdout) as { services: Record<string, { command?: string[]; environment?: Record<string, string>; volumes?: ({ source: string; target: string } | string)[] }> };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-})();
+};
+const compose = composeWith();
+/** The compose stack with observability on (docker-compose.observability.yml, docs/observability.md). */
+const composeObserved = composeWith('docker-compose.observability.yml');
+/** Settings whose value differs per environment (where the collector is, which port metrics use): set everywhere. */
+const PER_ENVIRONMENT = new Set(['OTEL_EXPORTER_OTLP_ENDPOINT', 'METRICS_PORT']);
 
 const daprResources = async (dir: string) => (await Promise.all((await yamlFilesUnder(dir)).map(loadDocuments))).flat();
 /** Development components: components/*.yaml, not the compose variants below it. */
@@ -68,12 +74,17 @@ test('compose sidecars use the Dapr ports of dapr.yaml, and each app is told the
 });
 
 test("each app gets dapr.yaml's environment in compose and Kubernetes (NODE_ENV is production in containers)", async (t) => {
-  const { services } = await compose;
+  const { services } = await composeObserved;
   const docs = await k8s;
   for (const app of (await manifest).apps) {
     const deployment = docs.find((d) => d.kind === 'Deployment' && d.metadata?.name === app.appId)!;
     const k8sEnv = Object.fromEntries(deployment.spec.template.spec.containers[0].env.map((e: { name: string; value?: string }) => [e.name, e.value]));
     for (const [name, value] of Object.entries(app.env)) {
+      if (PER_ENVIRONMENT.has(name)) {
+        t.truthy(services[app.appId]!.environment?.[name], `compose ${app.appId} ${name}`);
+        t.truthy(k8sEnv[name], `k8s ${app.appId} ${name}`);
+        continue;
+      }
       const want = name === 'NODE_ENV' ? 'production' : value;
       t.is(services[app.appId]!.environment?.[name], want, `compose ${app.appId} ${name}`);
       t.is(k8sEnv[name], want, `k8s ${app.appId} ${name}`);
@@ -123,6 +134,23 @@ test('the Resiliency policy is the same in development, compose (mounted) and Ku
     const mounts = (services[`${app.appId}-dapr`]!.volumes ?? []).map((v) => (typeof v === 'string' ? v.split(':')[0]! : v.source));
     t.true(mounts.includes(path.join(repoRoot, 'components/resiliency.yaml')), `${app.appId}-dapr mounts components/resiliency.yaml`);
   }
+});
+
+test('with the observability override, every app in compose and Kubernetes loads tracing first and serves metrics on a port of its own', async (t) => {
+  const { services } = await composeObserved;
+  const docs = await k8s;
+  for (const app of (await manifest).apps) {
+    t.deepEqual(app.command, ['node', '--import', 'tsx', '--import', '@vcd/telemetry/register', 'src/main.ts'], `dapr.yaml ${app.appId}`);
+    t.deepEqual(services[app.appId]!.command, app.command, `compose ${app.appId}`);
+    const deployment = docs.find((d) => d.kind === 'Deployment' && d.metadata?.name === app.appId)!;
+    const pod = deployment.spec.template;
+    t.deepEqual(pod.spec.containers[0].command, app.command, `k8s ${app.appId}`);
+    t.is(pod.metadata.annotations['prometheus.io/scrape'], 'true', `k8s ${app.appId} scrape annotation`);
+    const metricsPort = pod.spec.containers[0].ports.find((p: { name: string }) => p.name === 'metrics')?.containerPort;
+    t.is(String(metricsPort), pod.metadata.annotations['prometheus.io/port'], `k8s ${app.appId} metrics port`);
+    t.not(metricsPort, pod.spec.containers[0].ports.find((p: { name: string }) => p.name === 'http')?.containerPort);
+  }
+  t.truthy(services['otel-collector'] && services.prometheus, 'the override adds a trace backend and Prometheus');
 });
 
 test("compose sidecars trace like development's and resolve names through Docker's DNS (nameformat), not mDNS", async (t) => {
