@@ -40,8 +40,7 @@ process.on('SIGTERM', () => void shutdown('SIGTERM', 0));
 /** Where a person looks at the system (docs/observability.md). */
 function observabilityLines(s: Stack): string {
   const out: string[] = [];
-  if (s.traceUiUrl) out.push(`  traces:  ${s.traceUiUrl} (Jaeger: search by service or open /trace/<trace id>)`);
-  else if (s.traceApiUrl) out.push(`  traces:  ${s.traceApiUrl}/api/traces/<trace id> (runner's receiver; npm run observability:build for Jaeger's UI)`);
+  if (s.traceUiUrl) out.push(`  traces:  ${s.traceUiUrl} (search by service, or open ${s.traceUiUrl}/trace/<trace id>)`);
   if (s.prometheusUrl) out.push(`  metrics: ${s.prometheusUrl} (Prometheus: /targets, /alerts, dashboard ${s.prometheusUrl}/consoles/vcd.html)`);
   out.push(`  app metrics: ${[...s.apps.values()].map((a) => `${a.spec.appId} :${a.metricsPort}`).join(', ')}; daprd metrics: ${[...s.apps.values()].map((a) => `:${a.daprMetricsPort}`).join(', ')}`);
   return `\n${out.join('\n')}`;

@@ -243,7 +243,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   let prometheusUrl: string | undefined;
   const obsPort = async (dev: number) => (free ? await freePort() : dev);
   if (observability === 'test') {
-    traceSink = await startTraceSink();
+    traceSink = await startTraceSink({ viewer: path.join(manifest.root, 'observability', 'trace-viewer', 'index.html') });
     otlpHostPort = traceSink.hostPort;
     traceApiUrl = traceSink.url;
   } else if (observability === 'dev') {
@@ -260,10 +260,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       traceApiUrl = traceUiUrl = `http://127.0.0.1:${ports.ui}`;
     } else {
       // A person's first run should not wait for a long Go build: traces are kept in the runner until Jaeger is built.
-      say('Jaeger is not built yet (npm run observability:build builds it once, in the background at low priority); until then traces are kept by the runner (API only)');
-      traceSink = await startTraceSink({ port: await obsPort(DEV_OBSERVABILITY_PORTS.otlp) });
+      say('Jaeger is not built yet (npm run observability:build builds it once, at low priority); until then the runner keeps traces in memory and serves the same trace viewer');
+      traceSink = await startTraceSink({ port: await obsPort(DEV_OBSERVABILITY_PORTS.otlp), viewer: path.join(manifest.root, 'observability', 'trace-viewer', 'index.html') });
       otlpHostPort = traceSink.hostPort;
-      traceApiUrl = traceSink.url;
+      traceApiUrl = traceUiUrl = traceSink.url;
     }
   }
 

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
@@ -8,6 +9,8 @@ import protobuf from 'protobufjs';
  * a trace back through a Jaeger-shaped API (GET /api/traces/<traceId>), the same shape as the development stack's
  * Jaeger answers. It keeps spans in memory (bounded) and is part of the test runner, so `npm test` needs no Go build
  * of a trace backend. Only the fields tests read are decoded (the rest of the OTLP message is skipped by protobuf).
+ * With `viewer` (observability/trace-viewer/index.html) it also serves that page and the few query endpoints it
+ * uses (services, operations, trace search), so a development stack without Jaeger still has a trace UI.
  */
 const OTLP = protobuf.parse(`
 syntax = "proto3";
@@ -57,7 +60,8 @@ export interface TraceSink {
   close(): Promise<void>;
 }
 
-export async function startTraceSink(options: { port?: number; maxSpans?: number } = {}): Promise<TraceSink> {
+export async function startTraceSink(options: { port?: number; maxSpans?: number; viewer?: string } = {}): Promise<TraceSink> {
+  const page = options.viewer ? readFileSync(options.viewer) : undefined;
   const byTrace = new Map<string, SinkSpan[]>();
   let count = 0;
   const maxSpans = options.maxSpans ?? 200_000;
@@ -112,9 +116,41 @@ export async function startTraceSink(options: { port?: number; maxSpans?: number
       });
       return;
     }
+    const json = (body: unknown) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     const m = /^\/api\/traces\/([0-9a-f]{32})$/.exec(url);
     if (req.method === 'GET' && m) {
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data: [{ traceID: m[1], spans: byTrace.get(m[1]!) ?? [] }] }));
+      json({ data: [{ traceID: m[1], spans: byTrace.get(m[1]!) ?? [] }] });
+      return;
+    }
+    if (req.method !== 'GET') {
+      res.writeHead(404).end();
+      return;
+    }
+    const { pathname, searchParams } = new URL(url, 'http://sink');
+    if (pathname === '/api/services') {
+      json({ data: [...new Set([...byTrace.values()].flatMap((l) => l.map((s) => s.serviceName)))] });
+      return;
+    }
+    const ops = /^\/api\/services\/([^/]+)\/operations$/.exec(pathname);
+    if (ops) {
+      const svc = decodeURIComponent(ops[1]!);
+      json({ data: [...new Set([...byTrace.values()].flatMap((l) => l.filter((s) => s.serviceName === svc).map((s) => s.operationName)))] });
+      return;
+    }
+    if (pathname === '/api/traces') {
+      const svc = searchParams.get('service');
+      const op = searchParams.get('operation');
+      const limit = Math.min(Number(searchParams.get('limit')) || 20, 200);
+      const found = [...byTrace.entries()]
+        .reverse()
+        .filter(([, l]) => l.some((s) => s.serviceName === svc && (!op || s.operationName === op)))
+        .slice(0, limit)
+        .map(([traceID, spans]) => ({ traceID, spans }));
+      json({ data: found });
+      return;
+    }
+    if (page && (pathname === '/' || /^\/trace\/[0-9a-fA-F]{32}$/.test(pathname))) {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page);
       return;
     }
     res.writeHead(404).end();
