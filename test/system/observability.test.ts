@@ -139,6 +139,8 @@ test('metrics are not reachable through the public gateway, and attacker-chosen 
   const { text } = await scrape(stack().apps.gateway!.metricsPort);
   t.false(text.includes(marker), 'no label carries a raw path');
   t.regex(text, /route="unmatched"/);
+  // The forwarded one (a declared route, /api/articles/:slug) reached both sidecars: they label by method only.
+  for (const app of ['gateway', 'blog']) t.false((await scrape(stack().apps[app]!.daprMetricsPort)).text.includes(marker), `${app}'s daprd`);
 });
 
 test('Prometheus scrapes every app and every sidecar as a healthy target', async (t) => {
