@@ -11,11 +11,14 @@ if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules
   say "installing npm dependencies (npm ci)"
   npm ci --no-audit --no-fund --loglevel=error
 fi
-if ! command -v psql >/dev/null || ! command -v redis-server >/dev/null || ! command -v docker-compose >/dev/null; then
+# Prometheus (with promtool) is the metrics store and UI of the development and test stacks (docs/observability.md).
+if ! command -v psql >/dev/null || ! command -v redis-server >/dev/null || ! command -v docker-compose >/dev/null || ! command -v promtool >/dev/null; then
   if command -v apt-get >/dev/null; then
-    say "installing PostgreSQL, Redis and docker-compose (apt)"
+    say "installing PostgreSQL, Redis, docker-compose and Prometheus (apt)"
     SUDO=""; [[ "$(id -u)" != 0 ]] && SUDO="sudo -n"
     $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql redis-server docker-compose >/dev/null
+    # Without recommends: no node exporter; the runner starts its own Prometheus (127.0.0.1:9095).
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends prometheus >/dev/null
   else
     say "PostgreSQL and Redis are not installed and apt-get is unavailable: install them, then retry"; exit 1
   fi

@@ -11,7 +11,8 @@ import { startProcess, type LogSink, type ManagedProcess } from './processes.js'
  * its query API and UI; Prometheus (Debian's package, with its own web UI) scrapes every app and sidecar and
  * evaluates our alert and recording rules.
  */
-export const DEV_OBSERVABILITY_PORTS = { otlp: 4318, jaegerUi: 16686, jaegerGrpc: 16685, jaegerHealth: 13133, prometheus: 9090 } as const;
+/** Prometheus on 9095, not its usual 9090: Debian's package may run its own service there. */
+export const DEV_OBSERVABILITY_PORTS = { otlp: 4318, jaegerUi: 16686, jaegerGrpc: 16685, jaegerHealth: 13133, prometheus: 9095 } as const;
 /** A sidecar's metrics port is its HTTP port plus this (3500 → 3540). */
 export const DEV_DAPR_METRICS_OFFSET = 40;
 

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import test from 'ava';
 import { readManifest } from '../../scripts/runner/app-manifest.js';
 import { DEV_INTERNAL_GRPC_OFFSET, DEV_SENTRY_PORTS } from '../../scripts/runner/stack.js';
+import { DEV_DAPR_METRICS_OFFSET, DEV_OBSERVABILITY_PORTS } from '../../scripts/runner/observability.js';
 import { repoRoot } from '../../deploy/validate/manifests.js';
 
 /** The kernel's ephemeral range (the ports outgoing connections take), or Linux's default. */
@@ -20,7 +21,9 @@ test("every development port default lies outside the ephemeral range, so anothe
   for (const app of (await readManifest(repoRoot)).apps) {
     ports.push([`${app.appId} app`, app.appPort], [`${app.appId} daprd HTTP`, app.daprHttpPort], [`${app.appId} daprd gRPC`, app.daprGrpcPort]);
     ports.push([`${app.appId} daprd internal gRPC`, app.daprGrpcPort + DEV_INTERNAL_GRPC_OFFSET]);
+    ports.push([`${app.appId} metrics`, Number(app.env.METRICS_PORT)], [`${app.appId} daprd metrics`, app.daprHttpPort + DEV_DAPR_METRICS_OFFSET]);
   }
+  for (const [name, port] of Object.entries(DEV_OBSERVABILITY_PORTS)) ports.push([name, port]);
   for (const [name, port] of ports) t.false(port >= low && port <= high, `${name}: ${port} is inside ${low}-${high}`);
   const values = ports.map(([, p]) => p);
   t.is(new Set(values).size, values.length, 'no two defaults collide');
