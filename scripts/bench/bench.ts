@@ -44,6 +44,8 @@ const stack: Stack = await startStack({
   resetDatabases: true,
   sink,
   logLevel: 'warn',
+  // Instrumentation on, as in development: every app and sidecar exports its spans (to the runner's receiver).
+  observability: 'test',
 });
 const gw = stack.gatewayUrl!;
 
@@ -122,6 +124,32 @@ try {
     const half = Math.floor(viaGateway.requests.average / 2);
     const paced = await run({ url: `${gw}/api/articles?limit=20`, connections: 16, overallRate: half });
     report(`list via gateway at half the measured max (${half}/s): ${fmt(paced)}`);
+  }
+  if (want('tracing')) {
+    // What the apps' instrumentation costs (docs/observability.md): the same reads with tracing on (spans exported,
+    // as in development), then with OTEL_SDK_DISABLED=true (the apps restarted; their sidecars trace as before).
+    const restartApps = async () => {
+      for (const id of ['auth', 'blog', 'user', 'gateway']) {
+        await stack.stopApp(id, 'app');
+        await stack.startApp(id);
+      }
+    };
+    const measure = async () => ({
+      anonymous: await run({ url: `${gw}/api/articles?limit=20`, connections: 32 }),
+      signedIn: await run({ url: `${gw}/api/articles?limit=20`, connections: 32, headers: { authorization: `Token ${token}` } }),
+    });
+    const on = await measure();
+    process.env.OTEL_SDK_DISABLED = 'true';
+    await restartApps();
+    const off = await measure();
+    delete process.env.OTEL_SDK_DISABLED;
+    await restartApps();
+    const cost = (a: Result, b: Result) => `${((1 - a.requests.average / b.requests.average) * 100).toFixed(1)} %`;
+    report(`list anonymous, tracing on:           ${fmt(on.anonymous)}`);
+    report(`list anonymous, tracing off:          ${fmt(off.anonymous)}`);
+    report(`list signed-in, tracing on:           ${fmt(on.signedIn)}`);
+    report(`list signed-in, tracing off:          ${fmt(off.signedIn)}`);
+    report(`tracing costs ${cost(on.anonymous, off.anonymous)} of anonymous and ${cost(on.signedIn, off.signedIn)} of signed-in throughput`);
   }
   if (want('tags')) {
     const viaGateway = await run({ url: `${gw}/api/tags`, connections: 32 });
