@@ -369,22 +369,21 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const launchApp = async (a: RunningApp) => {
     const baseEnv = { ...process.env, LOG_LEVEL: options.logLevel ?? process.env.LOG_LEVEL ?? 'info' };
     const [cmd, ...args] = a.spec.command;
-    a.app = startProcess(a.spec.appId, cmd === 'node' ? process.execPath : cmd!, args, {
-      cwd: a.spec.appDir,
-      sink: options.sink,
-      env: {
-        ...baseEnv,
-        ...a.spec.env,
-        APP_ID: a.spec.appId,
-        APP_PORT: String(a.appPort),
-        DAPR_HTTP_PORT: String(a.daprHttpPort),
-        DAPR_GRPC_PORT: String(a.daprGrpcPort),
-        APP_API_TOKEN: a.appApiToken,
-        DAPR_API_TOKEN: a.daprApiToken,
-        METRICS_PORT: String(a.metricsPort),
-        ...(otlpHostPort ? { OTEL_EXPORTER_OTLP_ENDPOINT: `http://${otlpHostPort}` } : {}),
-      },
-    });
+    const env: NodeJS.ProcessEnv = {
+      ...baseEnv,
+      ...a.spec.env,
+      APP_ID: a.spec.appId,
+      APP_PORT: String(a.appPort),
+      DAPR_HTTP_PORT: String(a.daprHttpPort),
+      DAPR_GRPC_PORT: String(a.daprGrpcPort),
+      APP_API_TOKEN: a.appApiToken,
+      DAPR_API_TOKEN: a.daprApiToken,
+      METRICS_PORT: String(a.metricsPort),
+    };
+    // Spans go to this stack's backend, or nowhere (never to dapr.yaml's default address, another stack's Jaeger).
+    if (otlpHostPort) env.OTEL_EXPORTER_OTLP_ENDPOINT = `http://${otlpHostPort}`;
+    else delete env.OTEL_EXPORTER_OTLP_ENDPOINT;
+    a.app = startProcess(a.spec.appId, cmd === 'node' ? process.execPath : cmd!, args, { cwd: a.spec.appDir, sink: options.sink, env });
     watch(a.app);
     const timeout = options.readyTimeoutMs ?? 90_000;
     // The app listens once it has its secrets and database; then daprd's /v1.0/healthz answers 204 once its
