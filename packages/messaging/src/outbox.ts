@@ -32,23 +32,27 @@ interface OutboxRow {
  * replicas can relay at once without publishing a row twice in the normal case (consumers are idempotent for
  * the rest). `notify()` after a commit publishes at once; a poll catches anything left behind.
  */
-let oldestAge = 0;
-
 export class OutboxRelay extends BatchWorker {
   constructor(
     private readonly deps: { em: EntityManager; sidecar: Sidecar; source: string; logger: Logger },
     private readonly options: { pollMs?: number; batchSize?: number } = {},
   ) {
     super(options.pollMs ?? 1000, (err) => deps.logger.warn({ err }, 'outbox relay: batch failed, will retry'));
-    // Backlog and the age of the oldest unpublished event, read at each scrape (the partial index makes it cheap).
-    observedGauge('outbox_unpublished_events', 'Outbox events not yet published', [], async (set) => {
-      const [row] = (await deps.em.fork().execute(
-        `select count(*)::int as n, coalesce(extract(epoch from now() - min(created_at)), 0)::float8 as age from outbox where published_at is null`,
-      )) as { n: number; age: number }[];
-      set({}, row?.n ?? 0);
-      oldestAge = row?.age ?? 0;
-    });
-    observedGauge('outbox_oldest_unpublished_age_seconds', 'Age of the oldest outbox event not yet published (0: none)', [], (set) => set({}, oldestAge));
+    // Backlog and the age of the oldest unpublished event, read at each scrape in one query (the partial index makes
+    // it cheap) that both gauges share, so they always describe the same moment.
+    let reading: { at: number; value: Promise<{ n: number; age: number }> } | undefined;
+    const backlog = () => {
+      if (!reading || Date.now() - reading.at > 1000) {
+        const value = deps.em
+          .fork()
+          .execute(`select count(*)::int as n, coalesce(extract(epoch from now() - min(created_at)), 0)::float8 as age from outbox where published_at is null`)
+          .then((rows) => ((rows as { n: number; age: number }[])[0] ?? { n: 0, age: 0 }));
+        reading = { at: Date.now(), value };
+      }
+      return reading.value;
+    };
+    observedGauge('outbox_unpublished_events', 'Outbox events not yet published', [], async (set) => set({}, (await backlog()).n));
+    observedGauge('outbox_oldest_unpublished_age_seconds', 'Age of the oldest outbox event not yet published (0: none)', [], async (set) => set({}, (await backlog()).age));
   }
 
   protected processBatch(): Promise<number> {
