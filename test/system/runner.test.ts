@@ -4,6 +4,7 @@ import { copyFile, mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { jaegerAvailable, prometheusAvailable } from '../../scripts/runner/observability.js';
 import { alive } from '../../scripts/runner/processes.js';
 import { stack } from '../support/stack.js';
 
@@ -52,7 +53,8 @@ const exitOf = (p: ChildProcess) => new Promise<number | null>((r) => (p.exitCod
 
 test.serial('Ctrl-C on the runner stops every process it started', async (t) => {
   const { runner, pids } = await startRunner('blog');
-  t.is(pids.length, 4, 'the app, its daprd, sentry and Redis');
+  // Plus the observability backends the runner starts (docs/observability.md): Prometheus, and Jaeger once built.
+  t.is(pids.length, 4 + Number(prometheusAvailable()) + Number(jaegerAvailable()), 'the app, its daprd, sentry, Redis, Prometheus, Jaeger');
   t.true(pids.every(alive));
   runner.kill('SIGINT');
   t.is(await exitOf(runner), 0);
