@@ -17,7 +17,7 @@ import { sessionRevokedSubscription } from './events/session-revoked.handler.js'
 import { authenticate } from './http/authenticate.js';
 import { docsRouter } from './http/docs-page.js';
 import { forward, type ForwardDeps } from './http/forward.js';
-import { checkRequestTarget, forwardTarget, resolvedRoute, resolvePublicRoutes } from './http/public-routes.js';
+import { authorizePublicRoute, checkRequestTarget, forwardTarget, resolvedRoute, resolvePublicRoutes } from './http/public-routes.js';
 import { securityHeaders } from './http/security-headers.js';
 import type { ServiceDocuments } from './http/service-documents.js';
 import type { JwksCache } from './http/jwks-cache.js';
@@ -109,9 +109,11 @@ export function buildApp(deps: GatewayDeps): Koa {
     return fromSidecar.routes()(ctx as never, next);
   });
 
-  app.use(authenticate({ jwks: deps.jwks, sessions: deps.sessions, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }));
-  // Only declared routes go further: the gateway's own composition, or a route its owning service declares.
+  // Only declared routes go further: the gateway's own composition, or a route its owning service declares. The
+  // route is resolved first, so that a bad token on a RealWorld route is answered in the RealWorld shape too.
   app.use(resolvePublicRoutes({ documents: deps.documents, composed }));
+  app.use(authenticate({ jwks: deps.jwks, sessions: deps.sessions, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }));
+  app.use(authorizePublicRoute());
   app.use(rateLimit({ redis: deps.redis, budgets: budgetsOf(config), clientIp: (ctx) => ctx.state.clientIp as string, logger: deps.logger }));
   const composedRouter = mountRoutes(composed);
   app.use(composedRouter.routes());
@@ -123,7 +125,7 @@ export function buildApp(deps: GatewayDeps): Koa {
   });
   app.use((ctx: Context) => {
     if (ctx.state.route || resolvedRoute(ctx)) return;
-    throw new AppError('NOT_FOUND', 404, 'No such route');
+    throw new AppError('NOT_FOUND', 404, 'No such route', { subject: { subject: 'route', reason: 'not found' } });
   });
   return app;
 }

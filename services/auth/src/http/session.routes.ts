@@ -8,7 +8,9 @@ import { accessTokenFor, userBody, type AuthRouteDeps } from './auth-deps.js';
 import { UserResponse } from './user.routes.js';
 
 const TAG = ['Sessions'];
-const invalidRefresh = () => new AppError('AUTH.INVALID_REFRESH_TOKEN', 401, 'The refresh token is invalid, expired or revoked');
+const invalidRefresh = () => new AppError('AUTH.INVALID_REFRESH_TOKEN', 401, 'The refresh token is invalid, expired or revoked', {
+    subject: { subject: 'refreshToken', reason: 'is invalid, expired or revoked' },
+  });
 
 const SessionSchema = z.object({
   id: z.uuid(),
@@ -45,7 +47,9 @@ export function sessionRoutes(deps: AuthRouteDeps) {
         const result = await rotateRefreshToken(deps.em(), hashOpaqueToken(body.user.refreshToken), next.hash);
         if (result.kind === 'reused') {
           deps.afterCommit(result.eventId); // session.revoked goes out at once
-          throw new AppError('AUTH.REFRESH_TOKEN_REUSED', 401, 'This refresh token was already used; the session has been revoked');
+          throw new AppError('AUTH.REFRESH_TOKEN_REUSED', 401, 'This refresh token was already used; the session has been revoked', {
+            subject: { subject: 'refreshToken', reason: 'was already used; the session has been revoked' },
+          });
         }
         if (result.kind !== 'rotated') throw invalidRefresh();
         const account = await findAccountById(deps.em(), result.accountId);
@@ -116,7 +120,7 @@ export function sessionRoutes(deps: AuthRouteDeps) {
       responses: { 204: { description: 'Session ended' }, 401: { description: 'Not logged in' }, 404: { description: 'No such active session of mine' } },
       handler: async ({ params }, ctx) => {
         const ids = await revoke(requireIdentity(ctx).userId, { sessionId: params.id }, 'revoked');
-        if (ids.length === 0) throw notFound('AUTH.SESSION_NOT_FOUND', 'No active session with this id');
+        if (ids.length === 0) throw notFound('AUTH.SESSION_NOT_FOUND', 'No active session with this id', 'session');
         return { status: 204 };
       },
     }),

@@ -72,7 +72,7 @@ export function userRoutes(deps: AuthRouteDeps) {
       responses: { 200: { description: 'The current user', schema: UserResponse }, 401: { description: 'Not logged in' } },
       handler: async (_input, ctx) => {
         const account = await findAccountById(deps.em(), requireIdentity(ctx).userId);
-        if (!account) throw notFound('AUTH.ACCOUNT_NOT_FOUND', 'The account no longer exists');
+        if (!account) throw notFound('AUTH.ACCOUNT_NOT_FOUND', 'The account no longer exists', 'user');
         return { body: userBody(account, presentedToken(ctx)) };
       },
     }),
