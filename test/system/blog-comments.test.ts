@@ -35,7 +35,7 @@ test('bad comments are refused: empty body, a parent from elsewhere, an unknown 
   t.truthy(empty.body.errors.body);
   const other = await api('POST', `/api/articles/${b.slug}/comments`, { token: jake.token, body: { comment: { body: 'on b' } } });
   const crossed = await api('POST', `/api/articles/${a.slug}/comments`, { token: jake.token, body: { comment: { body: 'x', parentId: other.body.comment.id } } });
-  t.deepEqual(crossed.body, { errors: { parentId: ['does not exist on this article'] } });
+  t.deepEqual(crossed.body.errors, { parentId: ['does not exist on this article'] });
   t.is((await api('POST', '/api/articles/no-such-article-c/comments', { token: jake.token, body: { comment: { body: 'x' } } })).status, 404);
   t.is((await api('GET', '/api/articles/no-such-article-c/comments')).status, 404);
   t.is((await api('POST', `/api/articles/${a.slug}/comments`, { body: { comment: { body: 'x' } } })).status, 401);

@@ -36,7 +36,7 @@ test('the whole RealWorld API, as a Conduit client uses it', async (t) => {
   // --- Errors in the RealWorld shape ---
   const bad = await api('POST', '/api/users', { body: { user: { username: '', email: 'nope', password: '' } } });
   t.is(bad.status, 422);
-  t.deepEqual(keys(bad.body), ['errors']);
+  t.deepEqual(keys(bad.body), ['code', 'errors', 'requestId'], 'the RealWorld errors object, with our stable code and the request id beside it');
   t.true(Object.values(bad.body.errors as Record<string, unknown>).every((v) => Array.isArray(v)));
   t.is((await api('GET', '/api/user')).status, 401);
 

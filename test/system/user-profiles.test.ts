@@ -77,7 +77,7 @@ test('follow needs a login, an existing user, and someone other than yourself', 
   t.is(unknownDelete.status, 404);
   const self = await api('POST', `/api/profiles/${me.username}/follow`, { token: me.token });
   t.is(self.status, 422);
-  t.deepEqual(self.body, { errors: { username: ['cannot follow yourself'] } });
+  t.deepEqual(self.body.errors, { username: ['cannot follow yourself'] });
   t.deepEqual(await query('user', 'select 1 from follow where follower_id = $1', [me.id]), []);
 });
 

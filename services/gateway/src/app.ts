@@ -15,6 +15,7 @@ import { DOWNSTREAM_APPS } from './domain/route-table.js';
 import { roleChangedSubscription } from './events/role-changed.handler.js';
 import { sessionRevokedSubscription } from './events/session-revoked.handler.js';
 import { authenticate } from './http/authenticate.js';
+import { avatarRoutes, defaultImages } from './http/avatar.routes.js';
 import { docsRouter } from './http/docs-page.js';
 import { forward, type ForwardDeps } from './http/forward.js';
 import { authorizePublicRoute, checkRequestTarget, forwardTarget, resolvedRoute, resolvePublicRoutes } from './http/public-routes.js';
@@ -48,7 +49,10 @@ export function buildApp(deps: GatewayDeps): Koa {
   const { config } = deps;
   const app = new Koa({ proxy: false });
   const forwardDeps: ForwardDeps = { sidecar: deps.sidecar, timeoutMs: config.UPSTREAM_TIMEOUT_MS, bodyLimit: config.BODY_LIMIT_BYTES };
-  const composed: AnyRoute[] = userCompositionRoutes({ forward: forwardDeps, grpc: deps.grpc });
+  const composed: AnyRoute[] = [
+    ...userCompositionRoutes({ forward: forwardDeps, grpc: deps.grpc, defaultAvatarUrl: config.DEFAULT_AVATAR_URL }),
+    ...avatarRoutes(),
+  ];
   const ownDoc = buildOpenApi({ title: 'gateway', version: '0.1.0' }, composed);
   const openapi = openApiAggregator(deps.documents, ownDoc.paths as OpenAPIObject['paths']);
   const trusted = parseTrustedProxies(config.TRUSTED_PROXIES);
@@ -112,6 +116,7 @@ export function buildApp(deps: GatewayDeps): Koa {
   // Only declared routes go further: the gateway's own composition, or a route its owning service declares. The
   // route is resolved first, so that a bad token on a RealWorld route is answered in the RealWorld shape too.
   app.use(resolvePublicRoutes({ documents: deps.documents, composed }));
+  app.use(defaultImages(config.DEFAULT_AVATAR_URL));
   app.use(authenticate({ jwks: deps.jwks, sessions: deps.sessions, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }));
   app.use(authorizePublicRoute());
   app.use(rateLimit({ redis: deps.redis, budgets: budgetsOf(config), clientIp: (ctx) => ctx.state.clientIp as string, logger: deps.logger }));
