@@ -4,7 +4,7 @@ import { defineRoute, requireIdentity } from '@vcd/http';
 import { findAccountById } from '../db/account.repository.js';
 import { listActiveSessions, revokeSessions, rotateRefreshToken } from '../db/session.repository.js';
 import { hashOpaqueToken, newOpaqueToken } from '../domain/opaque-token.js';
-import { accessTokenFor, userBody, type AuthRouteDeps } from './auth-deps.js';
+import { accessTokenFor, sessionPolicy, userBody, type AuthRouteDeps } from './auth-deps.js';
 import { UserResponse } from './user.routes.js';
 
 const TAG = ['Sessions'];
@@ -17,7 +17,7 @@ const SessionSchema = z.object({
   userAgent: z.string().nullable(),
   createdAt: z.string(),
   lastUsedAt: z.string(),
-  expiresAt: z.string(),
+  expiresAt: z.string().describe('When the session ends unless it is used again (idle timeout or maximum lifetime)'),
   current: z.boolean().describe('The session of the access token used for this request'),
 });
 
@@ -44,7 +44,7 @@ export function sessionRoutes(deps: AuthRouteDeps) {
       },
       handler: async ({ body }) => {
         const next = newOpaqueToken();
-        const result = await rotateRefreshToken(deps.em(), hashOpaqueToken(body.user.refreshToken), next.hash);
+        const result = await rotateRefreshToken(deps.em(), hashOpaqueToken(body.user.refreshToken), next.hash, sessionPolicy(deps));
         if (result.kind === 'reused') {
           deps.afterCommit(result.eventId); // session.revoked goes out at once
           throw new AppError('AUTH.REFRESH_TOKEN_REUSED', 401, 'This refresh token was already used; the session has been revoked', {
@@ -94,7 +94,7 @@ export function sessionRoutes(deps: AuthRouteDeps) {
       responses: { 200: { description: 'Active sessions, most recently used first', schema: z.object({ sessions: z.array(SessionSchema) }) }, 401: { description: 'Not logged in' } },
       handler: async (_input, ctx) => {
         const identity = requireIdentity(ctx);
-        const sessions = await listActiveSessions(deps.em(), identity.userId);
+        const sessions = await listActiveSessions(deps.em(), identity.userId, sessionPolicy(deps));
         return {
           body: {
             sessions: sessions.map((s) => ({
@@ -102,7 +102,7 @@ export function sessionRoutes(deps: AuthRouteDeps) {
               userAgent: s.userAgent ?? null,
               createdAt: s.createdAt.toISOString(),
               lastUsedAt: s.lastUsedAt.toISOString(),
-              expiresAt: s.expiresAt.toISOString(),
+              expiresAt: s.endsAt.toISOString(),
               current: s.id === identity.sessionId,
             })),
           },

@@ -22,6 +22,7 @@ export async function logIn(deps: AuthDeps, input: { email: string; password: st
   if (!account) throw invalidCredentials();
   await check.succeeded(account === owner);
   const refresh = newOpaqueToken();
-  const session = await insertSession(em, { accountId: account.id, refreshTokenHash: refresh.hash, expiresAt: sessionExpiry(deps), userAgent: input.userAgent });
-  return { account, sessionId: session.id, refreshToken: refresh.token };
+  const expiresAt = sessionExpiry(deps);
+  const session = await insertSession(em, { accountId: account.id, refreshTokenHash: refresh.hash, expiresAt, userAgent: input.userAgent });
+  return { account, session: { id: session.id, expiresAt }, refreshToken: refresh.token };
 }
