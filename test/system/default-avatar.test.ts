@@ -95,6 +95,6 @@ test('the gateway serves the default avatar as a cacheable SVG that cannot run s
   t.is(head.headers.get('content-type'), 'image/svg+xml');
   const doc = (await api('GET', '/api/openapi.json')).body as { paths: Record<string, unknown> };
   t.truthy(doc.paths['/api/avatars/default.svg'], 'documented in the aggregated OpenAPI');
-  // An <img> does not send tokens; a bad one (someone else's stale header) is still a plain 401, not an image.
+  // Only GET and HEAD: the avatar is not something a client can change.
   t.is((await api('POST', path)).status, 405);
 });
