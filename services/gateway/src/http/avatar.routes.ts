@@ -65,7 +65,9 @@ export function defaultImages(url: string) {
     const body: unknown = ctx.body;
     if (Buffer.isBuffer(body)) {
       if (body.indexOf('"image"') === -1) return;
-      ctx.body = Buffer.from(fillNullImagesInJson(body.toString('utf8'), url), 'utf8');
+      const text = body.toString('utf8');
+      const filled = fillNullImagesInJson(text, url);
+      if (filled !== text) ctx.body = Buffer.from(filled, 'utf8');
     } else if (typeof body === 'string') {
       ctx.body = fillNullImagesInJson(body, url);
     } else if (typeof body === 'object' && !(body instanceof Uint8Array) && typeof (body as { pipe?: unknown }).pipe !== 'function') {
