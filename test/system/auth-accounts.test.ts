@@ -2,7 +2,7 @@ import test from 'ava';
 import { createPublicKey } from 'node:crypto';
 import jsonwebtoken from 'jsonwebtoken';
 import { query } from '../support/db.js';
-import { api, newUser } from '../support/stack.js';
+import { api, newUser, DEFAULT_AVATAR } from '../support/stack.js';
 import {
   accountRow, claimsOf, freshIp, from, headerOf, loginFrom, mailsTo, outboxEvents, registerFrom, sessionRows, waitForMail,
 } from '../../services/auth/test/support/auth-system.js';
@@ -11,7 +11,7 @@ test('registering answers the RealWorld user with an ES256 access token the JWKS
   const user = newUser('reg');
   const res = await api('POST', '/api/users', { body: { user }, headers: from(freshIp()) });
   t.is(res.status, 201);
-  t.like(res.body.user, { email: user.email, username: user.username, bio: null, image: null });
+  t.like(res.body.user, { email: user.email, username: user.username, bio: null, image: DEFAULT_AVATAR });
   t.regex(res.body.user.refreshToken, /^[A-Za-z0-9_-]{43}$/, '256-bit opaque refresh token');
 
   const jwks = await api('GET', '/api/users/jwks.json');

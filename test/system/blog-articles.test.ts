@@ -1,4 +1,5 @@
 import test from 'ava';
+import { DEFAULT_AVATAR } from '../support/stack.js';
 import {
   api,
   articleIdOf,
@@ -27,7 +28,7 @@ test('creating an article answers RealWorld’s shape, publishes it, and puts po
   t.deepEqual(a.tagList, ['dragons', 'training']);
   t.regex(a.createdAt, ISO_MS);
   t.regex(a.updatedAt, ISO_MS);
-  t.deepEqual(a.author, { username: jake.username, bio: null, image: null, following: false });
+  t.deepEqual(a.author, { username: jake.username, bio: null, image: DEFAULT_AVATAR, following: false });
 
   const id = await articleIdOf(a.slug);
   const [row] = await query('blog', 'select author_id, status, published_at is not null as live from article where id = $1', [id]);

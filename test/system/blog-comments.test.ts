@@ -1,4 +1,5 @@
 import test from 'ava';
+import { DEFAULT_AVATAR } from '../support/stack.js';
 import { api, articleIdOf, author, createArticle, editor, outboxFor, query } from '../../services/blog/test/support/blog-stack.js';
 
 test('comments are added, listed with their authors, replied to, and announced with comment.created', async (t) => {
@@ -9,7 +10,7 @@ test('comments are added, listed with their authors, replied to, and announced w
   const c = first.body.comment;
   t.true(Number.isInteger(c.id));
   t.like(c, { body: 'Great read', parentId: null });
-  t.deepEqual(c.author, { username: jane.username, bio: null, image: null, following: false });
+  t.deepEqual(c.author, { username: jane.username, bio: null, image: DEFAULT_AVATAR, following: false });
   t.regex(c.createdAt, /\.\d{3}Z$/);
 
   const reply = await api('POST', `/api/articles/${article.slug}/comments`, { token: jake.token, body: { comment: { body: 'Thanks!', parentId: c.id } } });

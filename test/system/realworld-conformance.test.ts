@@ -4,6 +4,7 @@
  * millisecond ISO timestamps — what existing RealWorld frontends and test suites rely on.
  */
 import test from 'ava';
+import { DEFAULT_AVATAR } from '../support/stack.js';
 import { api, newUser } from '../support/stack.js';
 
 const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -21,7 +22,7 @@ test('the whole RealWorld API, as a Conduit client uses it', async (t) => {
   const reg = await api('POST', '/api/users', { body: { user: jake } });
   t.is(reg.status, 201);
   t.true(hasAll(reg.body.user, USER_KEYS));
-  t.like(reg.body.user, { username: jake.username, email: jake.email, bio: null, image: null });
+  t.like(reg.body.user, { username: jake.username, email: jake.email, bio: null, image: DEFAULT_AVATAR });
   const login = await api('POST', '/api/users/login', { body: { user: { email: jake.email, password: jake.password } } });
   t.is(login.status, 200);
   t.true(hasAll(login.body.user, USER_KEYS));
