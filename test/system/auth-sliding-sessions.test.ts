@@ -1,6 +1,6 @@
 /**
  * Sliding sessions for RealWorld frontends (docs/adr/0013-sliding-sessions.md), proved with the test stack's
- * lifetimes (scripts/test.ts): access tokens from POST /api/users/refresh live ACCESS_TOKEN_TTL_SECONDS (3 s);
+ * lifetimes (scripts/test.ts): access tokens from POST /api/users/refresh live ACCESS_TOKEN_TTL_SECONDS (5 s);
  * login and registration tokens live with their session. Idle expiry is crossed by moving a session's last use
  * back in auth's database by the configured idle timeout, not by sleeping for it.
  */
