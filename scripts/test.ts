@@ -69,6 +69,12 @@ const stack = await startStack({
 process.stdout.write(`[test-stack] up in ${((Date.now() - started) / 1000).toFixed(1)}s; logs in ${logFile}\n`);
 // A control endpoint for tests that stop and restart a service (crash/restart scenarios).
 const control = createServer((req, res) => {
+  const r = /^\/redis\/(pause|resume)$/.exec(req.url ?? '');
+  if (req.method === 'POST' && r) {
+    stack.pauseRedis(r[1] === 'pause');
+    res.writeHead(204).end();
+    return;
+  }
   const m = /^\/apps\/([a-z]+)\/(stop|kill|start)$/.exec(req.url ?? '');
   if (req.method !== 'POST' || !m) {
     res.writeHead(404).end();

@@ -18,7 +18,10 @@ export interface StackInfo {
   logFile?: string;
   logLevel?: string;
   daprLogLevel?: string;
-  /** POST {controlUrl}/apps/<id>/stop|kill|start stops (SIGTERM), kills (SIGKILL) or restarts a service app (not its daprd). */
+  /**
+   * POST {controlUrl}/apps/<id>/stop|kill|start stops (SIGTERM), kills (SIGKILL) or restarts a service app (not its
+   * daprd); POST {controlUrl}/redis/pause|resume freezes or thaws the stack's Redis (SIGSTOP/SIGCONT).
+   */
   controlUrl?: string;
   secrets: Record<string, string>;
   apps: Record<string, { appPort: number; daprHttpPort: number; daprGrpcPort: number; appApiToken: string; daprApiToken: string; pids: number[] }>;

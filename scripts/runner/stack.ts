@@ -75,6 +75,8 @@ export interface Stack {
   /** SIGKILL the app process (not its sidecar), as a crash would. */
   killApp(appId: string): Promise<void>;
   startApp(appId: string): Promise<void>;
+  /** Freezes (SIGSTOP) or thaws (SIGCONT) the stack's own Redis: an outage in which every connection hangs. */
+  pauseRedis(paused: boolean): void;
   stop(): Promise<void>;
 }
 
@@ -350,6 +352,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       a.app.stopping = true;
       killGroup(a.app.child.pid, 'SIGKILL');
       await a.app.exited;
+    },
+    pauseRedis(paused) {
+      if (!redis?.child.pid) throw new Error('the stack runs no Redis of its own');
+      process.kill(redis.child.pid, paused ? 'SIGSTOP' : 'SIGCONT');
     },
     async startApp(appId) {
       const a = apps.get(appId);

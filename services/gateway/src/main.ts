@@ -14,7 +14,9 @@ runMain('gateway', async () => {
   const logger = createLogger('gateway', { level: config.LOG_LEVEL });
   const sidecar = new Sidecar({ host: config.DAPR_HOST, httpPort: config.DAPR_HTTP_PORT, grpcPort: config.DAPR_GRPC_PORT, apiToken: config.DAPR_API_TOKEN });
   await sidecar.waitUntilReady();
-  const redis = new Redis(await sidecar.getSecret('redis-url'), { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
+  // A Redis that hangs (frozen, partitioned) must not hang requests: a command gives up after 250 ms and the
+  // rate limiter falls back to its in-memory budget (test/disruptive/redis-outage.test.ts).
+  const redis = new Redis(await sidecar.getSecret('redis-url'), { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false, commandTimeout: 250 });
   redis.on('error', (err) => logger.warn({ err: err.message }, 'redis'));
   const grpc = new DaprGrpcInvoker({ host: config.DAPR_HOST, grpcPort: config.DAPR_GRPC_PORT, apiToken: config.DAPR_API_TOKEN });
   const jwks = new JwksCache(sidecar, logger);
