@@ -39,6 +39,14 @@ process.env.REGISTRATIONS_PER_IP_PER_HOUR ??= '500';
 // Cached author cards in blog live long here, so a test that sees a profile edit quickly proves the
 // profile.updated event dropped the card (not the TTL running out).
 process.env.AUTHOR_CACHE_TTL_MS ??= '60000';
+// Sessions (ADR 13) with lifetimes a test can watch pass: short access tokens (POST /api/users/refresh) expire
+// after 5 s (long enough for tests that use one right after refreshing on a loaded machine), while login and
+// registration tokens live with their session; a session's use is written at most every second; an idle timeout
+// of an hour, which test/system/auth-sliding-sessions.test.ts crosses by moving a session's last use back in the
+// database (not by sleeping), so no other test's session can go idle while it waits.
+process.env.ACCESS_TOKEN_TTL_SECONDS ??= '5';
+process.env.SESSION_TOUCH_INTERVAL_SECONDS ??= '1';
+process.env.SESSION_IDLE_TIMEOUT_SECONDS ??= '3600';
 const started = Date.now();
 // Quiet by default; LOG_LEVEL (apps) and DAPR_LOG_LEVEL (sidecars) raise it when chasing a failure.
 const logLevel = process.env.LOG_LEVEL ?? 'warn';

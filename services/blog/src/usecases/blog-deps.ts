@@ -20,5 +20,5 @@ export interface BlogDeps {
   publicPages: PublicPageCache;
 }
 
-export const articleNotFound = (slug: string) => notFound('BLOG.ARTICLE_NOT_FOUND', `No article "${slug}"`);
-export const commentNotFound = (id: number) => notFound('BLOG.COMMENT_NOT_FOUND', `No comment ${id} on this article`);
+export const articleNotFound = (slug: string) => notFound('BLOG.ARTICLE_NOT_FOUND', `No article "${slug}"`, 'article');
+export const commentNotFound = (id: number) => notFound('BLOG.COMMENT_NOT_FOUND', `No comment ${id} on this article`, 'comment');

@@ -25,6 +25,12 @@ export interface RouteMatch {
   params: Record<string, string>;
 }
 
+/** The path exists, the method does not: the methods it allows, and its error style. */
+export interface MethodMismatch {
+  allowed: string[];
+  style: DeclaredRoute['style'];
+}
+
 /**
  * Which service owns a path prefix. Used only to say "that service's routes are not known yet" (503) rather
  * than "no such route" (404) while a service's document could not be loaded; never to forward.
@@ -91,17 +97,20 @@ export class RouteTable {
 
   /**
    * The declared route for a method and decoded path segments, or the methods that path does allow (for a
-   * 405), or nothing. Literals compare exactly (case-sensitive); a parameter takes one non-empty segment.
+   * 405, in the error style of that path: RealWorld when any of its routes is), or nothing. Literals compare
+   * exactly (case-sensitive); a parameter takes one non-empty segment.
    */
-  match(method: string, segments: string[]): RouteMatch | { allowed: string[] } | undefined {
+  match(method: string, segments: string[]): RouteMatch | MethodMismatch | undefined {
     const allowed = new Set<string>();
+    let style: DeclaredRoute['style'] = 'problem';
     for (const compiled of this.routes) {
       const params = matchSegments(compiled.segments, segments);
       if (!params) continue;
       if (compiled.route.method === method || (method === 'HEAD' && compiled.route.method === 'GET')) return { route: compiled.route, params };
       allowed.add(compiled.route.method);
+      if (compiled.route.style === 'realworld') style = 'realworld';
     }
-    return allowed.size > 0 ? { allowed: [...allowed].sort() } : undefined;
+    return allowed.size > 0 ? { allowed: [...allowed].sort(), style } : undefined;
   }
 }
 
