@@ -78,8 +78,8 @@ if (!chromiumPath && process.env.CI_REQUIRE_BROWSER === '1') {
       await page.locator('.scheme-container button.authorize').click();
       const dialog = page.locator('.dialog-ux .modal-ux');
       await dialog.locator('input').first().fill(`Token ${user.token}`);
-      await dialog.getByRole('button', { name: 'Authorize', exact: true }).click();
-      await dialog.getByRole('button', { name: 'Close' }).click();
+      await dialog.locator('button.modal-btn.authorize').click();
+      await dialog.locator('button.btn-done').click();
       const me = await tryItOut(page, 'get', '/api/user');
       t.is(me.response.status(), 200);
       t.is(me.shown, '200');
