@@ -7,6 +7,7 @@ import test from 'ava';
 import { parseFeed } from 'feedsmith';
 import { SaxesParser } from 'saxes';
 import { api, author, createArticle, eventually, stack, uniqueTitle, type TestUser } from '../../services/blog/test/support/blog-stack.js';
+import { rawRequest } from '../security/support/raw-http.js';
 import { CLIENT_IP } from '../support/stack.js';
 
 interface Fetched {
@@ -95,8 +96,9 @@ test('all, per-tag and per-author feeds list published articles, newest first, w
     t.regex(res.headers.get('content-type') ?? '', path.endsWith('.atom') ? /^application\/atom\+xml; charset=utf-8/ : /^application\/rss\+xml; charset=utf-8/);
     const titles = entries.map((e) => e.title);
     if (path.includes('/authors/')) {
-      t.deepEqual(titles, [first.title], path);
-      t.deepEqual(entries[0]!.categories, [tag, 'zz-other'].sort());
+      // The other tests of this file write as alice too: hers are there, bob's are not.
+      t.true(titles.includes(first.title) && !titles.includes(second.title), path);
+      t.deepEqual(entries.find((e) => e.title === first.title)!.categories, [tag, 'zz-other'].sort());
     } else if (path.includes('/tags/')) t.deepEqual(titles, [second.title, first.title], path);
     // Other tests publish meanwhile: the two are there, newest first.
     else t.true(titles.includes(second.title) && titles.indexOf(second.title) < titles.indexOf(first.title), `${path}: newest first`);
@@ -216,8 +218,9 @@ test('tags and usernames with odd characters are one path segment; unknown ones 
     t.regex(JSON.parse(res.text).code, /^BLOG\.(TAG|AUTHOR)_NOT_FOUND$/);
   }
   // Refused before any upstream call (ADR 11): encoded slash, dot-segments, encoded ? # %, NUL.
-  for (const path of ['/feeds/tags/a%2Fb.atom', '/feeds/tags/%2e%2e/%2e%2e/v1.0/metadata.atom', '/feeds/tags/a%3Fb.rss', '/feeds/tags/a%23b.rss', '/feeds/tags/100%25.atom', '/feeds/tags/a%00b.atom']) {
-    t.is((await get(path)).status, 400, path);
+  // Sent as written (fetch would resolve the dot-segments before sending).
+  for (const path of ['/feeds/tags/a%2Fb.atom', '/feeds/tags/%2e%2e/%2e%2e/v1.0/metadata.atom', '/feeds/../v1.0/metadata', '/feeds/tags/a%3Fb.rss', '/feeds/tags/a%23b.rss', '/feeds/tags/100%25.atom', '/feeds/tags/a%00b.atom']) {
+    t.is((await rawRequest('GET', path, { clientIp: CLIENT_IP })).status, 400, path);
   }
   // Not a feed: no extension, another one, an empty or dot name, another method.
   for (const path of ['/feeds/tags/x', '/feeds/tags/x.json', '/feeds/tags/.atom', '/feeds/tags/..atom', '/feeds/articles', '/feeds/', '/feeds']) {

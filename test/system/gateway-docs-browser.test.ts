@@ -27,9 +27,10 @@ async function tryItOut(page: Page, method: string, path: string) {
     page.waitForResponse((r) => r.url() === url && r.request().method() === method.toUpperCase(), { timeout: 30_000 }),
     block.getByRole('button', { name: 'Execute' }).click(),
   ]);
-  // The page shows the status it got.
-  await block.locator('.live-responses-table .response-col_status').first().waitFor({ timeout: 30_000 });
-  return { response, shown: (await block.locator('.live-responses-table .response-col_status').first().innerText()).trim() };
+  // The page shows the status it got (the table's body row; its header row says "Code").
+  const status = block.locator('.live-responses-table tr.response .response-col_status').first();
+  await status.waitFor({ timeout: 30_000 });
+  return { response, shown: (await status.innerText()).trim() };
 }
 
 if (!chromiumPath && process.env.CI_REQUIRE_BROWSER === '1') {

@@ -5,6 +5,7 @@ import type { FeedFormat } from '../domain/feed.js';
 import type { FeedSubject } from '../domain/feed-links.js';
 import type { BlogDeps } from '../usecases/blog-deps.js';
 import { FEED_SIZE, renderFeed, type RenderedFeed } from '../usecases/render-feed.js';
+import { notModified } from './conditional.js';
 
 const tags = ['Feeds'];
 const FORMATS: { format: FeedFormat; name: string; contentType: string }[] = [
@@ -17,15 +18,10 @@ const ConditionalHeaders = z.object({
   'if-modified-since': z.string().max(64).optional().describe('The Last-Modified of an earlier answer: 304 when the feed is unchanged since'),
 });
 
-/**
- * The answer to a feed request: 304 without a body when the client's validators still match (Koa's freshness
- * check: If-None-Match, and If-Modified-Since), else the document.
- */
+/** The answer to a feed request: 304 without a body when the client's validator still matches, else the document. */
 function answer(ctx: Context, feed: RenderedFeed): RouteResult {
   const headers = { ETag: feed.etag, 'Last-Modified': feed.lastModified.toUTCString(), 'Cache-Control': 'public, no-cache' };
-  ctx.status = 200;
-  ctx.set(headers);
-  if (ctx.fresh) return { status: 304, headers };
+  if (notModified(ctx.headers, { etag: headers.ETag, lastModified: headers['Last-Modified'] })) return { status: 304, headers };
   return { status: 200, headers: { ...headers, 'Content-Type': feed.contentType }, body: feed.xml };
 }
 
