@@ -12,13 +12,17 @@ const FORMATS: { format: FeedFormat; name: string; contentType: string }[] = [
   { format: 'atom', name: 'Atom', contentType: 'application/atom+xml' },
   { format: 'rss', name: 'Rss', contentType: 'application/rss+xml' },
 ];
-/** Conditional requests with the validators; reverse proxies and readers may store, but must ask again. */
+/** The validators of a conditional request (RFC 9110), as a feed reader sends them back. */
 const ConditionalHeaders = z.object({
   'if-none-match': z.string().max(2048).optional().describe('An ETag of an earlier answer: 304 when the feed is unchanged'),
   'if-modified-since': z.string().max(64).optional().describe('The Last-Modified of an earlier answer: 304 when the feed is unchanged since'),
 });
 
-/** The answer to a feed request: 304 without a body when the client's validator still matches, else the document. */
+/**
+ * The answer to a feed request: 304 without a body when the client's validator still matches, else the document.
+ * Readers and shared caches may store it but must ask again each time (`no-cache`): an unpublished article
+ * leaves every copy at the next poll, and the question costs a 304.
+ */
 function answer(ctx: Context, feed: RenderedFeed): RouteResult {
   const headers = { ETag: feed.etag, 'Last-Modified': feed.lastModified.toUTCString(), 'Cache-Control': 'public, no-cache' };
   if (notModified(ctx.headers, { etag: headers.ETag, lastModified: headers['Last-Modified'] })) return { status: 304, headers };
@@ -46,7 +50,8 @@ function feedRoute(
     responses: {
       200: { description: 'The feed (with ETag and Last-Modified)', contentType: format.contentType, schema: z.string() },
       304: { description: 'Unchanged since the validator the client sent' },
-      ...(notFound ? ({ 404: { description: notFound }, 422: { description: 'Invalid parameter (the error names it)' } } as Record<number, RouteResponse>) : {}),
+      ...(notFound ? ({ 404: { description: notFound } } as Record<number, RouteResponse>) : {}),
+      422: { description: 'Invalid parameter or validator header (the error names it)' },
     },
     handler: async (input, ctx) => answer(ctx, await renderFeed(deps, subjectOf(input.params as Record<string, string>), format.format)),
   });
