@@ -48,7 +48,10 @@ if (!chromiumPath && process.env.CI_REQUIRE_BROWSER === '1') {
     t.true(tags.length >= 5, `tags in the document: ${tags.join(', ')}`);
     const user = await register();
 
+    const started = Date.now();
+    const phase = (name: string) => t.log(`${name} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
     const browser = await launchChromium(chromiumPath);
+    phase('Chromium up');
     try {
       const page = await browser.context.newPage();
       // The gateway believes X-Forwarded-For from loopback in tests: the browser is a client address of its own.
@@ -66,6 +69,7 @@ if (!chromiumPath && process.env.CI_REQUIRE_BROWSER === '1') {
       const loaded = await page.goto(`${gateway}/api/docs`, { waitUntil: 'load' });
       t.is(loaded?.status(), 200);
       await page.locator('.swagger-ui .opblock-tag').first().waitFor({ timeout: 60_000 });
+      phase('page rendered');
       for (const tag of tags) t.true(await page.locator(`.opblock-tag[data-tag="${tag}"]`).isVisible(), `tag group ${tag} is on the page`);
       t.true(await operation(page, 'get', '/feeds/articles.atom').isVisible(), 'the feeds are listed too');
 
@@ -75,6 +79,7 @@ if (!chromiumPath && process.env.CI_REQUIRE_BROWSER === '1') {
       t.is(tagsCall.shown, '200');
       t.true(Array.isArray(((await tagsCall.response.json()) as { tags: unknown }).tags));
 
+      phase('GET /api/tags tried');
       // Authorize with a token, then an authorized call.
       await page.locator('.scheme-container button.authorize').click();
       const dialog = page.locator('.dialog-ux .modal-ux');
@@ -87,6 +92,8 @@ if (!chromiumPath && process.env.CI_REQUIRE_BROWSER === '1') {
       t.is(await me.response.request().headerValue('authorization'), `Token ${user.token}`);
       t.is(((await me.response.json()) as { user: { username: string } }).user.username, user.username);
 
+      phase('GET /api/user tried with the token');
+      if (process.env.DOCS_SCREENSHOT) await page.screenshot({ path: process.env.DOCS_SCREENSHOT, fullPage: false });
       t.deepEqual(elsewhere, [], 'the page loads nothing from outside the gateway (no CDN)');
       t.deepEqual(problems, [], 'no script errors or refused resources');
     } finally {
