@@ -249,3 +249,10 @@ test('the feeds are declared routes: in the aggregated OpenAPI document, public,
     t.deepEqual(doc.paths[path]?.get?.security, []);
   }
 });
+
+test('the blog service serves its feeds to the gateway only (like /api): not to a caller of its own sidecar', async (t) => {
+  const blog = stack().apps.blog!;
+  const res = await fetch(`http://127.0.0.1:${blog.daprHttpPort}/v1.0/invoke/blog/method/feeds/articles.atom`, { headers: { 'dapr-api-token': blog.daprApiToken } });
+  t.is(res.status, 403);
+  t.is(((await res.json()) as { code: string }).code, 'GATEWAY_ONLY');
+});
