@@ -67,7 +67,7 @@ if (!chromiumPath && process.env.CI_REQUIRE_BROWSER === '1') {
       });
       page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
 
-      const loaded = await page.goto(`${gateway}/api/docs`, { waitUntil: 'load' });
+      const loaded = await page.goto(`${gateway}/api/docs`, { waitUntil: 'load', timeout: 120_000 });
       t.is(loaded?.status(), 200);
       await page.locator('.swagger-ui .opblock-tag').first().waitFor({ timeout: 180_000 });
       phase('page rendered');
