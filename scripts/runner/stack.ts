@@ -303,7 +303,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await launchApp(a);
   };
   const launchApp = async (a: RunningApp) => {
-    const baseEnv = { ...process.env, LOG_LEVEL: options.logLevel ?? process.env.LOG_LEVEL ?? 'info' };
+    const baseEnv: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: options.logLevel ?? process.env.LOG_LEVEL ?? 'info' };
+    // Absolute links (the feeds') point at this stack's gateway unless a public address is configured.
+    const gateway = apps.get('gateway');
+    if (gateway && !baseEnv.PUBLIC_BASE_URL) baseEnv.PUBLIC_BASE_URL = `http://127.0.0.1:${gateway.appPort}`;
     const [cmd, ...args] = a.spec.command;
     a.app = startProcess(a.spec.appId, cmd === 'node' ? process.execPath : cmd!, args, {
       cwd: a.spec.appDir,

@@ -66,8 +66,9 @@ export function buildApp(deps: GatewayDeps): Koa {
         return origins.includes('*') ? '*' : origins.includes(origin) ? origin : '';
       },
       allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
-      allowHeaders: ['Authorization', 'Content-Type', 'X-Request-Id', 'traceparent', 'Idempotency-Key'],
-      exposeHeaders: ['X-Request-Id', 'Retry-After', 'RateLimit', 'RateLimit-Policy', 'Location', 'traceparent', 'Idempotent-Replayed'],
+      // Conditional requests (feeds): a browser client may send the validators and read the ETag.
+      allowHeaders: ['Authorization', 'Content-Type', 'X-Request-Id', 'traceparent', 'Idempotency-Key', 'If-None-Match', 'If-Modified-Since'],
+      exposeHeaders: ['X-Request-Id', 'Retry-After', 'RateLimit', 'RateLimit-Policy', 'Location', 'traceparent', 'Idempotent-Replayed', 'ETag'],
       maxAge: 600,
     }),
   );

@@ -1,6 +1,6 @@
 import type { Context, Next } from 'koa';
 import { AppError } from '@vcd/errors';
-import { assertAuthorized, toOpenApiPath, type AnyRoute, type Identity } from '@vcd/http';
+import { assertAuthorized, isPublicPath, toOpenApiPath, type AnyRoute, type Identity } from '@vcd/http';
 import { checkQueryString, parseRequestPath, RejectedRequestTarget } from '../domain/request-path.js';
 import { ownerOf, RouteTable, upstreamPath, type DeclaredRoute, type RouteMatch } from '../domain/route-table.js';
 import type { ServiceDocuments } from './service-documents.js';
@@ -38,7 +38,7 @@ export function checkRequestTarget() {
 }
 
 /**
- * Resolves `/api/*` requests to a declared route: the gateway's own composed routes first, then the routes the
+ * Resolves `/api/*` and `/feeds/*` requests to a declared route: the gateway's own composed routes first, then the routes the
  * owning services declare. No match → 404 (405 with Allow when only the method is wrong); a service whose routes
  * are not known yet → 503. Runs before authentication, so that every error of a route, the gateway's own (a bad
  * token, a rate limit, an unreachable service) included, is answered in that route's error style
@@ -57,7 +57,7 @@ export function resolvePublicRoutes(options: { documents: ServiceDocuments; comp
     ),
   );
   return async function resolvePublicRoute(ctx: Context, next: Next) {
-    if (!ctx.path.startsWith('/api/')) return next();
+    if (!isPublicPath(ctx.path)) return next();
     const segments = parseRequestPath(ctx.path);
     let found = composedTable.match(ctx.method, segments);
     if (!found || !('route' in found)) {
