@@ -272,9 +272,14 @@ try {
   // RealWorld flow through the published gateway.
   say('RealWorld flow');
   const [alice, bob] = [await register('alice'), await register('bob')];
-  check((await api('GET', '/api/user', { token: alice.token, ip: alice.ip })).body?.user?.username === alice.username, 'GET /api/user');
-  const login = await api('POST', '/api/users/login', { ip: alice.ip, body: { user: { email: alice.email, password: 'correct horse battery staple' } } });
-  check(login.status === 200 && login.body.user.token, 'login');
+  const me = await api('GET', '/api/user', { token: alice.token, ip: alice.ip });
+  check(me.body?.user?.username === alice.username, `GET /api/user (${me.status}${me.status === 200 ? '' : ` ${JSON.stringify(me.body).slice(0, 200)}`})`);
+  // argon2 on a saturated machine can outlast the gateway's 5 s upstream timeout (504): that is load, try again.
+  let login = await api('POST', '/api/users/login', { ip: alice.ip, body: { user: { email: alice.email, password: 'correct horse battery staple' } } });
+  for (let attempt = 1; attempt < 4 && (login.status === 504 || login.status === 0); attempt++) {
+    login = await api('POST', '/api/users/login', { ip: alice.ip, body: { user: { email: alice.email, password: 'correct horse battery staple' } } });
+  }
+  check(login.status === 200 && login.body.user.token, `login (${login.status}${login.status === 200 ? '' : ` ${JSON.stringify(login.body).slice(0, 200)}`})`);
   await until('bob sees alice\'s profile', async () => (await api('GET', `/api/profiles/${alice.username}`, { ip: bob.ip })).status === 200, 30_000);
   const followed = await api('POST', `/api/profiles/${alice.username}/follow`, { token: bob.token, ip: bob.ip });
   check(followed.status === 200 && followed.body.profile.following === true, 'bob follows alice');
@@ -371,11 +376,15 @@ try {
   const slugs = [...writer.slugs.values()];
   const count = await api('GET', `/api/articles?author=${alice.username}&limit=1`, { ip: bob.ip });
   check(count.body.articlesCount === slugs.length, `alice has ${count.body.articlesCount} articles for ${slugs.length} keys (no duplicate creates)`);
+  let lastRefusal = '';
   const counts = await until('a notification for each article', async () => {
     const seen = new Map<string, number>();
     for (let offset = 0; ; offset += 100) {
       const n = await api('GET', `/api/user/notifications?limit=100&offset=${offset}`, { token: bob.token, ip: bob.ip });
-      if (n.status !== 200) return false;
+      if (n.status !== 200) {
+        lastRefusal = `${n.status} ${JSON.stringify(n.body).slice(0, 200)}`;
+        return false;
+      }
       for (const x of n.body.notifications as { kind: string; article?: { slug: string } }[]) {
         if (x.kind === 'new_post' && x.article) seen.set(x.article.slug, (seen.get(x.article.slug) ?? 0) + 1);
       }
@@ -383,7 +392,7 @@ try {
     }
     return slugs.every((s) => seen.has(s)) && seen;
   }, 90_000, 1000).catch((err: Error) => {
-    check(false, err.message);
+    check(false, `${err.message}${lastRefusal ? ` (last answer: ${lastRefusal})` : ''}`);
     return new Map<string, number>();
   });
   const missing = slugs.filter((s) => !counts.has(s));
@@ -398,13 +407,12 @@ try {
 } catch (err) {
   failures.push((err as Error).message);
   say(`\x1b[31merror: ${(err as Error).message}\x1b[0m`);
-  try {
-    const logs = spawnSync(composeBin, [...composeArgs, 'logs', '--no-color', '--tail', '30'], { cwd: root, env: composeEnv, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-    process.stdout.write(logs.stdout.split('\n').slice(-200).join('\n') + '\n');
-  } catch {
-    /* no logs */
-  }
 } finally {
+  if (failures.length) {
+    // What the services said, for whoever reads a failed run.
+    const logs = spawnSync(composeBin, [...composeArgs, 'logs', '--no-color', '--tail', '40', ...APPS], { cwd: root, env: composeEnv, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    process.stdout.write(`${(logs.stdout ?? '').split('\n').slice(-160).join('\n')}\n`);
+  }
   await teardown();
 }
 say(exitCode === 0 ? 'compose test passed' : `compose test FAILED: ${failures.length} check(s):\n  - ${failures.join('\n  - ')}`);

@@ -6,7 +6,7 @@ import { stringify } from 'yaml';
 import { startProcess, type LogSink, type ManagedProcess } from './processes.js';
 
 /**
- * The development stack's observability backends (docs/observability.md, ADR 13): Jaeger (built from Go modules
+ * The development stack's observability backends (docs/observability.md, ADR 14): Jaeger (built from Go modules
  * once per machine by scripts/build-jaeger.sh) receives every app's and sidecar's spans over OTLP/HTTP and serves
  * its query API and UI; Prometheus (Debian's package, with its own web UI) scrapes every app and sidecar and
  * evaluates our alert and recording rules.

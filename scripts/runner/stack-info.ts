@@ -18,7 +18,10 @@ export interface StackInfo {
   logFile?: string;
   logLevel?: string;
   daprLogLevel?: string;
-  /** POST {controlUrl}/apps/<id>/stop|kill|start stops (SIGTERM), kills (SIGKILL) or restarts a service app (not its daprd). */
+  /**
+   * POST {controlUrl}/apps/<id>/stop|kill|start stops (SIGTERM), kills (SIGKILL) or restarts a service app (not its
+   * daprd); POST {controlUrl}/redis/pause|resume freezes or thaws the stack's Redis (SIGSTOP/SIGCONT).
+   */
   controlUrl?: string;
   /** Traces (Jaeger's API shape: GET {traceApiUrl}/api/traces/<id>) and Prometheus (set when the stack collects them). */
   traceApiUrl?: string;

@@ -100,6 +100,8 @@ export interface Stack {
   /** SIGKILL the app process (not its sidecar), as a crash would. */
   killApp(appId: string): Promise<void>;
   startApp(appId: string): Promise<void>;
+  /** Freezes (SIGSTOP) or thaws (SIGCONT) the stack's own Redis: an outage in which every connection hangs. */
+  pauseRedis(paused: boolean): void;
   stop(): Promise<void>;
 }
 
@@ -367,7 +369,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await launchApp(a);
   };
   const launchApp = async (a: RunningApp) => {
-    const baseEnv = { ...process.env, LOG_LEVEL: options.logLevel ?? process.env.LOG_LEVEL ?? 'info' };
+    const baseEnv: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: options.logLevel ?? process.env.LOG_LEVEL ?? 'info' };
+    // Absolute links (the feeds') point at this stack's gateway unless a public address is configured.
+    const gateway = apps.get('gateway');
+    if (gateway && !baseEnv.PUBLIC_BASE_URL) baseEnv.PUBLIC_BASE_URL = `http://127.0.0.1:${gateway.appPort}`;
     const [cmd, ...args] = a.spec.command;
     const env: NodeJS.ProcessEnv = {
       ...baseEnv,
@@ -427,6 +432,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       a.app.stopping = true;
       killGroup(a.app.child.pid, 'SIGKILL');
       await a.app.exited;
+    },
+    pauseRedis(paused) {
+      if (!redis?.child.pid) throw new Error('the stack runs no Redis of its own');
+      process.kill(redis.child.pid, paused ? 'SIGSTOP' : 'SIGCONT');
     },
     async startApp(appId) {
       const a = apps.get(appId);

@@ -126,7 +126,7 @@ test('database-owning services start after their migrations, which get their own
   const init = await readFile(path.join(dir, 'postgres-init.sql'), 'utf8');
   for (const app of (await readManifest(repoRoot)).apps.filter((a) => a.database)) {
     const migrate = services[`${app.appId}-migrate`]!;
-    t.deepEqual(migrate.command, ['node', '--import', 'tsx', 'src/db/migrate.ts']);
+    t.deepEqual(migrate.command, ['node', 'src/db/migrate.js']);
     t.is(migrate.environment?.DATABASE_URL, store[`${app.appId}-database-url`]);
     t.regex(migrate.environment!.DATABASE_URL!, new RegExp(`^postgresql://vcd_${app.appId}:[^@]+@postgres:5432/vcd_${app.appId}$`));
     t.true(init.includes(`CREATE DATABASE "vcd_${app.appId}" OWNER "vcd_${app.appId}";`));

@@ -24,7 +24,11 @@ test('the image builds from a pinned Node LTS, installs production dependencies 
   t.true(major >= 22 && major % 2 === 0, `${nodeImage}: an even-numbered (LTS) Node line, 22 or newer`);
   // Build stages may use an image with npm (NODE_BUILD_IMAGE, by default the same image); the runtime stage is NODE_IMAGE.
   const froms = ins.filter((i) => i.op === 'FROM').map((i) => i.args);
-  t.true(froms.every((f) => f.startsWith('${NODE_IMAGE}') || f.startsWith('${NODE_BUILD_IMAGE}')), froms.join(', '));
+  const stages = froms.map((f) => /\bAS\s+(\S+)$/i.exec(f)?.[1]);
+  t.true(
+    froms.every((f, i) => f.startsWith('${NODE_IMAGE}') || f.startsWith('${NODE_BUILD_IMAGE}') || stages.slice(0, i).includes(f.split(/\s+/)[0])),
+    froms.join(', '),
+  );
   t.true(froms.at(-1)!.startsWith('${NODE_IMAGE}'));
   t.true(ins.some((i) => i.op === 'ARG' && i.args === 'NODE_BUILD_IMAGE=${NODE_IMAGE}'));
   const install = ins.find((i) => i.op === 'RUN' && i.args.includes('npm ci'))!.args;
@@ -41,13 +45,13 @@ test('the recipe builds with the classic builder: no frontend image, no BuildKit
   t.notRegex(text, /--mount=/);
 });
 
-test("the image starts a service the way dapr.yaml does, from the service's directory", async (t) => {
+test("the image starts a service the way dapr.yaml does (its entry point, compiled to JavaScript), from the service's directory", async (t) => {
   const ins = await instructions();
   const cmd = JSON.parse(ins.filter((i) => i.op === 'CMD').at(-1)!.args) as string[];
-  // dapr.yaml loads tracing first (--import @vcd/telemetry/register); until the image's CMD does too, Kubernetes and
-  // the compose observability override give that command explicitly (test/deploy/consistency.test.ts).
-  const withoutTelemetry = (c: string[]) => c.filter((arg, i) => arg !== '@vcd/telemetry/register' && !(arg === '--import' && c[i + 1] === '@vcd/telemetry/register'));
-  for (const app of (await readManifest(repoRoot)).apps) t.deepEqual(withoutTelemetry(cmd), withoutTelemetry(app.command), app.appId);
+  // Development runs the TypeScript through tsx; the image runs the same files transformed to .js by its build.
+  const compiled = (command: string[]) =>
+    command.flatMap((arg, i) => (arg === 'tsx' && command[i - 1] === '--import') || (arg === '--import' && command[i + 1] === 'tsx') ? [] : [arg.replace(/\.ts$/, '.js')]);
+  for (const app of (await readManifest(repoRoot)).apps) t.deepEqual(cmd, compiled(app.command), app.appId);
   t.is(ins.filter((i) => i.op === 'WORKDIR').at(-1)!.args, '/app/services/${SERVICE}');
 });
 

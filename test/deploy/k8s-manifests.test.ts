@@ -111,7 +111,7 @@ test('each database-owning service has a migration Job without a sidecar that re
     if (!t.truthy(job, `no migration Job for ${app.appId}`)) continue;
     t.is(job!.spec.template.metadata.annotations['dapr.io/enabled'], 'false');
     const container = job!.spec.template.spec.containers[0];
-    t.deepEqual(container.command, ['node', '--import', 'tsx', 'src/db/migrate.ts']);
+    t.deepEqual(container.command, ['node', 'src/db/migrate.js']);
     t.deepEqual(container.env.find((e: { name: string }) => e.name === 'DATABASE_URL').valueFrom.secretKeyRef, {
       name: `${app.appId}-database-url`,
       key: `${app.appId}-database-url`,

@@ -16,11 +16,12 @@ const WORDS = [
   'internal', 'jwks', 'v1.0', 'secrets', 'secretstore', 'bulk', 'metadata', 'healthz', 'outbound', 'shutdown', 'invoke',
   'method', 'publish', 'pubsub', 'post.published', 'state', 'bindings', 'email', 'auth', 'blog', 'gateway', 'dapr',
   'subscribe', 'events', 'openapi.json', 'docs', 'admin', 'role', 'sessions', 'vcd.auth.v1.AuthService', 'ValidateToken',
+  'feeds', 'articles.atom', 'articles.rss', 'x.atom', '.atom', '..rss',
 ];
 const DOTS = ['..', '.', '%2e%2e', '%2E%2E', '%2e%2E', '.%2e', '%2e.', '%2E.', '..%2f', '%252e%252e', '%25252e%25252e', '%c0%ae%c0%ae', '%u002e%u002e', '...', '..;', '.;'];
 const BYTES = ['%00', '%0a', '%0d', '%09', '%7f', '%ed%a0%80', '%c3%28', '%zz', '%', '%2', '%2f', '%2F', '%5c', '%5C', '\\', '%252f', '%3b', ';', '%3f', '%23', '%25', '~', '@', ':', '%C3%A9', 'caf%C3%A9'];
 const SEPARATORS = ['/', '/', '/', '//', '/./', '/%2f', '\\', '%5c', '/%2e/'];
-const PREFIXES = ['/api/articles/', '/api/profiles/', '/api/users/', '/api/user/', '/api/tags/', '/api/categories/', '/api/admin/users/', '/api/', '/', '/internal/', '/dapr/', '/v1.0/', '/api/openapi.json/', '/api/docs/'];
+const PREFIXES = ['/api/articles/', '/api/profiles/', '/api/users/', '/api/user/', '/api/tags/', '/api/categories/', '/api/admin/users/', '/api/', '/', '/internal/', '/dapr/', '/v1.0/', '/api/openapi.json/', '/api/docs/', '/feeds/', '/feeds/tags/', '/feeds/authors/'];
 
 const segment = fc.oneof(
   { weight: 4, arbitrary: fc.constantFrom(...WORDS) },

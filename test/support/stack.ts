@@ -52,6 +52,13 @@ export async function api<T = any>( // eslint-disable-line @typescript-eslint/no
   return { status: res.status, headers: res.headers, body: body as T };
 }
 
+/**
+ * The `image` the gateway answers for users who have not set one (scripts/test.ts leaves the gateway's
+ * PUBLIC_BASE_URL and DEFAULT_AVATAR_URL at their defaults unless the environment sets them).
+ */
+export const DEFAULT_AVATAR =
+  process.env.DEFAULT_AVATAR_URL ?? `${(process.env.PUBLIC_BASE_URL ?? 'http://127.0.0.1:8080').replace(/\/+$/, '')}/api/avatars/default.svg`;
+
 let counter = 0;
 /** A unique user for one test. */
 export function newUser(prefix = 'u') {

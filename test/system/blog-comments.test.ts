@@ -1,4 +1,5 @@
 import test from 'ava';
+import { DEFAULT_AVATAR } from '../support/stack.js';
 import { api, articleIdOf, author, createArticle, editor, outboxFor, query } from '../../services/blog/test/support/blog-stack.js';
 
 test('comments are added, listed with their authors, replied to, and announced with comment.created', async (t) => {
@@ -9,7 +10,7 @@ test('comments are added, listed with their authors, replied to, and announced w
   const c = first.body.comment;
   t.true(Number.isInteger(c.id));
   t.like(c, { body: 'Great read', parentId: null });
-  t.deepEqual(c.author, { username: jane.username, bio: null, image: null, following: false });
+  t.deepEqual(c.author, { username: jane.username, bio: null, image: DEFAULT_AVATAR, following: false });
   t.regex(c.createdAt, /\.\d{3}Z$/);
 
   const reply = await api('POST', `/api/articles/${article.slug}/comments`, { token: jake.token, body: { comment: { body: 'Thanks!', parentId: c.id } } });
@@ -35,7 +36,7 @@ test('bad comments are refused: empty body, a parent from elsewhere, an unknown 
   t.truthy(empty.body.errors.body);
   const other = await api('POST', `/api/articles/${b.slug}/comments`, { token: jake.token, body: { comment: { body: 'on b' } } });
   const crossed = await api('POST', `/api/articles/${a.slug}/comments`, { token: jake.token, body: { comment: { body: 'x', parentId: other.body.comment.id } } });
-  t.deepEqual(crossed.body, { errors: { parentId: ['does not exist on this article'] } });
+  t.deepEqual(crossed.body.errors, { parentId: ['does not exist on this article'] });
   t.is((await api('POST', '/api/articles/no-such-article-c/comments', { token: jake.token, body: { comment: { body: 'x' } } })).status, 404);
   t.is((await api('GET', '/api/articles/no-such-article-c/comments')).status, 404);
   t.is((await api('POST', `/api/articles/${a.slug}/comments`, { body: { comment: { body: 'x' } } })).status, 401);

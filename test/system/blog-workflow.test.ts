@@ -106,7 +106,7 @@ test('categories are managed by editors, and articles are filed and filtered by 
   const slug = created.body.category.slug as string;
   t.deepEqual(created.body.category, { slug, name, description: 'All things science' });
   const dup = await api('POST', '/api/categories', { token: ed.token, body: { category: { name } } });
-  t.deepEqual(dup.body, { errors: { name: ['has already been taken'] } });
+  t.deepEqual(dup.body.errors, { name: ['has already been taken'] });
   t.is((await api('POST', '/api/categories', { token: ed.token, body: { category: {} } })).status, 422);
 
   const listed = await api('GET', '/api/categories');

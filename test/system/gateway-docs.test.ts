@@ -20,6 +20,8 @@ const PUBLIC_ROUTES = [
   'get /api/user/preferences', 'put /api/user/preferences',
   'get /api/user/notifications', 'get /api/user/notifications/unread-count', 'post /api/user/notifications/{id}/read', 'post /api/user/notifications/read-all',
   'put /api/admin/users/{username}/role',
+  'get /feeds/articles.atom', 'get /feeds/articles.rss', 'get /feeds/tags/{tag}.atom', 'get /feeds/tags/{tag}.rss',
+  'get /feeds/authors/{username}.atom', 'get /feeds/authors/{username}.rss',
 ];
 
 test('the aggregated OpenAPI document is valid and lists every public route', async (t) => {

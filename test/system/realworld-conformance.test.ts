@@ -4,6 +4,7 @@
  * millisecond ISO timestamps — what existing RealWorld frontends and test suites rely on.
  */
 import test from 'ava';
+import { DEFAULT_AVATAR } from '../support/stack.js';
 import { api, newUser } from '../support/stack.js';
 
 const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -21,7 +22,7 @@ test('the whole RealWorld API, as a Conduit client uses it', async (t) => {
   const reg = await api('POST', '/api/users', { body: { user: jake } });
   t.is(reg.status, 201);
   t.true(hasAll(reg.body.user, USER_KEYS));
-  t.like(reg.body.user, { username: jake.username, email: jake.email, bio: null, image: null });
+  t.like(reg.body.user, { username: jake.username, email: jake.email, bio: null, image: DEFAULT_AVATAR });
   const login = await api('POST', '/api/users/login', { body: { user: { email: jake.email, password: jake.password } } });
   t.is(login.status, 200);
   t.true(hasAll(login.body.user, USER_KEYS));
@@ -36,7 +37,7 @@ test('the whole RealWorld API, as a Conduit client uses it', async (t) => {
   // --- Errors in the RealWorld shape ---
   const bad = await api('POST', '/api/users', { body: { user: { username: '', email: 'nope', password: '' } } });
   t.is(bad.status, 422);
-  t.deepEqual(keys(bad.body), ['errors']);
+  t.deepEqual(keys(bad.body), ['code', 'errors', 'requestId'], 'the RealWorld errors object, with our stable code and the request id beside it');
   t.true(Object.values(bad.body.errors as Record<string, unknown>).every((v) => Array.isArray(v)));
   t.is((await api('GET', '/api/user')).status, 401);
 

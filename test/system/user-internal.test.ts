@@ -1,4 +1,5 @@
 import test from 'ava';
+import { DEFAULT_AVATAR } from '../support/stack.js';
 import { randomUUID } from 'node:crypto';
 import { api, eventually, invokeAs, query, registerUser, stack } from '../../services/user/test/support/user-stack.js';
 
@@ -39,7 +40,7 @@ test('PUT /internal/profiles/:userId changes bio and image and emits profile.upd
     { userId: me.id, username: me.username, bio: 'I write', image: 'https://example.test/me.png' },
     { userId: me.id, username: me.username, bio: 'I write', image: null },
   ]);
-  t.deepEqual((await api('GET', `/api/profiles/${me.username}`)).body.profile, { username: me.username, bio: 'I write', image: null, following: false });
+  t.deepEqual((await api('GET', `/api/profiles/${me.username}`)).body.profile, { username: me.username, bio: 'I write', image: DEFAULT_AVATAR, following: false });
 });
 
 test('internal profile routes refuse unknown accounts and invalid fields', async (t) => {

@@ -1,4 +1,5 @@
 import test from 'ava';
+import { DEFAULT_AVATAR } from '../support/stack.js';
 import { randomUUID } from 'node:crypto';
 import { api, eventually, notificationsOf, publishAs, query, registerUser } from '../../services/user/test/support/user-stack.js';
 
@@ -33,7 +34,7 @@ test("when an author publishes, each follower who wants it gets a notification; 
   const list = await api('GET', '/api/user/notifications', { token: fan.token });
   t.is(list.status, 200);
   t.is(list.body.notificationsCount, 1);
-  t.like(list.body.notifications[0], { kind: 'new_post', read: false, actor: { username: author.username, image: null }, article: { slug, title: 'Hello' } });
+  t.like(list.body.notifications[0], { kind: 'new_post', read: false, actor: { username: author.username, image: DEFAULT_AVATAR }, article: { slug, title: 'Hello' } });
   t.regex(list.body.notifications[0].createdAt, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
 });
 

@@ -1,4 +1,5 @@
 import test from 'ava';
+import { DEFAULT_AVATAR } from '../support/stack.js';
 import { api, eventually, notificationsOf, publishAs, query, registerUser } from '../../services/user/test/support/user-stack.js';
 
 const outboxOf = (topic: string, followerId: string) =>
@@ -13,7 +14,7 @@ test('a profile shows following relative to the caller; anonymous callers see fa
   await api('POST', `/api/profiles/${them.username}/follow`, { token: me.token });
   const mine = await api('GET', `/api/profiles/${them.username}`, { token: me.token });
   t.is(mine.status, 200);
-  t.deepEqual(mine.body, { profile: { username: them.username, bio: null, image: null, following: true } });
+  t.deepEqual(mine.body, { profile: { username: them.username, bio: null, image: DEFAULT_AVATAR, following: true } });
   const anonymous = await api('GET', `/api/profiles/${them.username}`);
   t.false(anonymous.body.profile.following);
   const theirs = await api('GET', `/api/profiles/${me.username}`, { token: them.token });
@@ -30,7 +31,7 @@ test('following records the follow once, emits user.followed through the outbox 
   const [me, them] = await Promise.all([registerUser('fa'), registerUser('fb')]);
   const first = await api('POST', `/api/profiles/${them.username}/follow`, { token: me.token });
   t.is(first.status, 200);
-  t.deepEqual(first.body, { profile: { username: them.username, bio: null, image: null, following: true } });
+  t.deepEqual(first.body, { profile: { username: them.username, bio: null, image: DEFAULT_AVATAR, following: true } });
   const again = await api('POST', `/api/profiles/${them.username}/follow`, { token: me.token });
   t.is(again.status, 200);
   t.true(again.body.profile.following);
@@ -57,7 +58,7 @@ test('unfollowing removes the follow and emits user.unfollowed once', async (t) 
   await api('POST', `/api/profiles/${them.username}/follow`, { token: me.token });
   const res = await api('DELETE', `/api/profiles/${them.username}/follow`, { token: me.token });
   t.is(res.status, 200);
-  t.deepEqual(res.body, { profile: { username: them.username, bio: null, image: null, following: false } });
+  t.deepEqual(res.body, { profile: { username: them.username, bio: null, image: DEFAULT_AVATAR, following: false } });
   const again = await api('DELETE', `/api/profiles/${them.username}/follow`, { token: me.token });
   t.is(again.status, 200);
   t.false(again.body.profile.following);
@@ -77,7 +78,7 @@ test('follow needs a login, an existing user, and someone other than yourself', 
   t.is(unknownDelete.status, 404);
   const self = await api('POST', `/api/profiles/${me.username}/follow`, { token: me.token });
   t.is(self.status, 422);
-  t.deepEqual(self.body, { errors: { username: ['cannot follow yourself'] } });
+  t.deepEqual(self.body.errors, { username: ['cannot follow yourself'] });
   t.deepEqual(await query('user', 'select 1 from follow where follower_id = $1', [me.id]), []);
 });
 
@@ -91,13 +92,13 @@ test('followers and following are paginated, newest first, with following relati
   t.is(page1.body.profilesCount, 3);
   t.deepEqual(page1.body.profiles.map((p: { username: string }) => p.username), [fans[2]!.username, fans[1]!.username]);
   const page2 = await api('GET', `/api/profiles/${star.username}/followers?limit=2&offset=2`, { token: viewer.token });
-  t.deepEqual(page2.body.profiles, [{ username: fans[0]!.username, bio: null, image: null, following: true }]);
+  t.deepEqual(page2.body.profiles, [{ username: fans[0]!.username, bio: null, image: DEFAULT_AVATAR, following: true }]);
   t.is(page2.body.profilesCount, 3);
   const beyond = await api('GET', `/api/profiles/${star.username}/followers?offset=10`);
   t.deepEqual(beyond.body, { profiles: [], profilesCount: 3 });
 
   const following = await api('GET', `/api/profiles/${fans[0]!.username}/following`);
-  t.deepEqual(following.body, { profiles: [{ username: star.username, bio: null, image: null, following: false }], profilesCount: 1 });
+  t.deepEqual(following.body, { profiles: [{ username: star.username, bio: null, image: DEFAULT_AVATAR, following: false }], profilesCount: 1 });
   const nobody = await api('GET', `/api/profiles/${viewer.username}/followers`);
   t.deepEqual(nobody.body, { profiles: [], profilesCount: 0 });
 });

@@ -18,6 +18,8 @@ export interface ValidateTokenResponse {
   username: string;
   role: string;
   reason: string;
+  /** Milliseconds since the epoch (a string or number off the wire: protobuf int64); 0 when not valid. */
+  activeUntilMs?: number | string;
 }
 export interface GetProfilesRequest {
   userIds: string[];

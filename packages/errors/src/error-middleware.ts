@@ -1,6 +1,7 @@
 import type { Context, Next } from 'koa';
 import { AppError, isAppError } from './app-error.js';
 import { internalProblem, PROBLEM_CONTENT_TYPE, toProblem } from './problem-details.js';
+import { toRealWorldError } from './realworld-errors.js';
 
 export interface ErrorLogger {
   error(obj: object, msg?: string): void;
@@ -8,8 +9,9 @@ export interface ErrorLogger {
 }
 
 /**
- * Decides the body shape for a failure. RealWorld routes answer 422 as {"errors":{field:[msg]}};
- * everything else answers application/problem+json.
+ * Decides the body shape for a failure. RealWorld routes answer every error (401, 403, 404, 422, 429, 5xx…) as
+ * {"errors":{"<field or subject>":["<message>"]},"code":…,"requestId":…}; everything else answers
+ * application/problem+json.
  */
 export type ErrorStyle = (ctx: Context) => 'realworld' | 'problem';
 
@@ -34,12 +36,18 @@ export function errorMiddleware(options: { logger: ErrorLogger; style?: ErrorSty
         if (status) {
           const code = status === 401 ? 'UNAUTHORIZED' : status === 413 ? 'PAYLOAD_TOO_LARGE' : `HTTP_${status}`;
           const message = status === 401 ? 'Authentication is required' : (err as Error).message || 'Bad request';
-          appError = new AppError(code, status, message);
+          appError = new AppError(code, status, message, status === 413 ? { subject: { subject: 'body', reason: 'is too large' } } : {});
         }
       }
+      const realWorld = (options.style?.(ctx) ?? 'problem') === 'realworld';
       if (!appError) {
         options.logger.error({ err, requestId, method: ctx.method, path: ctx.path }, 'unhandled error');
         ctx.status = 500;
+        if (realWorld) {
+          ctx.type = 'application/json';
+          ctx.body = toRealWorldError({ status: 500, code: 'INTERNAL' }, requestId);
+          return;
+        }
         ctx.type = PROBLEM_CONTENT_TYPE;
         ctx.body = internalProblem(ctx.path, requestId);
         return;
@@ -47,9 +55,9 @@ export function errorMiddleware(options: { logger: ErrorLogger; style?: ErrorSty
       if (appError.status >= 500) options.logger.warn({ err: appError, requestId, cause: appError.cause }, appError.code);
       ctx.status = appError.status;
       for (const [k, v] of Object.entries(appError.headers ?? {})) ctx.set(k, v);
-      if (appError.status === 422 && (options.style?.(ctx) ?? 'problem') === 'realworld') {
+      if (realWorld) {
         ctx.type = 'application/json';
-        ctx.body = { errors: appError.fields ?? { body: [appError.message] } };
+        ctx.body = toRealWorldError(appError, requestId);
         return;
       }
       ctx.type = PROBLEM_CONTENT_TYPE;

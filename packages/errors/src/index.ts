@@ -1,3 +1,4 @@
 export * from './app-error.js';
 export * from './problem-details.js';
+export * from './realworld-errors.js';
 export * from './error-middleware.js';

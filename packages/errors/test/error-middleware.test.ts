@@ -1,6 +1,6 @@
 import test from 'ava';
 import type { Context } from 'koa';
-import { AppError, errorMiddleware, tooManyRequests, validationError } from '../src/index.js';
+import { AppError, errorMiddleware, forbidden, notFound, realWorldErrors, tooManyRequests, unauthorized, validationError } from '../src/index.js';
 
 const logged: unknown[] = [];
 const logger = { error: (o: object) => void logged.push(o), warn: () => undefined };
@@ -29,7 +29,56 @@ test('RealWorld routes answer validation errors as {"errors":{field:[…]}}', as
     throw validationError({ email: ['is invalid'] });
   });
   t.is(ctx.status, 422);
-  t.deepEqual(ctx.body, { errors: { email: ['is invalid'] } });
+  t.deepEqual(ctx.body, { errors: { email: ['is invalid'] }, code: 'VALIDATION_FAILED', requestId: 'r1' });
+});
+
+const realWorld = { logger, style: (c: Context) => (c.state.route?.style === 'realworld' ? ('realworld' as const) : ('problem' as const)) };
+const isErrorsObject = (body: unknown) =>
+  typeof body === 'object' &&
+  body !== null &&
+  typeof (body as { errors?: unknown }).errors === 'object' &&
+  Object.values((body as { errors: object }).errors).every((v) => Array.isArray(v) && v.length > 0 && v.every((m) => typeof m === 'string'));
+
+test('RealWorld routes answer every other error in the RealWorld shape too, with the code beside it', async (t) => {
+  const cases: [Error | AppError, number, Record<string, string[]>][] = [
+    [new AppError('AUTH.INVALID_CREDENTIALS', 401, 'Email or password is wrong', { subject: { subject: 'email or password', reason: 'is invalid' } }), 401, { 'email or password': ['is invalid'] }],
+    [unauthorized(), 401, { token: ['is missing'] }],
+    [forbidden('BLOG.NOT_ARTICLE_AUTHOR', 'no', { subject: 'article', reason: 'can only be changed by its author or an editor' }), 403, { article: ['can only be changed by its author or an editor'] }],
+    [notFound('BLOG.ARTICLE_NOT_FOUND', 'No article "x"', 'article'), 404, { article: ['not found'] }],
+    [tooManyRequests(1.5), 429, { 'rate limit': ['exceeded, retry in 2 s'] }],
+    [new AppError('GATEWAY.UPSTREAM_UNAVAILABLE', 503, 'The service is unavailable'), 503, { service: ['is unavailable, retry shortly'] }],
+    [Object.assign(new Error('Payload Too Large'), { status: 413, expose: true }), 413, { body: ['is too large'] }],
+    [new Error('secret internals'), 500, { server: ['had an unexpected error'] }],
+  ];
+  for (const [err, status, errors] of cases) {
+    const { ctx } = fakeCtx('realworld');
+    await errorMiddleware(realWorld)(ctx, async () => {
+      throw err;
+    });
+    t.is(ctx.status, status, err.message);
+    t.is(ctx.type, 'application/json');
+    t.deepEqual(ctx.body.errors, errors);
+    t.true(isErrorsObject(ctx.body));
+    t.is(ctx.body.requestId, 'r1');
+    t.false(JSON.stringify(ctx.body).includes('secret internals'));
+  }
+});
+
+test('routes outside RealWorld keep problem+json for the same errors', async (t) => {
+  const { ctx } = fakeCtx();
+  await errorMiddleware(realWorld)(ctx, async () => {
+    throw unauthorized();
+  });
+  t.is(ctx.type, 'application/problem+json');
+  t.like(ctx.body, { status: 401, code: 'UNAUTHORIZED' });
+});
+
+test('an error with neither fields nor a subject still gets a RealWorld subject from its status', (t) => {
+  for (const status of [400, 401, 403, 404, 405, 409, 413, 415, 418, 422, 429, 500, 502, 503, 504, 599]) {
+    const errors = realWorldErrors({ status });
+    t.true(isErrorsObject({ errors }), String(status));
+    t.is(Object.keys(errors).length, 1);
+  }
 });
 
 test('unknown errors are logged and never leaked', async (t) => {

@@ -52,7 +52,7 @@ export function assertAuthorized(auth: RouteAuth, identity: Identity | undefined
   if (auth === 'public' || auth === 'optional') return;
   if (!identity) throw unauthorized();
   if (ROLE_RANK[identity.role] < ROLE_RANK[auth === 'user' ? 'user' : auth]) {
-    throw forbidden('INSUFFICIENT_ROLE', `This requires the ${auth} role`);
+    throw forbidden('INSUFFICIENT_ROLE', `This requires the ${auth} role`, { subject: 'role', reason: `must be ${auth} or higher` });
   }
 }
 

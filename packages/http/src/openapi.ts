@@ -32,6 +32,37 @@ function parametersOf(route: AnyRoute): ParameterObject[] {
 const security = (route: AnyRoute): SecurityRequirementObject[] =>
   route.auth === 'public' || route.auth === 'internal' ? [] : route.auth === 'optional' ? [{}, { Token: [] as string[] }] : [{ Token: [] as string[] }];
 
+/** Every error of a RealWorld route (packages/errors, realworld-errors.ts). */
+const REALWORLD_ERROR: SchemaObject = {
+  type: 'object',
+  required: ['errors'],
+  properties: {
+    errors: {
+      type: 'object',
+      description: 'Field (or subject) → messages, e.g. {"email or password": ["is invalid"]}',
+      additionalProperties: { type: 'array', items: { type: 'string' } },
+    },
+    code: { type: 'string', description: 'Stable error code, e.g. AUTH.INVALID_CREDENTIALS' },
+    requestId: { type: 'string' },
+  },
+};
+
+/** Every error of the other routes: RFC 9457 problem details with our stable code. */
+const PROBLEM: SchemaObject = {
+  type: 'object',
+  required: ['type', 'title', 'status', 'code'],
+  properties: {
+    type: { type: 'string' },
+    title: { type: 'string' },
+    status: { type: 'integer' },
+    detail: { type: 'string' },
+    instance: { type: 'string' },
+    code: { type: 'string' },
+    requestId: { type: 'string' },
+    errors: { type: 'object', additionalProperties: { type: 'array', items: { type: 'string' } } },
+  },
+};
+
 /** Builds an OpenAPI 3.1 document from route declarations, so the docs cannot drift from the code. */
 export function buildOpenApi(info: { title: string; version: string; description?: string }, routes: AnyRoute[]): OpenAPIObject {
   const builder = OpenApiBuilder.create()
@@ -50,7 +81,9 @@ export function buildOpenApi(info: { title: string; version: string; description
     for (const [status, res] of Object.entries(route.responses)) {
       responses[status] = res.schema
         ? { description: res.description, content: { [res.contentType ?? 'application/json']: { schema: toSchema(res.schema) } } }
-        : { description: res.description };
+        : Number(status) >= 400
+          ? { description: res.description, content: route.style === 'realworld' ? { 'application/json': { schema: REALWORLD_ERROR } } : { 'application/problem+json': { schema: PROBLEM } } }
+          : { description: res.description };
     }
     const op: OperationObject = {
       operationId: route.operationId,

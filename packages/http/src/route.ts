@@ -1,6 +1,14 @@
 import type { Context } from 'koa';
 import type { z } from 'zod';
 
+/**
+ * Where public routes live: the REST API, and the feeds (outside /api so feed readers see plain URLs). The
+ * gateway forwards declared routes under these prefixes only; services answer them only to the gateway.
+ */
+export const PUBLIC_PATH_PREFIXES = ['/api/', '/feeds/'] as const;
+
+export const isPublicPath = (path: string): boolean => PUBLIC_PATH_PREFIXES.some((prefix) => path.startsWith(prefix));
+
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 /** Who may call a route, as the gateway enforces it and the OpenAPI document shows it. */

@@ -7,7 +7,7 @@ import { assertAuthorized, identityFromHeaders } from './identity.js';
 import { mountRoutes } from './mount-routes.js';
 import { requestContext } from './request-context.js';
 import { buildOpenApi } from './openapi.js';
-import type { AnyRoute } from './route.js';
+import { isPublicPath, type AnyRoute } from './route.js';
 
 export interface HealthCheck {
   name: string;
@@ -93,7 +93,7 @@ export function createServiceApp(options: ServiceAppOptions): Koa {
       ...route,
       handler: (input, ctx) => {
         const caller = ctx.state.caller as string | undefined;
-        if (route.auth !== 'internal' && route.path.startsWith('/api/') && !(caller && trusted.has(caller))) {
+        if (route.auth !== 'internal' && isPublicPath(route.path) && !(caller && trusted.has(caller))) {
           throw new AppError('GATEWAY_ONLY', 403, 'Public routes are served through the gateway only');
         }
         assertAuthorized(route.auth, ctx.state.identity, caller);

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { z } from 'zod';
-import { buildOpenApi, defineRoute, fieldErrors, toOpenApiPath, assertAuthorized } from '../src/index.js';
+import { buildOpenApi, defineRoute, fieldErrors, toOpenApiPath, assertAuthorized, isPublicPath } from '../src/index.js';
 
 const route = defineRoute({
   method: 'post',
@@ -52,4 +52,11 @@ test('role checks: anonymous, insufficient role, enough role', (t) => {
   t.notThrows(() => assertAuthorized('editor', { ...user, role: 'admin' }, 'gateway'));
   t.notThrows(() => assertAuthorized('optional', undefined, 'gateway'));
   t.throws(() => assertAuthorized('internal', undefined, undefined));
+});
+
+test('public paths are /api/ and /feeds/ (answered to the gateway only); a parameter with an extension maps to OpenAPI', (t) => {
+  t.true(isPublicPath('/api/tags'));
+  t.true(isPublicPath('/feeds/articles.atom'));
+  for (const p of ['/feeds', '/feedsx/a', '/internal/x', '/openapi.json', '/apix']) t.false(isPublicPath(p), p);
+  t.is(toOpenApiPath('/feeds/tags/:tag.atom'), '/feeds/tags/{tag}.atom');
 });

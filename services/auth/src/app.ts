@@ -9,6 +9,7 @@ import type { SigningKey } from './domain/access-token.js';
 import { toJwks, type PublicKeyEntry } from './domain/jwks.js';
 import { PasswordHasher } from './domain/password-hasher.js';
 import { validateTokenRpc } from './grpc/validate-token.rpc.js';
+import { sessionPolicy } from './usecases/auth-deps.js';
 import { adminRoutes } from './http/admin.routes.js';
 import type { AuthRouteDeps } from './http/auth-deps.js';
 import { emailTokenRoutes } from './http/email-token.routes.js';
@@ -56,7 +57,7 @@ export function buildApp(deps: AuthAppDeps) {
     logger: deps.logger,
     appApiToken: c.APP_API_TOKEN,
     routes: [...userRoutes(routeDeps), ...sessionRoutes(routeDeps), ...emailTokenRoutes(routeDeps), ...adminRoutes(routeDeps), ...jwksRoutes(routeDeps)],
-    routers: [rpcRouter([validateTokenRpc(em)])],
+    routers: [rpcRouter([validateTokenRpc(em, sessionPolicy({ config: c }))])],
     readiness: [
       { name: 'database', check: async () => void (await deps.orm.em.getConnection().execute('select 1')) },
       { name: 'redis', check: async () => void (await deps.redis.ping()) },

@@ -10,8 +10,16 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env) =>
       ...sidecarEnv,
       JWT_ISSUER: z.string().default('vcd-simple-blog/auth'),
       JWT_AUDIENCE: z.string().default('vcd-simple-blog'),
-      ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(3600).default(900),
-      REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+      /**
+       * Sessions and tokens (docs/adr/0013-sliding-sessions.md). Login and registration answer a session token that
+       * lives as long as its session; POST /api/users/refresh answers a short access token of ACCESS_TOKEN_TTL_SECONDS.
+       * A session ends when revoked, when unused for SESSION_IDLE_TIMEOUT_SECONDS, or SESSION_MAX_LIFETIME_DAYS
+       * after login, whichever comes first. Its last use is written at most every SESSION_TOUCH_INTERVAL_SECONDS.
+       */
+      ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(1).max(3600).default(900),
+      SESSION_IDLE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(365 * 86_400).default(30 * 86_400),
+      SESSION_MAX_LIFETIME_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+      SESSION_TOUCH_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
       /** argon2id memory in KiB, iterations, lanes (OWASP: m=19456, t=2, p=1 at least). */
       ARGON2_MEMORY_KIB: z.coerce.number().int().min(19456).default(19456),
       ARGON2_TIME_COST: z.coerce.number().int().min(2).default(2),
@@ -52,6 +60,13 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env) =>
       /** How long registration waits for the user service to create the profile before answering anyway. */
       PROFILE_CREATE_TIMEOUT_MS: z.coerce.number().int().min(50).max(10_000).default(1500),
       MAIL_POLL_MS: z.coerce.number().int().min(100).default(2000),
+    }).superRefine((c, issues) => {
+      if (c.SESSION_TOUCH_INTERVAL_SECONDS * 2 > c.SESSION_IDLE_TIMEOUT_SECONDS) {
+        issues.addIssue({ code: 'custom', path: ['SESSION_TOUCH_INTERVAL_SECONDS'], message: 'must be at most half of SESSION_IDLE_TIMEOUT_SECONDS' });
+      }
+      if (c.SESSION_IDLE_TIMEOUT_SECONDS > c.SESSION_MAX_LIFETIME_DAYS * 86_400) {
+        issues.addIssue({ code: 'custom', path: ['SESSION_IDLE_TIMEOUT_SECONDS'], message: 'must not exceed SESSION_MAX_LIFETIME_DAYS' });
+      }
     }),
     env,
   );

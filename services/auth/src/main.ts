@@ -22,8 +22,9 @@ bootService({
       sidecar.getSecret('jwt-public-keys'),
       sidecar.getSecret('redis-url'),
     ]);
-    // Offline queue off: a throttle check fails fast (and falls back to memory) instead of waiting for Redis.
-    const redis = new Redis(redisUrl!, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true });
+    // Offline queue off and a command timeout: a throttle check fails fast (and falls back to memory) instead of
+    // waiting for a Redis that is down or hangs.
+    const redis = new Redis(redisUrl!, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true, commandTimeout: 250 });
     redis.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis'));
     await redis.connect();
     const mailRelay = new MailRelay(

@@ -21,3 +21,11 @@ test('an expired token does not verify', (t) => {
   const token = signAccessToken(key, { sub: 'u1', sid: 's1', username: 'jake', role: 'user' }, { issuer: 'iss', audience: 'aud', ttlSeconds: 60, now: Date.now() - 3_600_000 });
   t.throws(() => jsonwebtoken.verify(token, pem, { algorithms: ['ES256'] }), { any: true, name: 'TokenExpiredError' });
 });
+
+test('a session token expires exactly when its session may end at the latest, never before it is issued', (t) => {
+  const sessionEnd = Math.floor(Date.now() / 1000) + 90 * 86_400;
+  const token = signAccessToken(key, { sub: 'u1', sid: 's1', username: 'jake', role: 'user' }, { issuer: 'iss', audience: 'aud', expiresAt: sessionEnd });
+  const p = jsonwebtoken.verify(token, pem, { algorithms: ['ES256'] }) as { exp: number };
+  t.is(p.exp, sessionEnd);
+  t.throws(() => signAccessToken(key, { sub: 'u1', sid: 's1', username: 'jake', role: 'user' }, { issuer: 'iss', audience: 'aud', expiresAt: 1 }));
+});

@@ -4,11 +4,14 @@ import { subscriptionRouter } from '@vcd/dapr';
 import { createServiceApp } from '@vcd/http';
 import type { Logger } from '@vcd/logging';
 import type { UserDirectory } from './domain/authors.js';
+import { FeedLinks, type FeedSettings } from './domain/feed-links.js';
+import { FeedVersions } from './domain/feed-versions.js';
 import { PublicPageCache } from './domain/public-page-cache.js';
 import { profileUpdatedSubscription } from './events/profile-updated.handler.js';
 import { articleRoutes } from './http/article.routes.js';
 import { categoryRoutes } from './http/category.routes.js';
 import { commentRoutes } from './http/comment.routes.js';
+import { feedRoutes } from './http/feed.routes.js';
 import { reactionRoutes } from './http/reaction.routes.js';
 import { tagRoutes } from './http/tag.routes.js';
 import type { BlogDeps } from './usecases/blog-deps.js';
@@ -26,6 +29,8 @@ export interface BlogAppDeps {
   publicPages?: PublicPageCache;
   /** Drops an author's cached card (profile.updated). */
   forgetAuthor?: (userId: string) => void;
+  /** Absolute links and title of the feeds (default: the development gateway's address). */
+  feeds?: FeedSettings;
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -38,13 +43,17 @@ export function buildApp(deps: BlogAppDeps) {
     afterCommit: deps.afterCommit,
     now: deps.now ?? (() => new Date()),
     publicPages: deps.publicPages ?? new PublicPageCache(0),
+    feeds: {
+      links: new FeedLinks(deps.feeds ?? { publicBaseUrl: 'http://127.0.0.1:8080', title: 'VCD Simple Blog' }),
+      versions: new FeedVersions(),
+    },
   };
   const app = createServiceApp({
     service: 'blog',
     logger: deps.logger,
     appApiToken: deps.appApiToken,
     // Order matters: /api/articles/feed before /api/articles/:slug.
-    routes: [...articleRoutes(blog), ...commentRoutes(blog), ...reactionRoutes(blog), ...categoryRoutes(blog), ...tagRoutes(blog)],
+    routes: [...articleRoutes(blog), ...commentRoutes(blog), ...reactionRoutes(blog), ...categoryRoutes(blog), ...tagRoutes(blog), ...feedRoutes(blog)],
     routers: [
       subscriptionRouter({
         pubsub: 'broadcast',

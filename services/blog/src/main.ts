@@ -25,7 +25,16 @@ bootService({
     const users = new CachedUserDirectory(new GrpcUserDirectory(grpc), config.AUTHOR_CACHE_TTL_MS);
     scheduler = new PostScheduler({ em: orm.em as never, logger, afterCommit }, { pollMs: config.SCHEDULER_POLL_MS });
     scheduler.start();
-    return buildApp({ orm, logger, appApiToken: config.APP_API_TOKEN, users, afterCommit, publicPages, forgetAuthor: (id) => users.forget(id) });
+    return buildApp({
+      orm,
+      logger,
+      appApiToken: config.APP_API_TOKEN,
+      users,
+      afterCommit,
+      publicPages,
+      forgetAuthor: (id) => users.forget(id),
+      feeds: { publicBaseUrl: config.PUBLIC_BASE_URL, title: config.FEED_TITLE, siteUrl: config.FEED_SITE_URL, articleUrlTemplate: config.FEED_ARTICLE_URL },
+    });
   },
   onShutdown: async () => {
     await scheduler?.stop();

@@ -15,9 +15,10 @@ import { DOWNSTREAM_APPS } from './domain/route-table.js';
 import { roleChangedSubscription } from './events/role-changed.handler.js';
 import { sessionRevokedSubscription } from './events/session-revoked.handler.js';
 import { authenticate } from './http/authenticate.js';
+import { avatarRoutes, defaultImages } from './http/avatar.routes.js';
 import { docsRouter } from './http/docs-page.js';
 import { forward, type ForwardDeps } from './http/forward.js';
-import { checkRequestTarget, forwardTarget, resolvedRoute, resolvePublicRoutes } from './http/public-routes.js';
+import { authorizePublicRoute, checkRequestTarget, forwardTarget, resolvedRoute, resolvePublicRoutes } from './http/public-routes.js';
 import { securityHeaders } from './http/security-headers.js';
 import type { ServiceDocuments } from './http/service-documents.js';
 import type { JwksCache } from './http/jwks-cache.js';
@@ -48,7 +49,10 @@ export function buildApp(deps: GatewayDeps): Koa {
   const { config } = deps;
   const app = new Koa({ proxy: false });
   const forwardDeps: ForwardDeps = { sidecar: deps.sidecar, timeoutMs: config.UPSTREAM_TIMEOUT_MS, bodyLimit: config.BODY_LIMIT_BYTES };
-  const composed: AnyRoute[] = userCompositionRoutes({ forward: forwardDeps, grpc: deps.grpc });
+  const composed: AnyRoute[] = [
+    ...userCompositionRoutes({ forward: forwardDeps, grpc: deps.grpc, defaultAvatarUrl: config.DEFAULT_AVATAR_URL }),
+    ...avatarRoutes(),
+  ];
   const ownDoc = buildOpenApi({ title: 'gateway', version: '0.1.0' }, composed);
   const openapi = openApiAggregator(deps.documents, ownDoc.paths as OpenAPIObject['paths']);
   const trusted = parseTrustedProxies(config.TRUSTED_PROXIES);
@@ -62,8 +66,9 @@ export function buildApp(deps: GatewayDeps): Koa {
         return origins.includes('*') ? '*' : origins.includes(origin) ? origin : '';
       },
       allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
-      allowHeaders: ['Authorization', 'Content-Type', 'X-Request-Id', 'traceparent', 'Idempotency-Key'],
-      exposeHeaders: ['X-Request-Id', 'Retry-After', 'RateLimit', 'RateLimit-Policy', 'Location', 'traceparent', 'Idempotent-Replayed'],
+      // Conditional requests (feeds): a browser client may send the validators and read the ETag.
+      allowHeaders: ['Authorization', 'Content-Type', 'X-Request-Id', 'traceparent', 'Idempotency-Key', 'If-None-Match', 'If-Modified-Since'],
+      exposeHeaders: ['X-Request-Id', 'Retry-After', 'RateLimit', 'RateLimit-Policy', 'Location', 'traceparent', 'Idempotent-Replayed', 'ETag'],
       maxAge: 600,
     }),
   );
@@ -109,9 +114,12 @@ export function buildApp(deps: GatewayDeps): Koa {
     return fromSidecar.routes()(ctx as never, next);
   });
 
-  app.use(authenticate({ jwks: deps.jwks, sessions: deps.sessions, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }));
-  // Only declared routes go further: the gateway's own composition, or a route its owning service declares.
+  // Only declared routes go further: the gateway's own composition, or a route its owning service declares. The
+  // route is resolved first, so that a bad token on a RealWorld route is answered in the RealWorld shape too.
   app.use(resolvePublicRoutes({ documents: deps.documents, composed }));
+  app.use(defaultImages(config.DEFAULT_AVATAR_URL));
+  app.use(authenticate({ jwks: deps.jwks, sessions: deps.sessions, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }));
+  app.use(authorizePublicRoute());
   app.use(rateLimit({ redis: deps.redis, budgets: budgetsOf(config), clientIp: (ctx) => ctx.state.clientIp as string, logger: deps.logger }));
   const composedRouter = mountRoutes(composed);
   app.use(composedRouter.routes());
@@ -123,7 +131,7 @@ export function buildApp(deps: GatewayDeps): Koa {
   });
   app.use((ctx: Context) => {
     if (ctx.state.route || resolvedRoute(ctx)) return;
-    throw new AppError('NOT_FOUND', 404, 'No such route');
+    throw new AppError('NOT_FOUND', 404, 'No such route', { subject: { subject: 'route', reason: 'not found' } });
   });
   return app;
 }

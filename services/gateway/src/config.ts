@@ -2,6 +2,13 @@ import { parseConfig, sidecarEnv, z } from '@vcd/config';
 
 const perWindow = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
 
+/** An absolute http(s) URL, or an absolute path on the frontend's own origin (`/…`, not `//host`). */
+const imageUrl = z
+  .string()
+  .refine((v) => (/^\/(?!\/)/.test(v) && !/[\s"<>\\]/.test(v)) || URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), {
+    message: 'must be an absolute http(s) URL or a path starting with /',
+  });
+
 export const loadConfig = (env: NodeJS.ProcessEnv = process.env) =>
   parseConfig(
     'gateway',
@@ -23,7 +30,11 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env) =>
       RATE_LIMIT_LOGIN_PER_MINUTE: perWindow(20),
       RATE_LIMIT_REGISTER_PER_HOUR: perWindow(30),
       RATE_LIMIT_PASSWORD_RESET_PER_HOUR: perWindow(10),
-    }),
+      /** Where clients reach the gateway: absolute links the gateway hands out (the default avatar) start here. */
+      PUBLIC_BASE_URL: z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' }).default('http://127.0.0.1:8080'),
+      /** The `image` of users who have not set one; default `${PUBLIC_BASE_URL}/api/avatars/default.svg` (served by the gateway). */
+      DEFAULT_AVATAR_URL: imageUrl.optional(),
+    }).transform((c) => ({ ...c, DEFAULT_AVATAR_URL: c.DEFAULT_AVATAR_URL ?? `${c.PUBLIC_BASE_URL.replace(/\/+$/, '')}/api/avatars/default.svg` })),
     env,
   );
 

@@ -14,16 +14,18 @@ runMain('gateway', async () => {
   const logger = createLogger('gateway', { level: config.LOG_LEVEL });
   const sidecar = new Sidecar({ host: config.DAPR_HOST, httpPort: config.DAPR_HTTP_PORT, grpcPort: config.DAPR_GRPC_PORT, apiToken: config.DAPR_API_TOKEN });
   await sidecar.waitUntilReady();
-  const redis = new Redis(await sidecar.getSecret('redis-url'), { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
+  // A Redis that hangs (frozen, partitioned) must not hang requests: a command gives up after 250 ms and the
+  // rate limiter falls back to its in-memory budget (test/disruptive/redis-outage.test.ts).
+  const redis = new Redis(await sidecar.getSecret('redis-url'), { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false, commandTimeout: 250 });
   redis.on('error', (err) => logger.warn({ err: err.message }, 'redis'));
   const grpc = new DaprGrpcInvoker({ host: config.DAPR_HOST, grpcPort: config.DAPR_GRPC_PORT, apiToken: config.DAPR_API_TOKEN });
   const jwks = new JwksCache(sidecar, logger);
-  // The auth service may still be starting; the first token with an unknown kid fetches the keys.
-  await jwks.refresh().catch((err: Error) => logger.warn({ err: err.message }, 'JWKS not loaded yet'));
   const sessions = new SessionValidator(grpc, config.SESSION_CACHE_TTL_MS);
   // The routes the gateway forwards are the ones each service declares; a service not up yet is asked again on demand.
   const documents = new ServiceDocuments(sidecar, logger);
-  await documents.loadAll();
+  // Both at once (a restart's return is mostly start-up): the keys (auth may still be starting; the first token
+  // with an unknown kid fetches them) and every service's route declarations.
+  await Promise.all([jwks.refresh().catch((err: Error) => logger.warn({ err: err.message }, 'JWKS not loaded yet')), documents.loadAll()]);
   const app = buildApp({ config, logger, sidecar, grpc, redis, jwks, sessions, documents });
   await serve(app, {
     host: config.APP_HOST,

@@ -63,3 +63,30 @@ test('an answer that was in flight when the session was revoked is not cached', 
   t.false((await v.check('s1', 'alice')).valid);
   t.is(asked, 1);
 });
+
+test('an answer is reused for at most half the time the session has left, so an active session is asked about (and slides) before it idles out', async (t) => {
+  let activeUntilMs = Date.now() + 400;
+  let calls = 0;
+  const grpc = {
+    call: async (_rpc: unknown, req: { sessionId: string; userId: string }) => {
+      calls++;
+      return { valid: true, userId: req.userId, username: 'x', role: 'user', reason: '', activeUntilMs: String(activeUntilMs) };
+    },
+  } as unknown as DaprGrpcInvoker;
+  const v = new SessionValidator(grpc, 60_000);
+  t.true((await v.check('s1', 'alice')).valid);
+  t.true((await v.check('s1', 'alice')).valid);
+  t.is(calls, 1, 'reused while well before the deadline');
+  await new Promise((r) => setTimeout(r, 250));
+  t.true((await v.check('s1', 'alice')).valid);
+  t.is(calls, 2, 'asked again after half of the 400 ms left');
+  activeUntilMs = Date.now() + 3_600_000;
+  await new Promise((r) => setTimeout(r, 250));
+  await v.check('s1', 'alice');
+  await v.check('s1', 'alice');
+  t.is(calls, 3, 'a far deadline: the TTL rules again');
+  activeUntilMs = Date.now() - 1;
+  t.true((await v.check('s2', 'bob')).valid);
+  await v.check('s2', 'bob');
+  t.is(calls, 5, 'an answer with no time left is not cached at all');
+});

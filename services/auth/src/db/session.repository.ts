@@ -3,6 +3,12 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { enqueueEvent } from '@vcd/messaging';
 import { RefreshToken, Session } from './account.entity.js';
 
+/** Sessions end after this long unused; their last use is written at most every `touchSeconds`. */
+export interface SessionPolicy {
+  idleSeconds: number;
+  touchSeconds: number;
+}
+
 export type RevocationReason = 'logout' | 'logout_all' | 'revoked' | 'password_change' | 'password_reset' | 'refresh_token_reuse';
 
 /**
@@ -34,7 +40,7 @@ export type RotationResult =
  * successor to the same session. A token that was already rotated is a reuse, i.e. a stolen copy somewhere:
  * the whole session (the token family) is revoked, with a session.revoked event, in the same transaction.
  */
-export function rotateRefreshToken(em: EntityManager, oldHash: string, newHash: string): Promise<RotationResult> {
+export function rotateRefreshToken(em: EntityManager, oldHash: string, newHash: string, policy: SessionPolicy): Promise<RotationResult> {
   return em.transactional(async (tx) => {
     const [used] = (await tx.execute(
       `update refresh_token set rotated_at = now() where token_hash = ? and rotated_at is null returning session_id`,
@@ -42,8 +48,9 @@ export function rotateRefreshToken(em: EntityManager, oldHash: string, newHash: 
     )) as { session_id: string }[];
     if (used) {
       const [active] = (await tx.execute(
-        `update session set last_used_at = now() where id = ? and revoked_at is null and expires_at > now() returning account_id`,
-        [used.session_id],
+        `update session set last_used_at = now()
+         where id = ? and revoked_at is null and expires_at > now() and last_used_at > now() - make_interval(secs => ?) returning account_id`,
+        [used.session_id, policy.idleSeconds],
       )) as { account_id: string }[];
       if (!active) return { kind: 'inactive' };
       tx.create(RefreshToken, { tokenHash: newHash, sessionId: used.session_id, issuedAt: new Date() });
@@ -89,23 +96,60 @@ export async function revokeSessions(
   return { sessionIds, eventId: enqueueEvent(tx, 'session.revoked', { userId: accountId, sessionIds, reason }) };
 }
 
-export const listActiveSessions = (em: EntityManager, accountId: string) =>
-  em.find(Session, { accountId, revokedAt: null, expiresAt: { $gt: new Date() } }, { orderBy: { lastUsedAt: 'desc' } });
+/** The account's live sessions (not revoked, not expired, not idle), most recently used first; `endsAt` unless used again. */
+export async function listActiveSessions(em: EntityManager, accountId: string, policy: SessionPolicy) {
+  const now = Date.now();
+  const sessions = await em.find(
+    Session,
+    { accountId, revokedAt: null, expiresAt: { $gt: new Date(now) }, lastUsedAt: { $gt: new Date(now - policy.idleSeconds * 1000) } },
+    { orderBy: { lastUsedAt: 'desc' } },
+  );
+  return sessions.map((s) => ({ ...s, endsAt: new Date(Math.min(s.expiresAt.getTime(), s.lastUsedAt.getTime() + policy.idleSeconds * 1000)) }));
+}
 
 export interface SessionStatus {
   revoked: boolean;
   expired: boolean;
+  /** Unused for longer than the idle timeout. */
+  idle: boolean;
   accountId: string;
   username: string;
   role: string;
+  /** When the session ends unless it is used again (idle deadline or maximum lifetime, whichever is first). */
+  activeUntil: Date;
 }
 
-/** What ValidateToken answers from: the session and the account's current name and role, in one query. */
-export async function sessionStatus(em: EntityManager, sessionId: string): Promise<SessionStatus | undefined> {
+/**
+ * What ValidateToken answers from, in one statement: the session's state and the account's current name and
+ * role; and a live session's use is recorded (sliding its idle deadline) when the last record is older than
+ * `touchSeconds`, so an active session costs at most one write per interval. Only the owner's use counts.
+ */
+export async function useSession(em: EntityManager, sessionId: string, userId: string, policy: SessionPolicy): Promise<SessionStatus | undefined> {
   const [row] = (await em.execute(
-    `select s.revoked_at is not null as revoked, s.expires_at <= now() as expired, a.id as account_id, a.username, a.role
-     from session s join account a on a.id = s.account_id where s.id = ?`,
-    [sessionId],
-  )) as { revoked: boolean; expired: boolean; account_id: string; username: string; role: string }[];
-  return row && { revoked: row.revoked, expired: row.expired, accountId: row.account_id, username: row.username, role: row.role };
+    `with s as (
+       select s.id, s.account_id, s.revoked_at is not null as revoked, s.expires_at <= now() as expired,
+              s.last_used_at <= now() - make_interval(secs => ?) as idle, s.last_used_at, s.expires_at
+       from session s where s.id = ?
+     ), touched as (
+       update session t set last_used_at = now() from s
+       where t.id = s.id and t.account_id = ? and not s.revoked and not s.expired and not s.idle
+         and s.last_used_at < now() - make_interval(secs => ?)
+       returning t.last_used_at
+     )
+     select s.revoked, s.expired, s.idle, a.id as account_id, a.username, a.role,
+            least(s.expires_at, coalesce((select last_used_at from touched), s.last_used_at) + make_interval(secs => ?)) as active_until
+     from s join account a on a.id = s.account_id`,
+    [policy.idleSeconds, sessionId, userId, policy.touchSeconds, policy.idleSeconds],
+  )) as { revoked: boolean; expired: boolean; idle: boolean; account_id: string; username: string; role: string; active_until: Date | string }[];
+  return (
+    row && {
+      revoked: row.revoked,
+      expired: row.expired,
+      idle: row.idle,
+      accountId: row.account_id,
+      username: row.username,
+      role: row.role,
+      activeUntil: new Date(row.active_until),
+    }
+  );
 }

@@ -4,18 +4,20 @@ import { defineRoute, requireIdentity } from '@vcd/http';
 import { findAccountById } from '../db/account.repository.js';
 import { listActiveSessions, revokeSessions, rotateRefreshToken } from '../db/session.repository.js';
 import { hashOpaqueToken, newOpaqueToken } from '../domain/opaque-token.js';
-import { accessTokenFor, userBody, type AuthRouteDeps } from './auth-deps.js';
+import { accessTokenFor, sessionPolicy, userBody, type AuthRouteDeps } from './auth-deps.js';
 import { UserResponse } from './user.routes.js';
 
 const TAG = ['Sessions'];
-const invalidRefresh = () => new AppError('AUTH.INVALID_REFRESH_TOKEN', 401, 'The refresh token is invalid, expired or revoked');
+const invalidRefresh = () => new AppError('AUTH.INVALID_REFRESH_TOKEN', 401, 'The refresh token is invalid, expired or revoked', {
+    subject: { subject: 'refreshToken', reason: 'is invalid, expired or revoked' },
+  });
 
 const SessionSchema = z.object({
   id: z.uuid(),
   userAgent: z.string().nullable(),
   createdAt: z.string(),
   lastUsedAt: z.string(),
-  expiresAt: z.string(),
+  expiresAt: z.string().describe('When the session ends unless it is used again (idle timeout or maximum lifetime)'),
   current: z.boolean().describe('The session of the access token used for this request'),
 });
 
@@ -42,10 +44,12 @@ export function sessionRoutes(deps: AuthRouteDeps) {
       },
       handler: async ({ body }) => {
         const next = newOpaqueToken();
-        const result = await rotateRefreshToken(deps.em(), hashOpaqueToken(body.user.refreshToken), next.hash);
+        const result = await rotateRefreshToken(deps.em(), hashOpaqueToken(body.user.refreshToken), next.hash, sessionPolicy(deps));
         if (result.kind === 'reused') {
           deps.afterCommit(result.eventId); // session.revoked goes out at once
-          throw new AppError('AUTH.REFRESH_TOKEN_REUSED', 401, 'This refresh token was already used; the session has been revoked');
+          throw new AppError('AUTH.REFRESH_TOKEN_REUSED', 401, 'This refresh token was already used; the session has been revoked', {
+            subject: { subject: 'refreshToken', reason: 'was already used; the session has been revoked' },
+          });
         }
         if (result.kind !== 'rotated') throw invalidRefresh();
         const account = await findAccountById(deps.em(), result.accountId);
@@ -90,7 +94,7 @@ export function sessionRoutes(deps: AuthRouteDeps) {
       responses: { 200: { description: 'Active sessions, most recently used first', schema: z.object({ sessions: z.array(SessionSchema) }) }, 401: { description: 'Not logged in' } },
       handler: async (_input, ctx) => {
         const identity = requireIdentity(ctx);
-        const sessions = await listActiveSessions(deps.em(), identity.userId);
+        const sessions = await listActiveSessions(deps.em(), identity.userId, sessionPolicy(deps));
         return {
           body: {
             sessions: sessions.map((s) => ({
@@ -98,7 +102,7 @@ export function sessionRoutes(deps: AuthRouteDeps) {
               userAgent: s.userAgent ?? null,
               createdAt: s.createdAt.toISOString(),
               lastUsedAt: s.lastUsedAt.toISOString(),
-              expiresAt: s.expiresAt.toISOString(),
+              expiresAt: s.endsAt.toISOString(),
               current: s.id === identity.sessionId,
             })),
           },
@@ -116,7 +120,7 @@ export function sessionRoutes(deps: AuthRouteDeps) {
       responses: { 204: { description: 'Session ended' }, 401: { description: 'Not logged in' }, 404: { description: 'No such active session of mine' } },
       handler: async ({ params }, ctx) => {
         const ids = await revoke(requireIdentity(ctx).userId, { sessionId: params.id }, 'revoked');
-        if (ids.length === 0) throw notFound('AUTH.SESSION_NOT_FOUND', 'No active session with this id');
+        if (ids.length === 0) throw notFound('AUTH.SESSION_NOT_FOUND', 'No active session with this id', 'session');
         return { status: 204 };
       },
     }),

@@ -6,7 +6,7 @@ import { EMAIL, PASSWORD, TYPED_PASSWORD, USERNAME, text } from '../domain/accou
 import { logIn } from '../usecases/log-in.js';
 import { registerAccount } from '../usecases/register-account.js';
 import { updateCredentials } from '../usecases/update-credentials.js';
-import { accessTokenFor, clientIpOf, presentedToken, userAgentOf, userBody, type AuthRouteDeps } from './auth-deps.js';
+import { clientIpOf, presentedExpiry, presentedToken, sessionTokenFor, userAgentOf, userBody, type AuthRouteDeps } from './auth-deps.js';
 
 export const UserSchema = z.object({
   email: z.string(),
@@ -39,7 +39,7 @@ export function userRoutes(deps: AuthRouteDeps) {
       },
       handler: async ({ body }, ctx) => {
         const created = await registerAccount(deps, { ...body.user, source: clientIpOf(ctx), userAgent: userAgentOf(ctx) });
-        return { status: 201, body: userBody(created.account, accessTokenFor(deps, created.account, created.sessionId), created.refreshToken) };
+        return { status: 201, body: userBody(created.account, sessionTokenFor(deps, created.account, created.session), created.refreshToken) };
       },
     }),
     defineRoute({
@@ -57,8 +57,8 @@ export function userRoutes(deps: AuthRouteDeps) {
         429: { description: `${TOO_MANY}; or the address's attempts are being spaced out and the next slot is too far away` },
       },
       handler: async ({ body }, ctx) => {
-        const { account, sessionId, refreshToken } = await logIn(deps, { ...body.user, source: clientIpOf(ctx), userAgent: userAgentOf(ctx) });
-        return { body: userBody(account, accessTokenFor(deps, account, sessionId), refreshToken) };
+        const { account, session, refreshToken } = await logIn(deps, { ...body.user, source: clientIpOf(ctx), userAgent: userAgentOf(ctx) });
+        return { body: userBody(account, sessionTokenFor(deps, account, session), refreshToken) };
       },
     }),
     defineRoute({
@@ -72,7 +72,7 @@ export function userRoutes(deps: AuthRouteDeps) {
       responses: { 200: { description: 'The current user', schema: UserResponse }, 401: { description: 'Not logged in' } },
       handler: async (_input, ctx) => {
         const account = await findAccountById(deps.em(), requireIdentity(ctx).userId);
-        if (!account) throw notFound('AUTH.ACCOUNT_NOT_FOUND', 'The account no longer exists');
+        if (!account) throw notFound('AUTH.ACCOUNT_NOT_FOUND', 'The account no longer exists', 'user');
         return { body: userBody(account, presentedToken(ctx)) };
       },
     }),
@@ -109,8 +109,10 @@ export function userRoutes(deps: AuthRouteDeps) {
         const identity = requireIdentity(ctx);
         const { bio: _bio, image: _image, ...change } = body.user;
         const { account, usernameChanged } = await updateCredentials(deps, { userId: identity.userId, sessionId: identity.sessionId, source: clientIpOf(ctx) }, change);
-        // A fresh access token for the same session carries the new username.
-        const token = usernameChanged ? accessTokenFor(deps, account, identity.sessionId) : presentedToken(ctx);
+        // A fresh token for the same session carries the new username, and expires when the presented one would:
+        // a session token stays one, a short access token stays short.
+        const exp = presentedExpiry(ctx);
+        const token = usernameChanged && exp ? sessionTokenFor(deps, account, { id: identity.sessionId, expiresAt: exp }) : presentedToken(ctx);
         return { body: userBody(account, token) };
       },
     }),

@@ -26,11 +26,33 @@ export interface AuthDeps {
 
 export type AccountLike = { id: string; email?: string | null; claimedEmail?: string | null; username: string; role: 'user' | 'editor' | 'admin' };
 
-export const accessTokenFor = (deps: AuthDeps, account: AccountLike, sessionId: string) =>
-  signAccessToken(
-    deps.signingKey(),
-    { sub: account.id, sid: sessionId, username: account.username, role: account.role },
-    { issuer: deps.config.JWT_ISSUER, audience: deps.config.JWT_AUDIENCE, ttlSeconds: deps.config.ACCESS_TOKEN_TTL_SECONDS },
-  );
+const claimsOf = (account: AccountLike, sessionId: string) => ({ sub: account.id, sid: sessionId, username: account.username, role: account.role });
 
-export const sessionExpiry = (deps: AuthDeps) => new Date(Date.now() + deps.config.REFRESH_TOKEN_TTL_DAYS * 86_400_000);
+/** A short access token (ACCESS_TOKEN_TTL_SECONDS), as POST /api/users/refresh answers it. */
+export const accessTokenFor = (deps: AuthDeps, account: AccountLike, sessionId: string) =>
+  signAccessToken(deps.signingKey(), claimsOf(account, sessionId), {
+    issuer: deps.config.JWT_ISSUER,
+    audience: deps.config.JWT_AUDIENCE,
+    ttlSeconds: deps.config.ACCESS_TOKEN_TTL_SECONDS,
+  });
+
+/**
+ * A session token, as login and registration answer it (RealWorld clients know nothing of refresh tokens): it
+ * expires with its session's maximum lifetime, and the gateway accepts it only while the session is alive (not
+ * revoked, not idle; docs/adr/0013-sliding-sessions.md). `expiresAt` is a Date or seconds since the epoch.
+ */
+export const sessionTokenFor = (deps: AuthDeps, account: AccountLike, session: { id: string; expiresAt: Date | number }) =>
+  signAccessToken(deps.signingKey(), claimsOf(account, session.id), {
+    issuer: deps.config.JWT_ISSUER,
+    audience: deps.config.JWT_AUDIENCE,
+    expiresAt: typeof session.expiresAt === 'number' ? session.expiresAt : Math.floor(session.expiresAt.getTime() / 1000),
+  });
+
+/** When a new session ends at the latest, however much it is used. */
+export const sessionExpiry = (deps: AuthDeps) => new Date(Date.now() + deps.config.SESSION_MAX_LIFETIME_DAYS * 86_400_000);
+
+/** The idle and touch policy of sessions, as the session repository applies it. */
+export const sessionPolicy = (deps: Pick<AuthDeps, 'config'>) => ({
+  idleSeconds: deps.config.SESSION_IDLE_TIMEOUT_SECONDS,
+  touchSeconds: deps.config.SESSION_TOUCH_INTERVAL_SECONDS,
+});

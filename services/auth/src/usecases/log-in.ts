@@ -6,7 +6,7 @@ import { newOpaqueToken } from '../domain/opaque-token.js';
 import { MAX_CLAIMS_PER_ADDRESS, matchPassword } from '../domain/password-match.js';
 import { sessionExpiry, type AuthDeps } from './auth-deps.js';
 
-export const invalidCredentials = () => new AppError('AUTH.INVALID_CREDENTIALS', 401, 'Email or password is wrong');
+export const invalidCredentials = () => new AppError('AUTH.INVALID_CREDENTIALS', 401, 'Email or password is wrong', { subject: { subject: 'email or password', reason: 'is invalid' } });
 
 /**
  * Logs in with an address and a password: the attempt is paid for before the password is checked (throttles.ts),
@@ -22,6 +22,7 @@ export async function logIn(deps: AuthDeps, input: { email: string; password: st
   if (!account) throw invalidCredentials();
   await check.succeeded(account === owner);
   const refresh = newOpaqueToken();
-  const session = await insertSession(em, { accountId: account.id, refreshTokenHash: refresh.hash, expiresAt: sessionExpiry(deps), userAgent: input.userAgent });
-  return { account, sessionId: session.id, refreshToken: refresh.token };
+  const expiresAt = sessionExpiry(deps);
+  const session = await insertSession(em, { accountId: account.id, refreshTokenHash: refresh.hash, expiresAt, userAgent: input.userAgent });
+  return { account, session: { id: session.id, expiresAt }, refreshToken: refresh.token };
 }

@@ -32,7 +32,8 @@ export async function registerAccount(deps: AuthDeps, input: { email: string; us
   const create = (emailTaken: boolean) =>
     deps.em().transactional(async (tx) => {
       const account = await insertAccount(tx, { email, username, passwordHash, emailTaken });
-      const session = await insertSession(tx, { accountId: account.id, refreshTokenHash: refresh.hash, expiresAt: sessionExpiry(deps), userAgent: input.userAgent });
+      const expiresAt = sessionExpiry(deps);
+      const session = await insertSession(tx, { accountId: account.id, refreshTokenHash: refresh.hash, expiresAt, userAgent: input.userAgent });
       if (emailTaken) {
         // The owner hears about it; this account never gets mail for an address it does not own.
         enqueueMail(tx, signUpAttemptMail(email, c.PUBLIC_BASE_URL));
@@ -40,7 +41,7 @@ export async function registerAccount(deps: AuthDeps, input: { email: string; us
         const token = await issueOneTimeToken(tx, account.id, 'verify_email', c.VERIFICATION_TOKEN_TTL_MINUTES);
         enqueueMail(tx, verificationMail(email, account.username, c.PUBLIC_BASE_URL, token, c.VERIFICATION_TOKEN_TTL_MINUTES));
       }
-      return { account, sessionId: session.id };
+      return { account, session: { id: session.id, expiresAt } };
     });
 
   let created: Awaited<ReturnType<typeof create>>;

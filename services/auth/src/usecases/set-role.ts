@@ -13,7 +13,7 @@ export type Role = 'user' | 'editor' | 'admin';
 export async function setRole(deps: AuthDeps, input: { username: string; role: Role }) {
   const { account, eventId } = await deps.em().transactional(async (tx) => {
     const account = await findAccountByUsername(tx, input.username);
-    if (!account) throw notFound('AUTH.USER_NOT_FOUND', 'No user with this username');
+    if (!account) throw notFound('AUTH.USER_NOT_FOUND', 'No user with this username', 'user');
     if (account.role === input.role) return { account, eventId: undefined };
     account.role = input.role;
     account.updatedAt = new Date();

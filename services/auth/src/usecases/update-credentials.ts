@@ -34,7 +34,7 @@ export async function updateCredentials(deps: AuthDeps, caller: { userId: string
   const c = deps.config;
   const em = deps.em();
   const account = await findAccountById(em, caller.userId);
-  if (!account) throw notFound('AUTH.ACCOUNT_NOT_FOUND', 'The account no longer exists');
+  if (!account) throw notFound('AUTH.ACCOUNT_NOT_FOUND', 'The account no longer exists', 'user');
   const username = change.username !== undefined && change.username !== account.username ? change.username : undefined;
   const newEmail = change.email !== undefined ? normalizeEmail(change.email) : undefined;
   const email = newEmail !== undefined && newEmail !== displayEmail(account).toLowerCase() ? newEmail : undefined;

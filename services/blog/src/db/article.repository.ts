@@ -258,3 +258,51 @@ export async function lockArticle(em: EntityManager, id: string): Promise<(Workf
     publishedAt: toDateOrNull(r.published_at),
   };
 }
+
+/** An article as a feed shows it. */
+export interface FeedArticleRow {
+  id: string;
+  slug: string;
+  title: string;
+  description: string;
+  body: string;
+  authorId: string;
+  tagList: string[];
+  publishedAt: Date;
+  updatedAt: Date;
+}
+
+/**
+ * The newest published articles (by publication), optionally of one tag or one author, with their bodies: what
+ * a feed lists. Drafts, scheduled and archived articles are never among them.
+ */
+export async function listFeedArticles(em: EntityManager, filter: { tag?: string; authorId?: string }, limit: number): Promise<FeedArticleRow[]> {
+  const where = [`a.status = 'published'`, 'a.published_at is not null'];
+  const params: unknown[] = [];
+  if (filter.tag !== undefined) {
+    where.push('exists(select 1 from article_tag at join tag t on t.id = at.tag_id where at.article_id = a.id and t.name = ?)');
+    params.push(filter.tag);
+  }
+  if (filter.authorId !== undefined) {
+    where.push('a.author_id = ?');
+    params.push(filter.authorId);
+  }
+  const rows = await em.execute<Row[]>(
+    `select a.id, a.slug, a.title, a.description, a.body, a.author_id, a.published_at, a.updated_at,
+       array(select t.name from article_tag at join tag t on t.id = at.tag_id where at.article_id = a.id order by t.name) as tag_list
+     from article a where ${where.join(' and ')}
+     order by coalesce(a.published_at, a.created_at) desc, a.id desc limit ?`, // article_listed_idx's order
+    [...params, limit],
+  );
+  return rows.map((r) => ({
+    id: r.id as string,
+    slug: r.slug as string,
+    title: r.title as string,
+    description: r.description as string,
+    body: r.body as string,
+    authorId: r.author_id as string,
+    tagList: (r.tag_list as string[]) ?? [],
+    publishedAt: toDate(r.published_at),
+    updatedAt: toDate(r.updated_at),
+  }));
+}

@@ -24,7 +24,9 @@ export interface WorkflowChange extends WorkflowState {
 }
 
 export const invalidTransition = (from: ArticleStatus, action: WorkflowAction) =>
-  new AppError('BLOG.INVALID_TRANSITION', 409, `A ${from} article cannot be ${action === 'unpublish' ? 'unpublished' : `${action}d`}`);
+  new AppError('BLOG.INVALID_TRANSITION', 409, `A ${from} article cannot be ${action === 'unpublish' ? 'unpublished' : `${action}d`}`, {
+    subject: { subject: 'article', reason: `is ${from} and cannot be ${action === 'unpublish' ? 'unpublished' : `${action}d`}` },
+  });
 
 /** Applies one workflow action to an article's state (pure: `now` is given). */
 export function applyAction(current: WorkflowState, action: WorkflowAction, now: Date, publishAt?: Date | null): WorkflowChange {

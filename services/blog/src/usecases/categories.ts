@@ -12,7 +12,7 @@ import { slugify } from '../domain/slug.js';
 import type { BlogDeps } from './blog-deps.js';
 
 export const toCategoryView = (c: CategoryRecord) => ({ slug: c.slug, name: c.name, description: c.description });
-const categoryNotFound = (slug: string) => notFound('BLOG.CATEGORY_NOT_FOUND', `No category "${slug}"`);
+const categoryNotFound = (slug: string) => notFound('BLOG.CATEGORY_NOT_FOUND', `No category "${slug}"`, 'category');
 
 export const listCategories = async (deps: BlogDeps) => (await listCategoryRows(deps.em())).map(toCategoryView);
 

@@ -77,7 +77,10 @@ export async function createArticle(
   } catch (err) {
     if (!(err instanceof Replay)) throw err;
     if (err.record.operation !== 'article.create' || err.record.requestHash !== requestHash) {
-      throw conflict('BLOG.IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used for a different request');
+      throw conflict('BLOG.IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used for a different request', {
+        subject: 'Idempotency-Key',
+        reason: 'was already used for a different request',
+      });
     }
     return { article: await getArticleById(deps, err.record.resourceId, author), replayed: true };
   }

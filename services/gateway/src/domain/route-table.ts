@@ -4,6 +4,7 @@
  * and the upstream path is rebuilt from the matched template with every parameter percent-encoded, so nothing
  * a client writes in a path can leave `/v1.0/invoke/<app>/method/`.
  */
+import { isPublicPath } from '@vcd/http';
 
 export const DOWNSTREAM_APPS = ['auth', 'blog', 'user'] as const;
 export type DownstreamApp = (typeof DOWNSTREAM_APPS)[number];
@@ -14,7 +15,10 @@ export type RouteAccess = 'public' | 'optional' | 'user' | 'editor' | 'admin';
 export interface DeclaredRoute {
   appId: DownstreamApp | 'gateway';
   method: string; // upper case
-  /** OpenAPI path template, e.g. /api/articles/{slug}/comments/{id}. */
+  /**
+   * OpenAPI path template under /api/ or /feeds/, e.g. /api/articles/{slug}/comments/{id}; a parameter may be
+   * followed by a literal extension in its segment (/feeds/tags/{tag}.atom).
+   */
   template: string;
   access: RouteAccess;
   style: 'realworld' | 'problem';
@@ -23,6 +27,12 @@ export interface DeclaredRoute {
 export interface RouteMatch {
   route: DeclaredRoute;
   params: Record<string, string>;
+}
+
+/** The path exists, the method does not: the methods it allows, and its error style. */
+export interface MethodMismatch {
+  allowed: string[];
+  style: DeclaredRoute['style'];
 }
 
 /**
@@ -36,13 +46,15 @@ const OWNERS: [RegExp, DownstreamApp][] = [
   [/^\/api\/admin\/users(\/|$)/, 'auth'],
   [/^\/api\/profiles(\/|$)/, 'user'],
   [/^\/api\/(articles|tags|categories)(\/|$)/, 'blog'],
+  [/^\/feeds(\/|$)/, 'blog'],
 ];
 
 export function ownerOf(path: string): DownstreamApp | undefined {
   return OWNERS.find(([re]) => re.test(path))?.[1];
 }
 
-type Segment = { literal: string } | { param: string };
+/** A literal segment, or a parameter (optionally followed by a literal extension such as `.atom`). */
+type Segment = { literal: string } | { param: string; suffix?: string };
 
 interface CompiledRoute {
   route: DeclaredRoute;
@@ -51,20 +63,22 @@ interface CompiledRoute {
   specificity: number;
 }
 
-const PARAM = /^\{([A-Za-z0-9_]+)\}$/;
+const PARAM = /^\{([A-Za-z0-9_]+)\}(\.[A-Za-z0-9]+)?$/;
 
 function compile(route: DeclaredRoute): CompiledRoute {
-  if (!route.template.startsWith('/api/')) throw new Error(`${route.appId} declares a public route outside /api: ${route.template}`);
+  if (!isPublicPath(route.template)) throw new Error(`${route.appId} declares a public route outside /api and /feeds: ${route.template}`);
   const segments: Segment[] = route.template
     .slice(1)
     .split('/')
     .map((s) => {
       const m = PARAM.exec(s);
-      if (m) return { param: m[1]! };
+      if (m) return m[2] ? { param: m[1]!, suffix: m[2] } : { param: m[1]! };
       if (s === '' || s === '.' || s === '..' || s.includes('{') || s.includes('%')) throw new Error(`${route.appId} declares a bad template ${route.template}`);
       return { literal: s };
     });
-  return { route, segments, specificity: segments.filter((s) => 'literal' in s).length };
+  // A parameter with an extension is half a literal: more specific than a bare parameter, less than a literal.
+  const specificity = segments.reduce((n, s) => n + ('literal' in s ? 1 : s.suffix ? 0.5 : 0), 0);
+  return { route, segments, specificity };
 }
 
 /** Percent-encodes a parameter so it stays one path segment (a `/` in it is `%2F`); never a dot-segment. */
@@ -91,17 +105,21 @@ export class RouteTable {
 
   /**
    * The declared route for a method and decoded path segments, or the methods that path does allow (for a
-   * 405), or nothing. Literals compare exactly (case-sensitive); a parameter takes one non-empty segment.
+   * 405, in the error style of that path: RealWorld when any of its routes is), or nothing. Literals compare
+   * exactly (case-sensitive); a parameter takes one non-empty segment (less its extension, which must end the
+   * segment; what is left must not be empty or a dot-segment).
    */
-  match(method: string, segments: string[]): RouteMatch | { allowed: string[] } | undefined {
+  match(method: string, segments: string[]): RouteMatch | MethodMismatch | undefined {
     const allowed = new Set<string>();
+    let style: DeclaredRoute['style'] = 'problem';
     for (const compiled of this.routes) {
       const params = matchSegments(compiled.segments, segments);
       if (!params) continue;
       if (compiled.route.method === method || (method === 'HEAD' && compiled.route.method === 'GET')) return { route: compiled.route, params };
       allowed.add(compiled.route.method);
+      if (compiled.route.style === 'realworld') style = 'realworld';
     }
-    return allowed.size > 0 ? { allowed: [...allowed].sort() } : undefined;
+    return allowed.size > 0 ? { allowed: [...allowed].sort(), style } : undefined;
   }
 }
 
@@ -114,8 +132,10 @@ function matchSegments(template: Segment[], segments: string[]): Record<string, 
     if ('literal' in t) {
       if (t.literal !== s) return undefined;
     } else {
-      if (s === '') return undefined;
-      params[t.param] = s;
+      if (t.suffix && !s.endsWith(t.suffix)) return undefined;
+      const value = t.suffix ? s.slice(0, -t.suffix.length) : s;
+      if (value === '' || value === '.' || value === '..') return undefined;
+      params[t.param] = value;
     }
   }
   return params;
@@ -131,7 +151,7 @@ const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
 export function routesFromOpenApi(appId: DownstreamApp, doc: { paths?: Record<string, Record<string, unknown>> }): DeclaredRoute[] {
   const out: DeclaredRoute[] = [];
   for (const [template, item] of Object.entries(doc.paths ?? {})) {
-    if (!template.startsWith('/api/')) continue;
+    if (!isPublicPath(template)) continue;
     for (const method of METHODS) {
       const op = item[method] as { security?: unknown[]; 'x-required-role'?: string; 'x-error-style'?: string } | undefined;
       if (!op) continue;

@@ -11,7 +11,9 @@ export function tokenFromHeader(ctx: Context): string | null {
   return match ? match[2]! : null;
 }
 
-const invalidToken = () => new AppError('AUTH.INVALID_TOKEN', 401, 'The access token is invalid, expired or revoked');
+const invalidToken = () => new AppError('AUTH.INVALID_TOKEN', 401, 'The access token is invalid, expired or revoked', {
+    subject: { subject: 'token', reason: 'is invalid, expired or revoked' },
+  });
 
 /**
  * Verifies access tokens with koa-jwt: ES256 only (no `none`, no HMAC key confusion), the key chosen by `kid`
@@ -44,7 +46,11 @@ export function authenticate(options: { jwks: JwksCache; sessions: SessionValida
     try {
       session = await options.sessions.check(claims.sid, claims.sub);
     } catch (err) {
-      throw new AppError('GATEWAY.AUTH_UNAVAILABLE', 503, 'Cannot verify the session right now, retry shortly', { cause: err, headers: { 'Retry-After': '1' } });
+      throw new AppError('GATEWAY.AUTH_UNAVAILABLE', 503, 'Cannot verify the session right now, retry shortly', {
+        cause: err,
+        headers: { 'Retry-After': '1' },
+        subject: { subject: 'session', reason: 'cannot be verified right now, retry shortly' },
+      });
     }
     if (!session.valid) throw invalidToken();
     const identity: Identity = {

@@ -1,6 +1,6 @@
 import type { Context, Next } from 'koa';
 import { AppError } from '@vcd/errors';
-import { assertAuthorized, toOpenApiPath, type AnyRoute, type Identity } from '@vcd/http';
+import { assertAuthorized, isPublicPath, toOpenApiPath, type AnyRoute, type Identity } from '@vcd/http';
 import { checkQueryString, parseRequestPath, RejectedRequestTarget } from '../domain/request-path.js';
 import { ownerOf, RouteTable, upstreamPath, type DeclaredRoute, type RouteMatch } from '../domain/route-table.js';
 import type { ServiceDocuments } from './service-documents.js';
@@ -38,9 +38,11 @@ export function checkRequestTarget() {
 }
 
 /**
- * Resolves `/api/*` requests to a declared route: the gateway's own composed routes first, then the routes the
+ * Resolves `/api/*` and `/feeds/*` requests to a declared route: the gateway's own composed routes first, then the routes the
  * owning services declare. No match → 404 (405 with Allow when only the method is wrong); a service whose routes
- * are not known yet → 503. The caller's access is checked against the declaration before anything is sent on.
+ * are not known yet → 503. Runs before authentication, so that every error of a route, the gateway's own (a bad
+ * token, a rate limit, an unreachable service) included, is answered in that route's error style
+ * (`ctx.state.errorStyle`, read by the one error middleware). `authorizePublicRoute` checks access afterwards.
  */
 export function resolvePublicRoutes(options: { documents: ServiceDocuments; composed: AnyRoute[] }) {
   const composedTable = new RouteTable(
@@ -55,33 +57,49 @@ export function resolvePublicRoutes(options: { documents: ServiceDocuments; comp
     ),
   );
   return async function resolvePublicRoute(ctx: Context, next: Next) {
-    if (!ctx.path.startsWith('/api/')) return next();
+    if (!isPublicPath(ctx.path)) return next();
     const segments = parseRequestPath(ctx.path);
     let found = composedTable.match(ctx.method, segments);
     if (!found || !('route' in found)) {
       const declared = (await options.documents.routes()).match(ctx.method, segments);
       if (declared && 'route' in declared) found = declared;
-      else if (declared && found) found = { allowed: [...new Set([...found.allowed, ...declared.allowed])].sort() };
-      else found ??= declared;
+      else if (declared && found) {
+        found = {
+          allowed: [...new Set([...found.allowed, ...declared.allowed])].sort(),
+          style: found.style === 'realworld' || declared.style === 'realworld' ? 'realworld' : 'problem',
+        };
+      } else found ??= declared;
     }
     if (!found) {
       const owner = ownerOf(ctx.path);
       if (owner && !options.documents.isLoaded(owner)) {
         throw new AppError('GATEWAY.UPSTREAM_UNAVAILABLE', 503, 'This part of the API is starting, retry shortly', { headers: { 'Retry-After': '1' } });
       }
-      throw new AppError('NOT_FOUND', 404, 'No such route');
+      throw new AppError('NOT_FOUND', 404, 'No such route', { subject: { subject: 'route', reason: 'not found' } });
     }
     if (!('route' in found)) {
-      throw new AppError('METHOD_NOT_ALLOWED', 405, `This route allows ${found.allowed.join(', ')}`, { headers: { Allow: found.allowed.join(', ') } });
+      ctx.state.errorStyle = found.style;
+      throw new AppError('METHOD_NOT_ALLOWED', 405, `This route allows ${found.allowed.join(', ')}`, {
+        headers: { Allow: found.allowed.join(', ') },
+        subject: { subject: 'method', reason: `is not allowed (allowed: ${found.allowed.join(', ')})` },
+      });
     }
     const { route } = found;
     ctx.state.errorStyle = route.style;
     ctx.state.publicRoute = { key: `${route.method} ${route.template}`, match: found } satisfies ResolvedRoute;
-    assertAuthorized(route.access, ctx.state.identity as Identity | undefined, undefined);
     if (route.appId === 'gateway') {
       // Composed routes are dispatched by their router under their canonical path, whatever the spelling.
       ctx.path = upstreamPath(found);
     }
+    await next();
+  };
+}
+
+/** After authentication: the caller's access is checked against the resolved declaration (401/403). */
+export function authorizePublicRoute() {
+  return async function authorizePublicRequest(ctx: Context, next: Next) {
+    const resolved = resolvedRoute(ctx);
+    if (resolved) assertAuthorized(resolved.match.route.access, ctx.state.identity as Identity | undefined, undefined);
     await next();
   };
 }

@@ -15,6 +15,10 @@ const REVOKED: SessionState = { valid: false, role: 'user', username: '' };
  * caches the answer for `ttlMs`, keyed by session **and** subject: a token that names someone else's session
  * is asked about on its own and can neither use nor overwrite the owner's entry. `session.revoked` drops a
  * session at once, `user.role_changed` every session of that user. Concurrent look-ups share one call.
+ *
+ * Auth's answer also says until when the session lives unless used again (its idle deadline). An answer is
+ * reused for at most half the time left until then, so the gateway asks again, and so records the use and slides
+ * the deadline, well before an active session could go idle, however short the idle timeout is configured.
  */
 export class SessionValidator {
   /** sessionId → (userId → cached state). */
@@ -48,7 +52,7 @@ export class SessionValidator {
           const state: SessionState = owned ? { valid: true, role: (res.role || 'user') as Role, username: res.username } : REVOKED;
           const invalidated = Math.max(this.invalidatedAt.get(`s:${sessionId}`) ?? 0, this.invalidatedAt.get(`u:${userId}`) ?? 0);
           // Only the owner's own answers are remembered; a refused subject leaves no trace in the cache.
-          if (owned && invalidated < askedAt) this.remember(sessionId, userId, state);
+          if (owned && invalidated < askedAt) this.remember(sessionId, userId, state, this.reuseFor(Number(res.activeUntilMs ?? 0)));
           return state;
         })
         .finally(() => this.inflight.delete(key));
@@ -81,19 +85,26 @@ export class SessionValidator {
     this.trimInvalidations();
   }
 
-  private remember(sessionId: string, userId: string, state: SessionState): void {
-    this.put(sessionId, userId, state);
+  /** How long an answer may be reused: the TTL, but at most half the time the session has left unless used. */
+  private reuseFor(activeUntilMs: number): number {
+    if (!Number.isFinite(activeUntilMs) || activeUntilMs <= 0) return this.ttlMs;
+    return Math.max(0, Math.min(this.ttlMs, Math.floor((activeUntilMs - Date.now()) / 2)));
+  }
+
+  private remember(sessionId: string, userId: string, state: SessionState, reuseMs = this.ttlMs): void {
+    if (reuseMs <= 0) return;
+    this.put(sessionId, userId, state, reuseMs);
     let sessions = this.byUser.get(userId);
     if (!sessions) this.byUser.set(userId, (sessions = new Set()));
     sessions.add(sessionId);
   }
 
-  private put(sessionId: string, userId: string, state: SessionState): void {
+  private put(sessionId: string, userId: string, state: SessionState, reuseMs = this.ttlMs): void {
     if (this.entries >= this.maxEntries) this.evictOldest();
     let subjects = this.cache.get(sessionId);
     if (!subjects) this.cache.set(sessionId, (subjects = new Map()));
     if (!subjects.has(userId)) this.entries++;
-    subjects.set(userId, { state, until: Date.now() + this.ttlMs });
+    subjects.set(userId, { state, until: Date.now() + reuseMs });
   }
 
   private evictOldest(): void {

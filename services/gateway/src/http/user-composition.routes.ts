@@ -47,7 +47,7 @@ const passThrough = (res: UpstreamResponse) => ({
  * The RealWorld `user` object spans two services: e-mail, username and credentials live in auth, bio and image
  * in user. These routes compose it with at most two downstream calls (REST to auth, gRPC to user).
  */
-export function userCompositionRoutes(deps: { forward: ForwardDeps; grpc: DaprGrpcInvoker }) {
+export function userCompositionRoutes(deps: { forward: ForwardDeps; grpc: DaprGrpcInvoker; defaultAvatarUrl: string }) {
   const profileOf = async (userId: string) => {
     const res = await deps.grpc.call(UserService.GetProfiles, { userIds: [userId], viewerId: '' });
     const p = res.profiles[0];
@@ -111,7 +111,9 @@ export function userCompositionRoutes(deps: { forward: ForwardDeps; grpc: DaprGr
       responses: { 200: { description: 'The updated user', schema: UserEnvelope }, 401: { description: 'Not logged in' }, 422: { description: 'Invalid fields' } },
       handler: async ({ body }, ctx: Context) => {
         const identity = requireIdentity(ctx);
-        const { bio, image, ...credentials } = body.user;
+        const { bio, image: sent, ...credentials } = body.user;
+        // A settings form sends back the image it was shown: the default avatar is stored as "not set".
+        const image = sent === deps.defaultAvatarUrl ? null : sent;
         if (Object.keys(body.user).length === 0) throw validationError({ user: ['must contain at least one field'] });
         const profileChange = { ...(bio !== undefined ? { bio } : {}), ...(image !== undefined ? { image } : {}) };
         const changesProfile = Object.keys(profileChange).length > 0;

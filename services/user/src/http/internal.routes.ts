@@ -48,7 +48,7 @@ export function internalRoutes(deps: { em: () => EntityManager; afterCommit: () 
       responses: { 200: { description: 'The profile', schema: ProfileEnvelope }, 404: { description: 'No such profile' } },
       handler: async ({ params }) => {
         const profile = await findProfileById(deps.em(), params.userId);
-        if (!profile) throw notFound('USER.PROFILE_NOT_FOUND', 'No profile for this account');
+        if (!profile) throw notFound('USER.PROFILE_NOT_FOUND', 'No profile for this account', 'profile');
         return { body: { profile: toProfileView(profile, false) } };
       },
     }),
@@ -74,7 +74,7 @@ export function internalRoutes(deps: { em: () => EntityManager; afterCommit: () 
       },
       handler: async ({ params, body }) => {
         const profile = await updateProfileWithEvent(deps.em(), params.userId, normalizeProfileChanges(body));
-        if (!profile) throw notFound('USER.PROFILE_NOT_FOUND', 'No profile for this account');
+        if (!profile) throw notFound('USER.PROFILE_NOT_FOUND', 'No profile for this account', 'profile');
         deps.afterCommit();
         return { body: { profile: toProfileView(profile, false) } };
       },

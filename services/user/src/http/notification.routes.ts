@@ -79,7 +79,7 @@ export function notificationRoutes(deps: { em: () => EntityManager }) {
       },
       handler: async ({ params }, ctx) => {
         const n = await markRead(deps.em(), requireIdentity(ctx).userId, params.id);
-        if (!n) throw notFound('USER.NOTIFICATION_NOT_FOUND', 'No such notification');
+        if (!n) throw notFound('USER.NOTIFICATION_NOT_FOUND', 'No such notification', 'notification');
         return { body: { notification: toNotificationView(n) } };
       },
     }),

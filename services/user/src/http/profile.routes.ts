@@ -35,7 +35,7 @@ export interface ProfileRouteDeps {
 export function profileRoutes(deps: ProfileRouteDeps) {
   const profileOr404 = async (username: string, viewerId?: string): Promise<ProfileRow> => {
     const profile = await findProfileByUsername(deps.em(), username, viewerId);
-    if (!profile) throw notFound('USER.PROFILE_NOT_FOUND', `No profile for ${username}`);
+    if (!profile) throw notFound('USER.PROFILE_NOT_FOUND', `No profile for ${username}`, 'profile');
     return profile;
   };
   const tags = ['Profile'];
