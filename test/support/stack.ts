@@ -53,11 +53,13 @@ export async function api<T = any>( // eslint-disable-line @typescript-eslint/no
 }
 
 /**
- * The `image` the gateway answers for users who have not set one (scripts/test.ts leaves the gateway's
- * PUBLIC_BASE_URL and DEFAULT_AVATAR_URL at their defaults unless the environment sets them).
+ * The public base URL the stack's services build links with: the runner sets PUBLIC_BASE_URL to its own gateway
+ * (scripts/runner/stack.ts) unless the environment names one.
  */
-export const DEFAULT_AVATAR =
-  process.env.DEFAULT_AVATAR_URL ?? `${(process.env.PUBLIC_BASE_URL ?? 'http://127.0.0.1:8080').replace(/\/+$/, '')}/api/avatars/default.svg`;
+export const publicBaseUrl = () => (process.env.PUBLIC_BASE_URL ?? (process.env.STACK_INFO ? stack().gatewayUrl : 'http://127.0.0.1:8080')).replace(/\/+$/, '');
+
+/** The `image` the gateway answers for users who have not set one (DEFAULT_AVATAR_URL, else PUBLIC_BASE_URL's). */
+export const DEFAULT_AVATAR = process.env.DEFAULT_AVATAR_URL ?? `${publicBaseUrl()}/api/avatars/default.svg`;
 
 let counter = 0;
 /** A unique user for one test. */

@@ -4,10 +4,7 @@
  */
 import test from 'ava';
 import { query } from '../support/db.js';
-import { api, register, stack } from '../support/stack.js';
-
-const PUBLIC_BASE_URL = process.env.PUBLIC_BASE_URL ?? 'http://127.0.0.1:8080';
-const DEFAULT_AVATAR = process.env.DEFAULT_AVATAR_URL ?? `${PUBLIC_BASE_URL.replace(/\/+$/, '')}/api/avatars/default.svg`;
+import { api, DEFAULT_AVATAR, publicBaseUrl, register, stack } from '../support/stack.js';
 
 /** Every `image` member anywhere in a body, with where it was found. */
 function imagesIn(body: unknown, at = '$'): [string, unknown][] {
@@ -70,7 +67,7 @@ test('a set image is kept; clearing it or sending the default back stores "not s
 });
 
 test('the gateway serves the default avatar as a cacheable SVG that cannot run script', async (t) => {
-  const path = new URL(DEFAULT_AVATAR, PUBLIC_BASE_URL).pathname;
+  const path = new URL(DEFAULT_AVATAR, publicBaseUrl()).pathname;
   t.is(path, '/api/avatars/default.svg');
   const res = await fetch(`${stack().gatewayUrl}${path}`);
   t.is(res.status, 200);
