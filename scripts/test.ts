@@ -39,6 +39,10 @@ process.env.REGISTRATIONS_PER_IP_PER_HOUR ??= '500';
 // Cached author cards in blog live long here, so a test that sees a profile edit quickly proves the
 // profile.updated event dropped the card (not the TTL running out).
 process.env.AUTHOR_CACHE_TTL_MS ??= '60000';
+// The suite registers users from many test files at once on a 2-core machine that also runs every app, sidecar
+// and ava worker: argon2 queues, and a registration could outlast the gateway's 5 s upstream timeout (504). Tests
+// are not timed (npm run bench measures speed), so the test stack's gateway waits up to 15 s.
+process.env.UPSTREAM_TIMEOUT_MS ??= '15000';
 // Sessions (ADR 13) with lifetimes a test can watch pass: short access tokens (POST /api/users/refresh) expire
 // after 5 s (long enough for tests that use one right after refreshing on a loaded machine), while login and
 // registration tokens live with their session; a session's use is written at most every second; an idle timeout
