@@ -52,8 +52,9 @@ process.env.ACCESS_TOKEN_TTL_SECONDS ??= '5';
 process.env.SESSION_TOUCH_INTERVAL_SECONDS ??= '1';
 process.env.SESSION_IDLE_TIMEOUT_SECONDS ??= '3600';
 const started = Date.now();
-// Quiet by default; LOG_LEVEL (apps) and DAPR_LOG_LEVEL (sidecars) raise it when chasing a failure.
-const logLevel = process.env.LOG_LEVEL ?? 'warn';
+// Apps log requests (info, with their trace ids: test/system/observability.test.ts reads them); sidecars only
+// warnings. LOG_LEVEL (apps) and DAPR_LOG_LEVEL (sidecars) change that when chasing a failure.
+const logLevel = process.env.LOG_LEVEL ?? 'info';
 const daprLogLevel = process.env.DAPR_LOG_LEVEL ?? 'warn';
 const stack = await startStack({
   root,

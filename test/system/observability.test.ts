@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import test from 'ava';
 import { api, eventually, register, stack } from '../support/stack.js';
 
@@ -64,6 +65,35 @@ test('an article created with a known traceparent is one trace: gateway and its 
     throw new Error(`${err.message}; missing: ${missing.join(', ')}`);
   });
   t.pass(`${spans.length} spans in one trace`);
+
+  // The logs of that request and of its event carry the same trace id (the test stack logs requests at info).
+  const logFile = stack().logFile;
+  if (!logFile) throw new Error('the test stack names no log file');
+  const wantedLines: Record<string, (app: string, line: Record<string, unknown>) => boolean> = {
+    "gateway's request": (app, l) => app === 'gateway' && l.msg === 'request' && l.path === '/api/articles',
+    "blog's request": (app, l) => app === 'blog' && l.msg === 'request' && l.path === '/api/articles',
+    "user's handling of post.published": (app, l) => app === 'user' && l.msg === 'request' && l.path === '/events/post.published',
+  };
+  const lines = await eventually(async () => {
+    const found = (await readFile(logFile, 'utf8'))
+      .split('\n')
+      .filter((l) => l.includes(traceId))
+      .flatMap((l) => {
+        const bar = l.indexOf(' | ');
+        try {
+          return [{ app: l.slice(0, bar).trim(), line: JSON.parse(l.slice(bar + 3)) as Record<string, unknown> }];
+        } catch {
+          return [];
+        }
+      });
+    return Object.values(wantedLines).every((has) => found.some((f) => has(f.app, f.line))) && found;
+  }, 20_000, 250).catch((err: Error) => {
+    throw new Error(`log lines with trace_id ${traceId}: ${err.message}`);
+  });
+  for (const { app, line } of lines) {
+    t.is(line.trace_id, traceId, `${app}: ${JSON.stringify(line).slice(0, 200)}`);
+    t.regex(String(line.span_id), /^[0-9a-f]{16}$/);
+  }
 });
 
 test('a forged or malformed trace context never breaks a request, and a client cannot switch sampling off or on for us', async (t) => {
