@@ -10,6 +10,8 @@ import { freshIp, from, loginFrom, registerFrom, tokenFromLink, waitForMail } fr
 
 const PER_ACCOUNT_AND_SOURCE = 5; // LOGIN_FAILURES_PER_ACCOUNT_AND_IP
 const FREE_PER_ACCOUNT = 10; // LOGIN_FREE_ATTEMPTS_PER_ACCOUNT, then 1 s, 2 s, … apart; a request waits at most 2 s
+const MAX_WAIT_MS = 2000; // LOGIN_MAX_WAIT_MS
+const SLOT_TIMES_MS = [0, 1000, 3000, 7000, 15000, 31000]; // LOGIN_FIRST_DELAY_MS 1 s, doubling
 const RESET_PER_ACCOUNT_AND_SOURCE = 3; // RESET_REQUESTS_PER_ACCOUNT_AND_IP
 const RESET_FREE_PER_ACCOUNT = 3; // RESET_FREE_REQUESTS_PER_ACCOUNT, then 5 min apart and more
 
@@ -38,11 +40,20 @@ test.serial('I send 50 wrong passwords for one account at once from my address: 
 
 test.serial('I send 50 wrong passwords for one account at once from 50 addresses: the account is slowed down, not opened up', async (t) => {
   const victim = await registerFrom(freshIp());
+  const started = Date.now();
   const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => loginFrom(freshIp(), victim.email, `guess number ${i}`)));
-  t.false(answers.some((a) => a.status === 200));
-  const checked = answers.filter((a) => a.status !== 429).length; // 401 (or 504 on a very loaded machine)
-  // The free attempts, then one slot now and one a second later (the next is 3 s away: more than a request waits).
-  t.true(checked >= FREE_PER_ACCOUNT && checked <= FREE_PER_ACCOUNT + 3, `${checked} passwords checked`);
+  const burstMs = Date.now() - started;
+  const statuses = answers.map((a) => a.status);
+  t.false(statuses.includes(200));
+  const checked = statuses.filter((s) => s !== 429).length; // 401 (or 504 on a very loaded machine)
+  // The free attempts, then the slots a request can still wait for (up to 2 s): at 0 s and 1 s when the burst
+  // arrives at once; a burst that a loaded machine spreads out reaches the slots at 3 s, 7 s, … too. If a Redis
+  // command times out, auth's in-memory fallback spaces attempts on the same schedule with no free ones, so at most
+  // twice those slots: never a second set of free attempts.
+  const reachableSlots = SLOT_TIMES_MS.filter((at) => at <= burstMs + MAX_WAIT_MS).length;
+  const detail = `${checked} passwords checked in a ${burstMs} ms burst (${reachableSlots} slots reachable): ${statuses.join(' ')}`;
+  t.true(checked >= FREE_PER_ACCOUNT && checked <= FREE_PER_ACCOUNT + 2 * reachableSlots, detail);
+  t.log(detail);
   const refused = answers.filter((a) => a.status === 429);
   t.is(refused.length, 50 - checked);
   for (const r of refused) {

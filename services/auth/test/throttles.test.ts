@@ -79,6 +79,21 @@ test('the Redis script takes the same decisions as the reference rule in domain/
   t.true(seen.includes('refused') && seen.filter((s) => s === 'admitted').length > 3, seen.join(', '));
 });
 
+test('while Redis cannot be reached, the slowdown gives no free attempts: every attempt is spaced from the first', async (t) => {
+  const unreachable = new Redis({ host: '127.0.0.1', port: 1, lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  try {
+    const gate = new SlowdownGate(unreachable, () => prefix(), slow); // three free attempts while Redis answers
+    const first = await gate.admit('x');
+    t.deepEqual(first, { admitted: true, waitMs: 0 });
+    const second = await gate.admit('x');
+    t.false(second.admitted, 'no free attempt beyond the first while Redis is down');
+    t.true(!second.admitted && second.retryAfterMs > 900 && second.retryAfterMs <= 1000, JSON.stringify(second));
+    t.true((await gate.admit('y')).admitted, 'another account has its own slot');
+  } finally {
+    unreachable.disconnect();
+  }
+});
+
 test('registrations are counted per source', async (t) => {
   const throttles = new Throttles(redis, policy(), prefix());
   t.is(await status(throttles.consumeRegistration('198.51.100.6')), 'allowed');

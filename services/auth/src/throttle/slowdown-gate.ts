@@ -65,11 +65,16 @@ export class SlowdownGate {
     }
   }
 
-  /** While Redis is unreachable: the same rule per replica (stricter per replica, never absent). */
+  /**
+   * While Redis is unreachable (or too slow to answer): the same rule per replica, minus the free attempts. A
+   * command that timed out may still have taken its slot in Redis, and an attacker who can slow Redis down must not
+   * get a fresh set of free guesses per replica: every attempt here is spaced out from the first.
+   */
   private admitInMemory(subject: string): GateDecision {
     const now = Date.now();
     const entry = this.fallback.get(subject);
-    const decision = admitAttempt(entry && entry.expiresAt > now ? entry.state : undefined, now, this.policy);
+    const start: SlowdownState = { attempts: this.policy.freeAttempts, nextAt: 0 };
+    const decision = admitAttempt(entry && entry.expiresAt > now ? entry.state : start, now, this.policy);
     if (decision.admitted) {
       if (this.fallback.size > 10_000) this.fallback.clear();
       this.fallback.set(subject, { state: decision.state, expiresAt: now + decision.waitMs + this.policy.windowSeconds * 1000 });
