@@ -33,8 +33,8 @@ async function composeConfig(envFile?: string): Promise<{ services: Record<strin
     return parse(stdout) as { services: Record<string, ComposeService> };
   } catch (err) {
     const e = err as NodeJS.ErrnoException & { stderr?: string };
-    if (e.code === 'ENOENT') throw new Error('docker-compose is not installed: scripts/bootstrap.sh installs it (apt-get install docker-compose)');
-    throw new Error(`docker-compose config failed: ${e.stderr || e.message}`);
+    if (e.code === 'ENOENT') throw new Error('docker-compose is not installed: scripts/bootstrap.sh installs it (apt-get install docker-compose)', { cause: err });
+    throw new Error(`docker-compose config failed: ${e.stderr || e.message}`, { cause: err });
   }
 }
 

@@ -91,6 +91,22 @@ test('a service refuses calls that bypass its sidecar or do not come from the ga
   t.is(authFromBlog.status, 403);
 });
 
+test('every app answers a forged app API token with 401, whatever its bytes (non-ASCII, wrong length, empty)', async (t) => {
+  for (const [name, app] of Object.entries(stack().apps)) {
+    const real = app.appApiToken;
+    // Latin-1 characters travel as single bytes and reach the app as one character each: the same length in
+    // characters as the real token, another length in bytes.
+    const forged = [`${real.slice(0, -1)}é`, `${real}x`, 'ÿ'.repeat(real.length), real.slice(1)];
+    for (const token of forged) {
+      // The gateway's own /api routes are public; its /events and /dapr routes are for its sidecar only.
+      for (const path of ['/events/session.revoked', '/dapr/subscribe', ...(name === 'gateway' ? [] : ['/api/tags'])]) {
+        const res = await fetch(`http://127.0.0.1:${app.appPort}${path}`, { method: path.startsWith('/events/') ? 'POST' : 'GET', headers: { 'dapr-api-token': token, 'content-type': 'application/json' }, body: path.startsWith('/events/') ? '{}' : undefined });
+        t.is(res.status, 401, `${name} ${path} with token ${JSON.stringify(token)}`);
+      }
+    }
+  }
+});
+
 test('a service that is reached with the app token but without the gateway as caller refuses public routes', async (t) => {
   // Defence in depth behind Dapr's access control: the app itself checks the caller app id daprd reports.
   const blog = stack().apps.blog!;

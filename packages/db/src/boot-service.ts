@@ -4,7 +4,7 @@ import { Sidecar } from '@vcd/dapr';
 import { runMain, serve } from '@vcd/http';
 import { createLogger, type Logger } from '@vcd/logging';
 import { OutboxRelay } from '@vcd/messaging';
-import { ormConfigFor, type ServiceDatabase } from './index.js';
+import { ormConfigFor, type ServiceDatabase } from './orm-config.js';
 import { observedGauge } from '@vcd/telemetry';
 
 interface BaseConfig {

@@ -23,7 +23,7 @@ export class SafeOrmLogger extends DefaultLogger {
   }
 }
 
-// eslint-disable-next-line no-control-regex
+ 
 const stripColours = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '');
 
 /** MikroORM `debug` namespaces for a pino level: queries (placeholders only) and ORM info at debug, nothing else. */

@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import Koa, { type Context, type Next } from 'koa';
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import { AppError, errorMiddleware } from '@vcd/errors';
 import type { Logger } from '@vcd/logging';
 import { assertAuthorized, identityFromHeaders } from './identity.js';
@@ -31,9 +31,13 @@ export interface ServiceAppOptions {
   openPaths?: string[];
 }
 
-const safeEqual = (a: string, b: string) => {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
+/**
+ * Compares a presented secret (a header, any bytes a caller sends) with the expected one in constant time for
+ * equal lengths. Compares bytes, not characters: a non-ASCII header of the right length is simply unequal.
+ */
+export const sameSecret = (presented: string, expected: string) => {
+  const x = Buffer.from(presented);
+  const y = Buffer.from(expected);
   return x.length === y.length && timingSafeEqual(x, y);
 };
 
@@ -78,7 +82,7 @@ export function createServiceApp(options: ServiceAppOptions): Koa {
     }
     if (!openPaths.has(ctx.path)) {
       const token = ctx.get('dapr-api-token');
-      if (!token || !safeEqual(token, options.appApiToken)) {
+      if (!token || !sameSecret(token, options.appApiToken)) {
         throw new AppError('SIDECAR_ONLY', 401, 'This service only accepts calls from its Dapr sidecar');
       }
     }

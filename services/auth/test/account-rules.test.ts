@@ -1,5 +1,5 @@
 import test from 'ava';
-import { z } from 'zod';
+import { type z } from 'zod';
 import { EMAIL, PASSWORD, TYPED_PASSWORD, USERNAME } from '../src/domain/account-rules.js';
 import { isCommonPassword } from '../src/domain/common-passwords.js';
 import { passwordContextProblems } from '../src/domain/password-policy.js';

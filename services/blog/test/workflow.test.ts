@@ -1,5 +1,5 @@
 import test from 'ava';
-import { AppError } from '@vcd/errors';
+import { type AppError } from '@vcd/errors';
 import { applyAction, changeForUpdate, initialState, type WorkflowState } from '../src/domain/workflow.js';
 
 const now = new Date('2026-01-01T10:00:00.000Z');

@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto';
 import Koa, { type Context, type Next } from 'koa';
 import Router from '@koa/router';
 import cors from '@koa/cors';
@@ -7,7 +6,7 @@ import type { OpenAPIObject } from 'openapi3-ts/oas31';
 import type { DaprGrpcInvoker } from '@vcd/contracts';
 import { subscriptionRouter, type Sidecar } from '@vcd/dapr';
 import { AppError, errorMiddleware } from '@vcd/errors';
-import { buildOpenApi, mountRoutes, requestContext, type AnyRoute } from '@vcd/http';
+import { buildOpenApi, mountRoutes, requestContext, sameSecret, type AnyRoute } from '@vcd/http';
 import type { Logger } from '@vcd/logging';
 import type { GatewayConfig } from './config.js';
 import { clientIp, parseTrustedProxies } from './domain/client-ip.js';
@@ -39,7 +38,6 @@ export interface GatewayDeps {
   documents: ServiceDocuments;
 }
 
-const safeEqual = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
 /**
  * The public entry point: CORS, request ids, authentication (koa-jwt + live session check), rate limits, the
@@ -110,7 +108,7 @@ export function buildApp(deps: GatewayDeps): Koa {
   app.use(async (ctx: Context, next: Next) => {
     if (!ctx.path.startsWith('/dapr/') && !ctx.path.startsWith('/events/')) return next();
     const token = ctx.get('dapr-api-token');
-    if (!token || !safeEqual(token, config.APP_API_TOKEN)) throw new AppError('SIDECAR_ONLY', 401, 'Only the gateway sidecar may call this');
+    if (!token || !sameSecret(token, config.APP_API_TOKEN)) throw new AppError('SIDECAR_ONLY', 401, 'Only the gateway sidecar may call this');
     return fromSidecar.routes()(ctx as never, next);
   });
 
