@@ -12,6 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LogSink } from './runner/processes.js';
 import { startStack } from './runner/stack.js';
+import { reportTap } from './runner/tap-report.js';
 import { stackInfoOf } from './runner/stack-info.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -104,28 +105,21 @@ const writeInfo = () => writeFile(infoFile, JSON.stringify({ ...stackInfoOf(stac
 await writeInfo();
 
 const totals = { passed: 0, failed: 0 };
-const runAva = (args: string[]) =>
-  new Promise<number>((resolve) => {
-    const ava = spawn(process.execPath, [path.join(root, 'node_modules/ava/entrypoints/cli.mjs'), ...args], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, STACK_INFO: infoFile, FORCE_COLOR: process.stdout.isTTY ? '1' : '0' },
-    });
-    // Pass ava's report through, and count its totals for one summary line at the end.
-    let partial = '';
-    ava.stdout!.on('data', (chunk: Buffer) => {
-      process.stdout.write(chunk);
-      const lines = (partial + chunk.toString('utf8')).split('\n');
-      partial = lines.pop() ?? '';
-      for (const raw of lines) {
-        // One line per test in ava's report: ✔ passed, ✘ [fail] failed (ava's own totals omit passes when some fail).
-        const line = raw.replace(/\x1b\[[0-9;]*m/g, '').trimStart();
-        if (line.startsWith('✔')) totals.passed++;
-        else if (line.startsWith('✘ [fail]')) totals.failed++;
-      }
-    });
-    ava.once('exit', (c, s) => resolve(c ?? (s ? 1 : 0)));
+const runAva = async (args: string[]) => {
+  // ava reports in TAP; scripts/runner/tap-report.ts prints it readably and counts the results.
+  const ava = spawn(process.execPath, [path.join(root, 'node_modules/ava/entrypoints/cli.mjs'), '--tap', ...args], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, STACK_INFO: infoFile },
   });
+  const exited = new Promise<number>((resolve) => ava.once('exit', (c, s) => resolve(c ?? (s ? 1 : 0))));
+  const counted = await reportTap(ava.stdout!, process.stdout, { colour: process.stdout.isTTY });
+  totals.passed += counted.passed;
+  totals.failed += counted.failed;
+  const code = await exited;
+  // A run that ended without a complete TAP plan (ava crashed, a worker died) fails even with no failed result.
+  return code === 0 && !counted.complete ? 1 : code;
+};
 
 // Tests that stop, kill or restart services (test/disruptive) run after the others, one at a time, so they
 // never pull a service from under a test running in parallel.
