@@ -28,4 +28,6 @@ if ! command -v kubectl >/dev/null && ! command -v kustomize >/dev/null; then
   say "installing kustomize (go install)"
   PATH="$PATH:/usr/local/go/bin" GOBIN="$HOME/go/bin" go install sigs.k8s.io/kustomize/kustomize/v5@v5.8.3
 fi
+# PostgreSQL answering on 127.0.0.1:5432 (started when installed but stopped) and redis-server installed.
+node --import tsx scripts/ensure-infra.ts
 bash scripts/build-daprd.sh

@@ -1,6 +1,9 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import { databaseName, databaseUrlKey, type Secrets } from './secrets.js';
 
+const run = promisify(execFile);
 const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const literal = (value: string) => `'${value.replace(/'/g, "''")}'`;
 
@@ -21,4 +24,18 @@ export async function ensureDatabases(options: { adminUrl: string; dbPrefix: str
   } finally {
     await admin.end();
   }
+}
+
+/** Applies each app's pending migrations (its src/db/migrate.ts) against its own database, all at once. */
+export async function migrateApps(apps: { appId: string; appDir: string }[], secrets: Secrets): Promise<void> {
+  await Promise.all(
+    apps.map((a) =>
+      run(process.execPath, ['--import', 'tsx', 'src/db/migrate.ts'], {
+        cwd: a.appDir,
+        env: { ...process.env, DATABASE_URL: secrets[databaseUrlKey(a.appId)], LOG_LEVEL: 'warn' },
+      }).catch((err: { stderr?: string; message: string }) => {
+        throw new Error(`migrations for ${a.appId} failed:\n${err.stderr || err.message}`);
+      }),
+    ),
+  );
 }

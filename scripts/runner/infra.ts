@@ -78,3 +78,14 @@ async function ensureTrustedLocalAccess(say: Say): Promise<void> {
 export async function ensureRedisInstalled(say: Say): Promise<void> {
   if (!has('redis-server')) await aptInstall(['redis-server'], say);
 }
+
+/**
+ * What a stack needs before it starts, installed and started by scripts/bootstrap.sh (scripts/ensure-infra.ts):
+ * the launcher checks and explains, it installs nothing.
+ */
+export async function requireInfrastructure(port = 5432): Promise<void> {
+  const missing: string[] = [];
+  if (!(await canConnect(port))) missing.push(`PostgreSQL does not answer on 127.0.0.1:${port}`);
+  if (!has('redis-server')) missing.push('redis-server is not installed');
+  if (missing.length) throw new Error(`${missing.join('; ')}: run \`bash scripts/bootstrap.sh\` (npm start and npm test do), which installs and starts them`);
+}

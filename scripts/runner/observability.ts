@@ -3,7 +3,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { startProcess, type LogSink, type ManagedProcess } from './processes.js';
+import { startProcess, stopProcess, type LogSink, type ManagedProcess } from './processes.js';
+import { untilUp } from './readiness.js';
+import { startTraceSink } from './trace-sink.js';
 
 /**
  * The development stack's observability backends (docs/observability.md, ADR 14): Jaeger (built from Go modules
@@ -97,4 +99,73 @@ export async function startPrometheus(options: { root: string; runDir: string; p
     ],
     { cwd: dir, env: process.env, sink: options.sink },
   );
+}
+
+/** Where a stack's spans go and where they are read back; `stop` ends whatever it started. */
+export interface TraceBackend {
+  /** OTLP/HTTP host:port every app and sidecar exports to. */
+  otlpHostPort: string;
+  /** GET {apiUrl}/api/traces/<id> (Jaeger's shape). */
+  apiUrl: string;
+  /** A UI a person opens (development only). */
+  uiUrl?: string;
+  pids: () => number[];
+  stop: () => Promise<void>;
+}
+
+/**
+ * Traces: Jaeger in development when built (its UI on 16686), else the runner's own in-memory OTLP receiver with
+ * our trace viewer (tests always use that receiver). `port` picks each port: the development default or a free one.
+ */
+export async function startTraceBackend(o: {
+  mode: 'dev' | 'test';
+  root: string;
+  runDir: string;
+  sink: LogSink;
+  port: (devDefault: number) => Promise<number>;
+  say: (msg: string) => void;
+  watch: (proc: ManagedProcess) => void;
+}): Promise<TraceBackend> {
+  const viewer = path.join(o.root, 'observability', 'trace-viewer', 'index.html');
+  const inMemory = async (port?: number): Promise<TraceBackend> => {
+    const sink = await startTraceSink({ port, viewer });
+    return { otlpHostPort: sink.hostPort, apiUrl: sink.url, uiUrl: o.mode === 'dev' ? sink.url : undefined, pids: () => [], stop: () => sink.close() };
+  };
+  if (o.mode === 'test') return inMemory();
+  if (!jaegerAvailable()) {
+    // A person's first run should not wait for a long Go build: traces are kept in the runner until Jaeger is built.
+    o.say('Jaeger is not built yet (npm run observability:build builds it once, at low priority); until then the runner keeps traces in memory and serves the same trace viewer');
+    return inMemory(await o.port(DEV_OBSERVABILITY_PORTS.otlp));
+  }
+  const ports = {
+    otlp: await o.port(DEV_OBSERVABILITY_PORTS.otlp),
+    ui: await o.port(DEV_OBSERVABILITY_PORTS.jaegerUi),
+    grpc: await o.port(DEV_OBSERVABILITY_PORTS.jaegerGrpc),
+    health: await o.port(DEV_OBSERVABILITY_PORTS.jaegerHealth),
+  };
+  const jaeger = await startJaeger({ root: o.root, runDir: o.runDir, ports, sink: o.sink });
+  o.watch(jaeger);
+  await untilUp(jaeger, `http://127.0.0.1:${ports.health}/status`, 30_000, (s) => s === 200);
+  const url = `http://127.0.0.1:${ports.ui}`;
+  return { otlpHostPort: `127.0.0.1:${ports.otlp}`, apiUrl: url, uiUrl: url, pids: () => (jaeger.child.pid ? [jaeger.child.pid] : []), stop: () => stopProcess(jaeger) };
+}
+
+/** Prometheus scraping every app and sidecar (when Debian's package is installed); undefined without it. */
+export async function startMetricsStore(o: {
+  root: string;
+  runDir: string;
+  port: number;
+  targets: ScrapeTarget[];
+  sink: LogSink;
+  say: (msg: string) => void;
+  watch: (proc: ManagedProcess) => void;
+}): Promise<{ url: string; process: ManagedProcess } | undefined> {
+  if (!prometheusAvailable()) {
+    o.say('Prometheus is not installed (apt-get install prometheus): metrics are served by each app but not collected');
+    return undefined;
+  }
+  const prometheus = await startPrometheus({ root: o.root, runDir: o.runDir, port: o.port, targets: o.targets, sink: o.sink });
+  o.watch(prometheus);
+  await untilUp(prometheus, `http://127.0.0.1:${o.port}/-/ready`, 30_000, (s) => s === 200);
+  return { url: `http://127.0.0.1:${o.port}`, process: prometheus };
 }

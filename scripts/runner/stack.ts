@@ -1,41 +1,29 @@
 import { randomBytes } from 'node:crypto';
 import { execFile } from 'node:child_process';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { readManifest, type AppSpec } from './app-manifest.js';
-import { ensureDatabases } from './databases.js';
-import { ensurePostgres, ensureRedisInstalled } from './infra.js';
-import { startProcess, stopProcess, killGroup, type LogSink, type ManagedProcess } from './processes.js';
+import { ensureDatabases, migrateApps } from './databases.js';
+import { requireInfrastructure } from './infra.js';
+import { launchApp, launchSidecarAndApp, type LaunchContext, type RunningApp } from './launch.js';
+import { DEV_DAPR_METRICS_OFFSET, DEV_OBSERVABILITY_PORTS, startMetricsStore, startTraceBackend, type TraceBackend } from './observability.js';
+import { DEV_INTERNAL_GRPC_OFFSET, DEV_REDIS_PORT, DEV_SENTRY_PORTS, freePort } from './ports.js';
+import { killGroup, startProcess, stopProcess, type LogSink, type ManagedProcess } from './processes.js';
+import { untilUp } from './readiness.js';
 import { REDIS_PASSWORD_KEYS } from './redis-acl.js';
 import { startRedis } from './redis.js';
-import {
-  DEV_DAPR_METRICS_OFFSET,
-  DEV_OBSERVABILITY_PORTS,
-  jaegerAvailable,
-  prometheusAvailable,
-  startJaeger,
-  startPrometheus,
-  type ScrapeTarget,
-} from './observability.js';
-import { startTraceSink, type TraceSink } from './trace-sink.js';
-import { renderResources, renderSentryConfig } from './resources.js';
-import { newSentryTokenKey, sentryJwks, sentryToken } from './sentry-tokens.js';
-import { databaseUrlKey, ensureSecrets, type Secrets } from './secrets.js';
+import { renderResources } from './resources.js';
+import { ensureSecrets, type Secrets } from './secrets.js';
+import { startSentry, type RunningSentry } from './sentry.js';
 
-/**
- * Development port defaults besides dapr.yaml's: all below the kernel's ephemeral range (32768-60999), where an
- * outgoing connection of any program could hold them (test/deploy/dev-ports.test.ts).
- */
-export const DEV_SENTRY_PORTS = { grpc: 3530, healthz: 3531 } as const;
-/** A sidecar's internal gRPC port is its gRPC port plus this (3510 → 3520). */
-export const DEV_INTERNAL_GRPC_OFFSET = 10;
+// The parts a stack is made of, each in a file of its own (ports, readiness, sentry, launch, observability,
+// databases); this file puts them together in order and stops them in reverse.
+export { DEV_INTERNAL_GRPC_OFFSET, DEV_REDIS_PORT, DEV_SENTRY_PORTS, freePort } from './ports.js';
+export { daprdPath, type RunningApp } from './launch.js';
+export { sentryPath } from './sentry.js';
 
 const run = promisify(execFile);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface StackOptions {
   root: string;
@@ -60,21 +48,6 @@ export interface StackOptions {
    * trace and serve metrics, nothing collects them.
    */
   observability?: 'dev' | 'test' | 'off';
-}
-
-export interface RunningApp {
-  spec: AppSpec;
-  appPort: number;
-  daprHttpPort: number;
-  daprGrpcPort: number;
-  daprInternalGrpcPort: number;
-  /** The app's Prometheus endpoint (GET /metrics, loopback, never the public port) and its sidecar's. */
-  metricsPort: number;
-  daprMetricsPort: number;
-  appApiToken: string;
-  daprApiToken: string;
-  app?: ManagedProcess;
-  daprd?: ManagedProcess;
 }
 
 export interface Stack {
@@ -105,179 +78,8 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-/** Where the development stack's Redis listens (tests and --free-ports pick a free port). */
-export const DEV_REDIS_PORT = 6380;
-
-export const daprdPath = () => process.env.DAPRD_PATH ?? path.join(os.homedir(), '.dapr', 'bin', 'daprd');
-export const sentryPath = () => process.env.SENTRY_PATH ?? path.join(os.homedir(), '.dapr', 'bin', 'sentry');
-
-const handedOut = new Set<number>();
-
-/** The kernel's range for outgoing connections' local ports (a port from it can be taken by any connect()). */
-function ephemeralRange(): [number, number] {
-  try {
-    const [low, high] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
-    if (low! > 0 && high! >= low!) return [low!, high!];
-  } catch {
-    // not Linux: assume the IANA range
-  }
-  return [49152, 65535];
-}
-
-function canListen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.unref();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
-
-/**
- * A free loopback port below the ephemeral range: a port the kernel handed to listen(0) comes from that range, and
- * between our check and the service's own listen an outgoing connection can take it (EADDRINUSE at start).
- */
-export async function freePort(): Promise<number> {
-  const [low] = ephemeralRange();
-  const from = 20_000;
-  const to = Math.min(low, 32_768);
-  for (let attempt = 0; to - from > 1000 && attempt < 100; attempt++) {
-    const port = from + Math.floor(Math.random() * (to - from));
-    if (handedOut.has(port) || !(await canListen(port))) continue;
-    handedOut.add(port);
-    return port;
-  }
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitFor(url: string, headers: Record<string, string>, timeoutMs: number, isUp: (status: number) => boolean): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last = 'no answer';
-  while (Date.now() < deadline) {
-    try {
-      const res = await fetch(url, { headers, signal: AbortSignal.timeout(2000) });
-      await res.arrayBuffer();
-      if (isUp(res.status)) return;
-      last = `HTTP ${res.status}`;
-    } catch (err) {
-      last = (err as Error).message;
-    }
-    await sleep(150);
-  }
-  throw new Error(`${url} not ready after ${timeoutMs / 1000}s (${last})`);
-}
-
-/** Waits for `url` to answer as `isUp` wants, failing at once (with its last output) if `proc` exits first. */
-async function untilUp(proc: ManagedProcess, url: string, timeoutMs: number, isUp: (status: number) => boolean): Promise<void> {
-  const died = proc.exited.then(({ code, signal }) => {
-    throw new Error(`${proc.name} exited during start-up (${signal ? `signal ${signal}` : `exit code ${code}`}):\n${proc.lastLines.slice(-8).join('\n')}`);
-  });
-  died.catch(() => undefined);
-  await Promise.race([waitFor(url, {}, timeoutMs, isUp), died]);
-}
-
-/** Starts Postgres/Redis if needed, databases, secrets, migrations, then every app beside its own daprd. */
-export async function startStack(options: StackOptions): Promise<Stack> {
-  const say = (m: string) => options.sink.runner(m);
-  const manifest = await readManifest(options.root);
-  const specs = manifest.apps.filter((a) => !options.only || options.only.includes(a.appId));
-  if (options.only) {
-    const unknown = options.only.filter((id) => !manifest.apps.some((a) => a.appId === id));
-    if (unknown.length) throw new Error(`Unknown app id(s): ${unknown.join(', ')} (dapr.yaml has ${manifest.apps.map((a) => a.appId).join(', ')})`);
-  }
-  await mkdir(options.runDir, { recursive: true });
-
-  await Promise.all([ensurePostgres(say), ensureRedisInstalled(say)]);
-  await run('bash', [path.join(options.root, 'scripts/build-daprd.sh'), 'daprd', 'sentry'], { maxBuffer: 1 << 24 }).catch((err: { stderr?: string; message: string }) => {
-    throw new Error(`daprd is not available: ${err.stderr || err.message}`);
-  });
-
-  const dbApps = manifest.apps.filter((a) => a.database).map((a) => a.appId);
-  const free = options.ports === 'free';
-  const mail = { smtpPort: free ? await freePort() : 1025, webPort: free ? await freePort() : 1080 };
-  // The stack's own Redis, with passwords (scripts/runner/redis.ts); 6380 in development, beside any system Redis.
-  const redisPort = free ? await freePort() : DEV_REDIS_PORT;
-  const redisHost = `127.0.0.1:${redisPort}`;
-  const secrets = await ensureSecrets(options.secretsFile, {
-    dbPrefix: options.dbPrefix,
-    dbApps,
-    smtpPort: mail.smtpPort,
-    redis: { hostPort: redisHost, db: options.redisDB },
-  });
-  await ensureDatabases({
-    adminUrl: process.env.PG_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres',
-    dbPrefix: options.dbPrefix,
-    apps: dbApps,
-    secrets,
-    reset: options.resetDatabases,
-  });
-  say(`migrating ${specs.filter((s) => s.database).map((s) => s.appId).join(', ') || 'nothing'}`);
-  await Promise.all(
-    specs
-      .filter((s) => s.database)
-      .map((s) =>
-        run(process.execPath, ['--import', 'tsx', 'src/db/migrate.ts'], {
-          cwd: s.appDir,
-          env: { ...process.env, DATABASE_URL: secrets[databaseUrlKey(s.appId)], LOG_LEVEL: 'warn' },
-        }).catch((err: { stderr?: string; message: string }) => {
-          throw new Error(`migrations for ${s.appId} failed:\n${err.stderr || err.message}`);
-        }),
-      ),
-  );
-
-  // Traces: every app and sidecar exports to one OTLP/HTTP endpoint (Jaeger in development, the runner's own
-  // receiver in tests). Started before the sidecars, so their first spans have somewhere to go.
-  const observability = options.observability ?? 'off';
-  let traceSink: TraceSink | undefined;
-  let jaeger: ManagedProcess | undefined;
-  let prometheus: ManagedProcess | undefined;
-  let otlpHostPort: string | undefined;
-  let traceApiUrl: string | undefined;
-  let traceUiUrl: string | undefined;
-  let prometheusUrl: string | undefined;
-  const obsPort = async (dev: number) => (free ? await freePort() : dev);
-  if (observability === 'test') {
-    traceSink = await startTraceSink({ viewer: path.join(manifest.root, 'observability', 'trace-viewer', 'index.html') });
-    otlpHostPort = traceSink.hostPort;
-    traceApiUrl = traceSink.url;
-  } else if (observability === 'dev') {
-    if (jaegerAvailable()) {
-      const ports = {
-        otlp: await obsPort(DEV_OBSERVABILITY_PORTS.otlp),
-        ui: await obsPort(DEV_OBSERVABILITY_PORTS.jaegerUi),
-        grpc: await obsPort(DEV_OBSERVABILITY_PORTS.jaegerGrpc),
-        health: await obsPort(DEV_OBSERVABILITY_PORTS.jaegerHealth),
-      };
-      jaeger = await startJaeger({ root: manifest.root, runDir: options.runDir, ports, sink: options.sink });
-      await untilUp(jaeger, `http://127.0.0.1:${ports.health}/status`, 30_000, (s) => s === 200);
-      otlpHostPort = `127.0.0.1:${ports.otlp}`;
-      traceApiUrl = traceUiUrl = `http://127.0.0.1:${ports.ui}`;
-    } else {
-      // A person's first run should not wait for a long Go build: traces are kept in the runner until Jaeger is built.
-      say('Jaeger is not built yet (npm run observability:build builds it once, at low priority); until then the runner keeps traces in memory and serves the same trace viewer');
-      traceSink = await startTraceSink({ port: await obsPort(DEV_OBSERVABILITY_PORTS.otlp), viewer: path.join(manifest.root, 'observability', 'trace-viewer', 'index.html') });
-      otlpHostPort = traceSink.hostPort;
-      traceApiUrl = traceUiUrl = traceSink.url;
-    }
-  }
-
-  const { resourcesPath, configDir } = await renderResources(manifest, options.runDir, {
-    secretsFile: path.resolve(options.secretsFile),
-    redisDB: options.redisDB,
-    redisHost,
-    nameResolutionDb: path.join(options.runDir, 'nameresolution.db'),
-    smtp: { host: '127.0.0.1', port: mail.smtpPort },
-    otlpEndpoint: otlpHostPort,
-  });
-
+/** Each app of `specs` with its ports (dapr.yaml's, or free ones) and fresh API tokens for it and its sidecar. */
+async function allocateApps(specs: AppSpec[], free: boolean): Promise<Map<string, RunningApp>> {
   const apps = new Map<string, RunningApp>();
   for (const spec of specs) {
     apps.set(spec.appId, {
@@ -292,10 +94,47 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       daprApiToken: randomBytes(24).toString('base64url'),
     });
   }
+  return apps;
+}
+
+/** Secrets, each service's database and role, and migrations. */
+async function prepareData(options: StackOptions, specs: AppSpec[], dbApps: string[], smtpPort: number, redisHost: string): Promise<Secrets> {
+  const secrets = await ensureSecrets(options.secretsFile, { dbPrefix: options.dbPrefix, dbApps, smtpPort, redis: { hostPort: redisHost, db: options.redisDB } });
+  await ensureDatabases({
+    adminUrl: process.env.PG_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres',
+    dbPrefix: options.dbPrefix,
+    apps: dbApps,
+    secrets,
+    reset: options.resetDatabases,
+  });
+  const migrated = specs.filter((s) => s.database);
+  options.sink.runner(`migrating ${migrated.map((s) => s.appId).join(', ') || 'nothing'}`);
+  await migrateApps(migrated, secrets);
+  return secrets;
+}
+
+/** Checks what it needs, prepares data, starts Redis, MailDev, sentry and observability, then every app beside its own daprd. */
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const say = (m: string) => options.sink.runner(m);
+  const manifest = await readManifest(options.root);
+  const specs = manifest.apps.filter((a) => !options.only || options.only.includes(a.appId));
+  const unknown = (options.only ?? []).filter((id) => !manifest.apps.some((a) => a.appId === id));
+  if (unknown.length) throw new Error(`Unknown app id(s): ${unknown.join(', ')} (dapr.yaml has ${manifest.apps.map((a) => a.appId).join(', ')})`);
+  await mkdir(options.runDir, { recursive: true });
+  await requireInfrastructure();
+  await run('bash', [path.join(options.root, 'scripts/build-daprd.sh'), 'daprd', 'sentry'], { maxBuffer: 1 << 24 }).catch((err: { stderr?: string; message: string }) => {
+    throw new Error(`daprd is not available: ${err.stderr || err.message}`);
+  });
+
+  const free = options.ports === 'free';
+  const port = async (devDefault: number) => (free ? await freePort() : devDefault);
+  const mail = { smtpPort: await port(1025), webPort: await port(1080) };
+  // The stack's own Redis, with passwords (scripts/runner/redis.ts); 6380 in development, beside any system Redis.
+  const redisPort = await port(DEV_REDIS_PORT);
+  const redisHost = `127.0.0.1:${redisPort}`;
+  const secrets = await prepareData(options, specs, manifest.apps.filter((a) => a.database).map((a) => a.appId), mail.smtpPort, redisHost);
 
   let stopping = false;
-  let maildev: ManagedProcess | undefined;
-  let redis: ManagedProcess | undefined;
   const watch = (proc: ManagedProcess) => {
     void proc.exited.then(({ code, signal }) => {
       if (proc.stopping || stopping) return;
@@ -305,96 +144,30 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     });
   };
 
-  // Sentry, Dapr's certificate authority: every sidecar gets an mTLS certificate with its app id (SPIFFE), which
-  // the callee's access control checks. It creates a self-signed root in its credentials folder on first start.
-  // It signs an app id only for a request with that app's token (JWKS validator, ADR 10): a key made for this run,
-  // one token per app, each readable by its owner only and handed to that app's daprd.
-  const sentryPorts = { grpc: free ? await freePort() : DEV_SENTRY_PORTS.grpc, healthz: free ? await freePort() : DEV_SENTRY_PORTS.healthz };
-  const credentials = path.join(options.runDir, 'sentry');
-  const tokens = path.join(options.runDir, 'sentry-tokens');
-  const tokenFile = (appId: string) => path.join(tokens, `${appId}.jwt`);
-  let sentry: ManagedProcess | undefined;
-  let trustAnchors = '';
-  const startSentry = async () => {
-    await mkdir(credentials, { recursive: true });
-    await mkdir(tokens, { recursive: true, mode: 0o700 });
-    const tokenKey = newSentryTokenKey();
-    await writeFile(path.join(tokens, 'jwks.json'), sentryJwks(tokenKey));
-    for (const a of apps.values()) await writeFile(tokenFile(a.spec.appId), sentryToken(tokenKey, a.spec.appId), { mode: 0o600 });
-    const sentryConfig = await renderSentryConfig(manifest.configDir, options.runDir, path.join(tokens, 'jwks.json'));
-    sentry = startProcess(
-      'sentry',
-      sentryPath(),
-      ['--config', sentryConfig, '--issuer-credentials', credentials, '--trust-domain', 'localhost', '--port', String(sentryPorts.grpc), '--listen-address', '127.0.0.1',
-        '--healthz-port', String(sentryPorts.healthz), '--healthz-listen-address', '127.0.0.1', '--enable-metrics=false', '--log-level', 'warn'],
-      { cwd: options.runDir, env: process.env, sink: options.sink },
-    );
-    watch(sentry);
-    await untilUp(sentry, `http://127.0.0.1:${sentryPorts.healthz}/healthz`, 30_000, (s) => s === 200);
-    trustAnchors = await readFile(path.join(credentials, 'ca.crt'), 'utf8');
-  };
+  // Traces: every app and sidecar exports to one OTLP/HTTP endpoint. Started before the sidecars, so their first
+  // spans have somewhere to go.
+  const observability = options.observability ?? 'off';
+  const traces: TraceBackend | undefined =
+    observability === 'off' ? undefined : await startTraceBackend({ mode: observability, root: manifest.root, runDir: options.runDir, sink: options.sink, port, say, watch });
+  const { resourcesPath, configDir } = await renderResources(manifest, options.runDir, {
+    secretsFile: path.resolve(options.secretsFile),
+    redisDB: options.redisDB,
+    redisHost,
+    nameResolutionDb: path.join(options.runDir, 'nameresolution.db'),
+    smtp: { host: '127.0.0.1', port: mail.smtpPort },
+    otlpEndpoint: traces?.otlpHostPort,
+  });
+  const apps = await allocateApps(specs, free);
+  const sentryPorts = { grpc: await port(DEV_SENTRY_PORTS.grpc), healthz: await port(DEV_SENTRY_PORTS.healthz) };
 
-  const launch = async (a: RunningApp) => {
-    const configFile = path.join(configDir, path.basename(a.spec.configFile));
-    const baseEnv = { ...process.env, LOG_LEVEL: options.logLevel ?? process.env.LOG_LEVEL ?? 'info' };
-    a.daprd = startProcess(
-      `${a.spec.appId}:dapr`,
-      daprdPath(),
-      [
-        '--app-id', a.spec.appId,
-        '--app-port', String(a.appPort),
-        '--app-protocol', 'http',
-        '--app-channel-address', '127.0.0.1',
-        '--dapr-http-port', String(a.daprHttpPort),
-        '--dapr-grpc-port', String(a.daprGrpcPort),
-        '--dapr-internal-grpc-port', String(a.daprInternalGrpcPort),
-        '--dapr-listen-addresses', '127.0.0.1',
-        '--dapr-internal-grpc-listen-address', '127.0.0.1',
-        '--resources-path', resourcesPath,
-        '--config', configFile,
-        '--enable-metrics',
-        '--metrics-port', String(a.daprMetricsPort),
-        '--metrics-listen-address', '127.0.0.1',
-        '--enable-mtls',
-        '--sentry-address', `127.0.0.1:${sentryPorts.grpc}`,
-        '--log-level', options.daprLogLevel ?? 'warn',
-      ],
-      {
-        cwd: manifest.root,
-        env: { ...baseEnv, APP_API_TOKEN: a.appApiToken, DAPR_API_TOKEN: a.daprApiToken, DAPR_TRUST_ANCHORS: trustAnchors, DAPR_SENTRY_TOKEN_FILE: tokenFile(a.spec.appId) },
-        sink: options.sink,
-      },
-    );
-    watch(a.daprd);
-    await launchApp(a);
-  };
-  const launchApp = async (a: RunningApp) => {
-    const baseEnv: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: options.logLevel ?? process.env.LOG_LEVEL ?? 'info' };
-    // Absolute links (the feeds') point at this stack's gateway unless a public address is configured.
-    const gateway = apps.get('gateway');
-    if (gateway && !baseEnv.PUBLIC_BASE_URL) baseEnv.PUBLIC_BASE_URL = `http://127.0.0.1:${gateway.appPort}`;
-    const [cmd, ...args] = a.spec.command;
-    const env: NodeJS.ProcessEnv = {
-      ...baseEnv,
-      ...a.spec.env,
-      APP_ID: a.spec.appId,
-      APP_PORT: String(a.appPort),
-      DAPR_HTTP_PORT: String(a.daprHttpPort),
-      DAPR_GRPC_PORT: String(a.daprGrpcPort),
-      APP_API_TOKEN: a.appApiToken,
-      DAPR_API_TOKEN: a.daprApiToken,
-      METRICS_PORT: String(a.metricsPort),
-    };
-    // Spans go to this stack's backend, or nowhere (never to dapr.yaml's default address, another stack's Jaeger).
-    if (otlpHostPort) env.OTEL_EXPORTER_OTLP_ENDPOINT = `http://${otlpHostPort}`;
-    else delete env.OTEL_EXPORTER_OTLP_ENDPOINT;
-    a.app = startProcess(a.spec.appId, cmd === 'node' ? process.execPath : cmd!, args, { cwd: a.spec.appDir, sink: options.sink, env });
-    watch(a.app);
-    const timeout = options.readyTimeoutMs ?? 90_000;
-    // The app listens once it has its secrets and database; then daprd's /v1.0/healthz answers 204 once its
-    // components are loaded and it has connected to the app.
-    await untilUp(a.app, `http://127.0.0.1:${a.appPort}/healthz`, timeout, (s) => s === 200);
-    await waitFor(`http://127.0.0.1:${a.daprHttpPort}/v1.0/healthz`, { 'dapr-api-token': a.daprApiToken }, timeout, (s) => s === 204);
+  let maildev: ManagedProcess | undefined;
+  let redis: ManagedProcess | undefined;
+  let sentry: RunningSentry | undefined;
+  let prometheus: { url: string; process: ManagedProcess } | undefined;
+  let launchContext: LaunchContext | undefined;
+  const context = () => {
+    if (!launchContext) throw new Error('the stack has not started its sidecars yet');
+    return launchContext;
   };
 
   const stack: Stack = {
@@ -405,20 +178,16 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     mailUrl: `http://127.0.0.1:${mail.webPort}`,
     redisPort,
     sentryPort: sentryPorts.grpc,
-    otlpUrl: otlpHostPort ? `http://${otlpHostPort}` : undefined,
-    get traceApiUrl() {
-      return traceApiUrl;
-    },
-    get traceUiUrl() {
-      return traceUiUrl;
-    },
+    otlpUrl: traces ? `http://${traces.otlpHostPort}` : undefined,
+    traceApiUrl: traces?.apiUrl,
+    traceUiUrl: traces?.uiUrl,
     get prometheusUrl() {
-      return prometheusUrl;
+      return prometheus?.url;
     },
     pids: () =>
       [...apps.values()]
         .flatMap((a) => [a.app?.child.pid, a.daprd?.child.pid])
-        .concat(maildev?.child.pid, sentry?.child.pid, redis?.child.pid, jaeger?.child.pid, prometheus?.child.pid)
+        .concat(maildev?.child.pid, sentry?.process.child.pid, redis?.child.pid, prometheus?.process.child.pid, ...(traces?.pids() ?? []))
         .filter((p): p is number => !!p),
     async stopApp(appId, which = 'both') {
       const a = apps.get(appId);
@@ -440,22 +209,18 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     async startApp(appId) {
       const a = apps.get(appId);
       if (!a) throw new Error(`no app ${appId}`);
-      if (a.daprd && a.daprd.child.exitCode === null && a.daprd.child.signalCode === null) await launchApp(a);
-      else await launch(a);
+      if (a.daprd && a.daprd.child.exitCode === null && a.daprd.child.signalCode === null) await launchApp(a, context());
+      else await launchSidecarAndApp(a, context());
     },
     async stop() {
       if (stopping) return;
       stopping = true;
       process.off('exit', killAll);
-      // Apps first (they drain and stop their relays), then their sidecars.
+      // Apps first (they drain and stop their relays), then their sidecars, then what they all used.
       await Promise.all([...apps.values()].map((a) => (a.app ? stopProcess(a.app) : undefined)));
       await Promise.all([...apps.values()].map((a) => (a.daprd ? stopProcess(a.daprd) : undefined)));
-      if (maildev) await stopProcess(maildev);
-      if (sentry) await stopProcess(sentry);
-      if (redis) await stopProcess(redis);
-      if (prometheus) await stopProcess(prometheus);
-      if (jaeger) await stopProcess(jaeger);
-      await traceSink?.close();
+      for (const proc of [maildev, sentry?.process, redis, prometheus?.process]) if (proc) await stopProcess(proc);
+      await traces?.stop();
     },
   };
   const killAll = () => {
@@ -474,32 +239,29 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       sink: options.sink,
     });
     watch(redis);
-    if (specs.some((s) => s.appId === 'auth')) {
-      maildev = startProcess(
-      'maildev',
-      process.execPath,
-      [path.join(manifest.root, 'node_modules/maildev/dist/bin/maildev.js'), '--smtp', String(mail.smtpPort), '--web', String(mail.webPort),
-        '--ip', '127.0.0.1', '--web-ip', '127.0.0.1', '--hide-extensions', 'STARTTLS'],
-      { cwd: options.runDir, env: process.env, sink: options.sink },
-    );
-    watch(maildev);
-    await untilUp(maildev, `http://127.0.0.1:${mail.webPort}/api/healthz`, 30_000, (s) => s === 200);
-    }
-    await startSentry();
-    if (observability !== 'off' && prometheusAvailable()) {
-      const port = await obsPort(DEV_OBSERVABILITY_PORTS.prometheus);
-      const targets: ScrapeTarget[] = [...apps.values()].flatMap((a) => [
+    if (apps.has('auth')) maildev = await startMailDev(manifest.root, options, mail, watch);
+    sentry = await startSentry({ configDir: manifest.configDir, runDir: options.runDir, appIds: [...apps.keys()], ports: sentryPorts, sink: options.sink, watch });
+    if (observability !== 'off') {
+      const targets = [...apps.values()].flatMap((a) => [
         { job: 'app' as const, app: a.spec.appId, hostPort: `127.0.0.1:${a.metricsPort}` },
         { job: 'daprd' as const, app: a.spec.appId, hostPort: `127.0.0.1:${a.daprMetricsPort}` },
       ]);
-      prometheus = await startPrometheus({ root: manifest.root, runDir: options.runDir, port, targets, sink: options.sink });
-      watch(prometheus);
-      await untilUp(prometheus, `http://127.0.0.1:${port}/-/ready`, 30_000, (s) => s === 200);
-      prometheusUrl = `http://127.0.0.1:${port}`;
-    } else if (observability !== 'off') {
-      say('Prometheus is not installed (apt-get install prometheus): metrics are served by each app but not collected');
+      prometheus = await startMetricsStore({ root: manifest.root, runDir: options.runDir, port: await port(DEV_OBSERVABILITY_PORTS.prometheus), targets, sink: options.sink, say, watch });
     }
-    await Promise.all([...apps.values()].map(launch));
+    launchContext = {
+      root: manifest.root,
+      resourcesPath,
+      configDir,
+      sentry: { address: `127.0.0.1:${sentryPorts.grpc}`, trustAnchors: sentry.trustAnchors, tokenFile: sentry.tokenFile },
+      otlpHostPort: traces?.otlpHostPort,
+      gatewayUrl: stack.gatewayUrl,
+      logLevel: options.logLevel ?? process.env.LOG_LEVEL ?? 'info',
+      daprLogLevel: options.daprLogLevel ?? 'warn',
+      readyTimeoutMs: options.readyTimeoutMs ?? 90_000,
+      sink: options.sink,
+      watch,
+    };
+    await Promise.all([...apps.values()].map((a) => launchSidecarAndApp(a, context())));
     // With every service running, the stack is ready when the gateway is: its sidecar, each service through
     // Dapr, and the routes each service declares (the only ones it forwards).
     const gw = apps.get('gateway');
@@ -511,4 +273,18 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     throw err;
   }
   return stack;
+}
+
+/** MailDev (npm) as the SMTP catcher, with its web UI and REST API. */
+async function startMailDev(root: string, options: StackOptions, mail: { smtpPort: number; webPort: number }, watch: (p: ManagedProcess) => void): Promise<ManagedProcess> {
+  const maildev = startProcess(
+    'maildev',
+    process.execPath,
+    [path.join(root, 'node_modules/maildev/dist/bin/maildev.js'), '--smtp', String(mail.smtpPort), '--web', String(mail.webPort),
+      '--ip', '127.0.0.1', '--web-ip', '127.0.0.1', '--hide-extensions', 'STARTTLS'],
+    { cwd: options.runDir, env: process.env, sink: options.sink },
+  );
+  watch(maildev);
+  await untilUp(maildev, `http://127.0.0.1:${mail.webPort}/api/healthz`, 30_000, (s) => s === 200);
+  return maildev;
 }
