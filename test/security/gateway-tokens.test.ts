@@ -2,7 +2,7 @@
  * Attacker's notebook: tokens and sessions at the gateway. Some attacks assume the worst — a token signed with
  * the real key (a leaked key, or an auth bug) — to show that the gateway's own checks still hold.
  */
-import { createPrivateKey, randomUUID, sign } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, randomUUID, sign } from 'node:crypto';
 import test from 'ava';
 import { api, register, stack } from '../support/stack.js';
 import { query } from '../support/db.js';
@@ -17,6 +17,35 @@ function signWithRealKey(claims: Record<string, unknown>): string {
   const sig = sign('sha256', Buffer.from(head), { key: createPrivateKey(key.privateKeyPem), dsaEncoding: 'ieee-p1363' });
   return `${head}.${sig.toString('base64url')}`;
 }
+
+/** How often auth has served its internal key set (the gateway's fetches), from auth's own request metrics. */
+async function keySetFetches(): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${stack().apps.auth!.metricsPort}/metrics`)).text();
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith('http_server_request_duration_seconds_count{') && l.includes('route="/internal/jwks"'))
+    .reduce((sum, l) => sum + Number(l.split(' ').at(-1)), 0);
+}
+
+test('tokens naming key ids auth never issued are refused, and 40 of them in a row refetch auth\'s key set at most once', async (t) => {
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const b64 = (v: object) => Buffer.from(JSON.stringify(v)).toString('base64url');
+  const forged = (kid: string) => {
+    const now = Math.floor(Date.now() / 1000);
+    const head = `${b64({ alg: 'ES256', typ: 'JWT', kid })}.${b64({ sub: randomUUID(), sid: randomUUID(), username: 'x', role: 'admin', iss: 'vcd-simple-blog/auth', aud: 'vcd-simple-blog', iat: now, exp: now + 600 })}`;
+    return `${head}.${sign('sha256', Buffer.from(head), { key: privateKey, dsaEncoding: 'ieee-p1363' }).toString('base64url')}`;
+  };
+  const someone = await register();
+  t.is((await api('GET', '/api/user', { token: someone.token })).status, 200); // the gateway holds auth's key set
+  const before = await keySetFetches();
+  t.true(before >= 1, 'the metric counts the gateway\'s fetches of the key set');
+  // In waves, one after another: concurrent lookups would share one fetch even without a cooldown.
+  const answers = [];
+  for (let wave = 0; wave < 8; wave++) answers.push(...(await Promise.all(Array.from({ length: 5 }, () => api('GET', '/api/user', { token: forged(randomUUID()) })))));
+  t.deepEqual([...new Set(answers.map((a) => a.status))], [401]);
+  const fetched = (await keySetFetches()) - before;
+  t.true(fetched <= 1, `${fetched} fetches of auth's key set for 40 unknown kids`);
+});
 
 test('a token without exp is refused, even when signed with the real key for a live session', async (t) => {
   const user = await register();

@@ -11,6 +11,7 @@ import type { Logger } from '@vcd/logging';
 import type { GatewayConfig } from './config.js';
 import { clientIp, parseTrustedProxies } from './domain/client-ip.js';
 import { DOWNSTREAM_APPS } from './domain/route-table.js';
+import type { AuthKeys } from './clients/auth-keys.js';
 import { roleChangedSubscription } from './events/role-changed.handler.js';
 import { sessionRevokedSubscription } from './events/session-revoked.handler.js';
 import { authenticate } from './http/authenticate.js';
@@ -20,7 +21,6 @@ import { forward, type ForwardDeps } from './http/forward.js';
 import { authorizePublicRoute, checkRequestTarget, forwardTarget, resolvedRoute, resolvePublicRoutes } from './http/public-routes.js';
 import { securityHeaders } from './http/security-headers.js';
 import type { ServiceDocuments } from './http/service-documents.js';
-import type { JwksCache } from './http/jwks-cache.js';
 import { openApiAggregator } from './http/openapi-aggregate.js';
 import { rateLimit } from './http/rate-limit.js';
 import { checkReadiness } from './http/readiness.js';
@@ -33,7 +33,7 @@ export interface GatewayDeps {
   sidecar: Sidecar;
   grpc: DaprGrpcInvoker;
   redis: Redis;
-  jwks: JwksCache;
+  keys: AuthKeys;
   sessions: SessionValidator;
   documents: ServiceDocuments;
 }
@@ -116,7 +116,7 @@ export function buildApp(deps: GatewayDeps): Koa {
   // route is resolved first, so that a bad token on a RealWorld route is answered in the RealWorld shape too.
   app.use(resolvePublicRoutes({ documents: deps.documents, composed }));
   app.use(defaultImages(config.DEFAULT_AVATAR_URL));
-  app.use(authenticate({ jwks: deps.jwks, sessions: deps.sessions, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }));
+  app.use(authenticate({ keys: deps.keys, sessions: deps.sessions, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }));
   app.use(authorizePublicRoute());
   app.use(rateLimit({ redis: deps.redis, budgets: budgetsOf(config), clientIp: (ctx) => ctx.state.clientIp as string, logger: deps.logger }));
   const composedRouter = mountRoutes(composed);

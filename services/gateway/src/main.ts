@@ -5,7 +5,7 @@ import { runMain, serve } from '@vcd/http';
 import { createLogger } from '@vcd/logging';
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
-import { JwksCache } from './http/jwks-cache.js';
+import { authKeys } from './clients/auth-keys.js';
 import { ServiceDocuments } from './http/service-documents.js';
 import { SessionValidator } from './http/session-validator.js';
 
@@ -19,14 +19,14 @@ runMain('gateway', async () => {
   const redis = new Redis(await sidecar.getSecret('redis-url'), { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false, commandTimeout: 250 });
   redis.on('error', (err) => logger.warn({ err: err.message }, 'redis'));
   const grpc = new DaprGrpcInvoker({ host: config.DAPR_HOST, grpcPort: config.DAPR_GRPC_PORT, apiToken: config.DAPR_API_TOKEN });
-  const jwks = new JwksCache(sidecar, logger);
+  const keys = authKeys(sidecar);
   const sessions = new SessionValidator(grpc, config.SESSION_CACHE_TTL_MS);
   // The routes the gateway forwards are the ones each service declares; a service not up yet is asked again on demand.
   const documents = new ServiceDocuments(sidecar, logger);
   // Both at once (a restart's return is mostly start-up): the keys (auth may still be starting; the first token
   // with an unknown kid fetches them) and every service's route declarations.
-  await Promise.all([jwks.refresh().catch((err: Error) => logger.warn({ err: err.message }, 'JWKS not loaded yet')), documents.loadAll()]);
-  const app = buildApp({ config, logger, sidecar, grpc, redis, jwks, sessions, documents });
+  await Promise.all([keys.load().catch((err: Error) => logger.warn({ err: err.message }, 'JWKS not loaded yet')), documents.loadAll()]);
+  const app = buildApp({ config, logger, sidecar, grpc, redis, keys, sessions, documents });
   await serve(app, {
     host: config.APP_HOST,
     port: config.APP_PORT,

@@ -2,7 +2,7 @@ import type { Context, Next } from 'koa';
 import jwt from 'koa-jwt';
 import { AppError } from '@vcd/errors';
 import type { Identity, Role } from '@vcd/http';
-import type { JwksCache } from './jwks-cache.js';
+import type { AuthKeys } from '../clients/auth-keys.js';
 import type { SessionValidator } from './session-validator.js';
 
 /** RealWorld sends `Authorization: Token <jwt>`; OAuth-style clients send `Bearer <jwt>`. Both work. */
@@ -17,18 +17,13 @@ const invalidToken = () => new AppError('AUTH.INVALID_TOKEN', 401, 'The access t
 
 /**
  * Verifies access tokens with koa-jwt: ES256 only (no `none`, no HMAC key confusion), the key chosen by `kid`
- * from the auth service's JWKS, our issuer and audience, expiry; then asks whether the session is still alive
+ * from the auth service's JWKS (jose's remote key set, clients/auth-keys.ts), our issuer and audience, expiry; then asks whether the session is still alive
  * (cached ValidateToken). A request without a token goes on anonymously; a request with a bad token is refused
  * with 401 even on routes that allow anonymous access, so a client learns its token is bad.
  */
-export function authenticate(options: { jwks: JwksCache; sessions: SessionValidator; issuer: string; audience: string }) {
+export function authenticate(options: { keys: AuthKeys; sessions: SessionValidator; issuer: string; audience: string }) {
   const verify = jwt({
-    secret: async (header: { kid?: string; alg?: string }) => {
-      if (header?.alg !== 'ES256' || !header.kid) throw new Error('unsupported token header');
-      const entry = await options.jwks.get(header.kid);
-      if (!entry) throw new Error('unknown key id');
-      return entry.pem;
-    },
+    secret: (header: { kid?: string; alg?: string }) => options.keys.keyFor(header ?? {}),
     algorithms: ['ES256'],
     issuer: options.issuer,
     audience: options.audience,
