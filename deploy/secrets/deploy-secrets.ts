@@ -67,7 +67,6 @@ export function generateDeploySecrets(
     ...previous?.store,
     'jwt-signing-key': previous?.store?.['jwt-signing-key'] ?? keys!.signing,
     'jwt-public-keys': previous?.store?.['jwt-public-keys'] ?? keys!.public,
-    'token-pepper': previous?.store?.['token-pepper'] ?? token(),
     'smtp-url': `smtp://${endpoints.smtpHost}:${endpoints.smtpPort}`,
   };
   for (const key of Object.values(REDIS_PASSWORD_KEYS)) store[key] = previous?.store?.[key] ?? token();

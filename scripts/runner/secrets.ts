@@ -46,7 +46,6 @@ export async function ensureSecrets(
   for (const key of Object.values(REDIS_PASSWORD_KEYS)) secrets[key] ??= randomBytes(24).toString('base64url');
   // Derived, not generated: the stack's Redis may move (free ports in tests), so this one is rewritten.
   secrets['redis-url'] = rateLimitRedisUrl(options.redis.hostPort, secrets[REDIS_PASSWORD_KEYS.ratelimit]!, options.redis.db);
-  secrets['token-pepper'] ??= randomBytes(32).toString('base64url');
   if (JSON.stringify(secrets) !== JSON.stringify(existing)) {
     await mkdir(path.dirname(file), { recursive: true });
     await writeFile(file, JSON.stringify(secrets, null, 2) + '\n', { mode: 0o600 });

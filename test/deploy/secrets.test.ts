@@ -16,7 +16,7 @@ test('generated secrets give every app its own pair of tokens and every database
   t.regex(s.store['blog-database-url']!, /^postgresql:\/\/vcd_blog:[^@]+@postgres:5432\/vcd_blog$/);
   t.is(s.store['gateway-database-url'], undefined);
   t.is(s.store['smtp-url'], 'smtp://maildev:1025');
-  for (const key of ['jwt-signing-key', 'jwt-public-keys', 'token-pepper', 'redis-url']) t.truthy(s.store[key], key);
+  for (const key of ['jwt-signing-key', 'jwt-public-keys', 'redis-url']) t.truthy(s.store[key], key);
   const signing = JSON.parse(s.store['jwt-signing-key']!) as { kid: string; alg: string };
   const published = JSON.parse(s.store['jwt-public-keys']!) as { kid: string }[];
   t.is(signing.alg, 'ES256');

@@ -45,7 +45,7 @@ test("a compromised service cannot read another service's database URL", async (
 
 test('nor the Redis passwords of the sidecars and the operator, nor secrets nobody reads', async (t) => {
   for (const app of Object.keys(NEEDS)) {
-    for (const key of ['redis-password', 'redis-pubsub-password', 'redis-ratelimit-password', 'token-pepper', 'smtp-url']) {
+    for (const key of ['redis-password', 'redis-pubsub-password', 'redis-ratelimit-password', 'smtp-url']) {
       t.is((await secretFrom(app, key)).status, 403, `${app} reading ${key}`);
     }
   }

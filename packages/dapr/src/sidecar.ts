@@ -49,6 +49,13 @@ export class Sidecar {
     throw new Error(`Dapr sidecar at ${this.baseUrl} not ready after ${timeoutMs} ms (${lastError})`);
   }
 
+  /** daprd's own health (its /v1.0/healthz): 204 once its components are loaded and its app is reachable. */
+  async health(timeoutMs = 2000): Promise<{ ok: boolean; status: number }> {
+    const res = await fetch(`${this.baseUrl}/v1.0/healthz`, { signal: AbortSignal.timeout(timeoutMs) });
+    await res.arrayBuffer();
+    return { ok: res.status === 204, status: res.status };
+  }
+
   private sdk(): DaprClient {
     this.client ??= new DaprClient({
       daprHost: this.options.host,

@@ -20,8 +20,8 @@ export async function checkReadiness(sidecar: Sidecar, apps: readonly string[], 
   };
   const checks: Record<string, PartStatus> = {};
   checks.sidecar = await timed(async () => {
-    const res = await fetch(`${sidecar.baseUrl}/v1.0/healthz`, { signal: AbortSignal.timeout(timeoutMs) });
-    return res.status === 204 ? { ok: true } : { ok: false, error: `daprd healthz answered ${res.status}` };
+    const health = await sidecar.health(timeoutMs);
+    return health.ok ? { ok: true } : { ok: false, error: `daprd healthz answered ${health.status}` };
   });
   await Promise.all(
     apps.map(async (app) => {
