@@ -1,22 +1,14 @@
 import type Koa from 'koa';
 import { MikroORM } from '@mikro-orm/postgresql';
-import { Sidecar } from '@vcd/dapr';
-import { runMain, serve } from '@vcd/http';
-import { createLogger, type Logger } from '@vcd/logging';
+import { type Sidecar } from '@vcd/dapr';
+import { hostService, type HostConfig } from '@vcd/http';
+import type { Logger } from '@vcd/logging';
 import { OutboxRelay } from '@vcd/messaging';
 import { ormConfigFor, type ServiceDatabase } from './orm-config.js';
 import { observedGauge } from '@vcd/telemetry';
 
-interface BaseConfig {
-  APP_HOST: string;
-  APP_PORT: number;
-  DAPR_HOST: string;
-  DAPR_HTTP_PORT: number;
-  DAPR_GRPC_PORT: number;
-  DAPR_API_TOKEN: string;
+interface BaseConfig extends HostConfig {
   APP_API_TOKEN: string;
-  LOG_LEVEL: string;
-  SHUTDOWN_GRACE_MS: number;
 }
 
 export interface ServiceRuntime<C extends BaseConfig> {
@@ -28,8 +20,8 @@ export interface ServiceRuntime<C extends BaseConfig> {
 }
 
 /**
- * The start-up every database-owning service shares: config (parsed once), logger, wait for the sidecar, the
- * database URL from the Dapr secret store, MikroORM, the outbox relay, then listen; the reverse on shutdown.
+ * The service host (@vcd/http's hostService) with what every database-owning service adds: the database URL from
+ * the Dapr secret store, MikroORM, the outbox relay (started once the app listens); the reverse on shutdown.
  */
 export function bootService<C extends BaseConfig>(options: {
   service: string;
@@ -38,28 +30,23 @@ export function bootService<C extends BaseConfig>(options: {
   buildApp: (runtime: ServiceRuntime<C>) => Koa | Promise<Koa>;
   onShutdown?: () => Promise<void>;
 }): void {
-  runMain(options.service, async () => {
-    const config = options.loadConfig();
-    const logger = createLogger(options.service, { level: config.LOG_LEVEL });
-    const sidecar = new Sidecar({ host: config.DAPR_HOST, httpPort: config.DAPR_HTTP_PORT, grpcPort: config.DAPR_GRPC_PORT, apiToken: config.DAPR_API_TOKEN });
-    await sidecar.waitUntilReady();
-    const orm = await MikroORM.init(ormConfigFor(options.database, await sidecar.getSecret(`${options.service}-database-url`), undefined, logger));
-    watchPool(orm);
-    const relay = new OutboxRelay({ em: orm.em as never, sidecar, source: options.service, logger });
-    const app = await options.buildApp({ config, logger, sidecar, orm, relay });
-    await serve(app, {
-      host: config.APP_HOST,
-      port: config.APP_PORT,
-      logger,
-      graceMs: config.SHUTDOWN_GRACE_MS,
-      onShutdown: async () => {
-        await options.onShutdown?.();
-        await relay.stop();
-        await orm.close();
-        await sidecar.close();
-      },
-    });
-    relay.start();
+  hostService({
+    service: options.service,
+    loadConfig: options.loadConfig,
+    start: async ({ config, logger, sidecar }) => {
+      const orm = await MikroORM.init(ormConfigFor(options.database, await sidecar.getSecret(`${options.service}-database-url`), undefined, logger));
+      watchPool(orm);
+      const relay = new OutboxRelay({ em: orm.em as never, sidecar, source: options.service, logger });
+      return {
+        app: await options.buildApp({ config, logger, sidecar, orm, relay }),
+        started: () => relay.start(),
+        stopping: async () => {
+          await options.onShutdown?.();
+          await relay.stop();
+          await orm.close();
+        },
+      };
+    },
   });
 }
 

@@ -9,3 +9,4 @@ export * from './request-context.js';
 export * from './service-app.js';
 export * from './serve.js';
 export * from './source-key.js';
+export * from './service-host.js';

@@ -1,40 +1,33 @@
 import { Redis } from 'ioredis';
 import { DaprGrpcInvoker } from '@vcd/contracts';
-import { Sidecar } from '@vcd/dapr';
-import { runMain, serve } from '@vcd/http';
-import { createLogger } from '@vcd/logging';
+import { hostService } from '@vcd/http';
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
 import { authKeys } from './clients/auth-keys.js';
 import { ServiceDocuments } from './http/service-documents.js';
 import { SessionValidator } from './http/session-validator.js';
 
-runMain('gateway', async () => {
-  const config = loadConfig();
-  const logger = createLogger('gateway', { level: config.LOG_LEVEL });
-  const sidecar = new Sidecar({ host: config.DAPR_HOST, httpPort: config.DAPR_HTTP_PORT, grpcPort: config.DAPR_GRPC_PORT, apiToken: config.DAPR_API_TOKEN });
-  await sidecar.waitUntilReady();
-  // A Redis that hangs (frozen, partitioned) must not hang requests: a command gives up after 250 ms and the
-  // rate limiter falls back to its in-memory budget (test/disruptive/redis-outage.test.ts).
-  const redis = new Redis(await sidecar.getSecret('redis-url'), { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false, commandTimeout: 250 });
-  redis.on('error', (err) => logger.warn({ err: err.message }, 'redis'));
-  const grpc = new DaprGrpcInvoker({ host: config.DAPR_HOST, grpcPort: config.DAPR_GRPC_PORT, apiToken: config.DAPR_API_TOKEN });
-  const keys = authKeys(sidecar);
-  const sessions = new SessionValidator(grpc, config.SESSION_CACHE_TTL_MS);
-  // The routes the gateway forwards are the ones each service declares; a service not up yet is asked again on demand.
-  const documents = new ServiceDocuments(sidecar, logger);
-  // Both at once (a restart's return is mostly start-up): the keys (auth may still be starting; the first token
-  // with an unknown kid fetches them) and every service's route declarations.
-  await Promise.all([keys.load().catch((err: Error) => logger.warn({ err: err.message }, 'JWKS not loaded yet')), documents.loadAll()]);
-  const app = buildApp({ config, logger, sidecar, grpc, redis, keys, sessions, documents });
-  await serve(app, {
-    host: config.APP_HOST,
-    port: config.APP_PORT,
-    logger,
-    graceMs: config.SHUTDOWN_GRACE_MS,
-    onShutdown: async () => {
-      redis.disconnect();
-      await sidecar.close();
-    },
-  });
+hostService({
+  service: 'gateway',
+  loadConfig,
+  start: async ({ config, logger, sidecar }) => {
+    // A Redis that hangs (frozen, partitioned) must not hang requests: a command gives up after 250 ms and the
+    // rate limiter falls back to its in-memory budget (test/disruptive/redis-outage.test.ts).
+    const redis = new Redis(await sidecar.getSecret('redis-url'), { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false, commandTimeout: 250 });
+    redis.on('error', (err) => logger.warn({ err: err.message }, 'redis'));
+    const grpc = new DaprGrpcInvoker({ host: config.DAPR_HOST, grpcPort: config.DAPR_GRPC_PORT, apiToken: config.DAPR_API_TOKEN });
+    const keys = authKeys(sidecar);
+    const sessions = new SessionValidator(grpc, config.SESSION_CACHE_TTL_MS);
+    // The routes the gateway forwards are the ones each service declares; a service not up yet is asked again on demand.
+    const documents = new ServiceDocuments(sidecar, logger);
+    // Both at once (a restart's return is mostly start-up): the keys (auth may still be starting; the first token
+    // with an unknown kid fetches them) and every service's route declarations.
+    await Promise.all([keys.load().catch((err: Error) => logger.warn({ err: err.message }, 'JWKS not loaded yet')), documents.loadAll()]);
+    return {
+      app: buildApp({ config, logger, sidecar, grpc, redis, keys, sessions, documents }),
+      stopping: async () => {
+        redis.disconnect();
+      },
+    };
+  },
 });
