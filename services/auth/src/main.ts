@@ -8,7 +8,7 @@ import { parseSigningKey } from './domain/access-token.js';
 import { parsePublicKeys } from './domain/jwks.js';
 import { EmailBinding } from './mail/email-binding.js';
 import { MailRelay } from './mail/mail-relay.js';
-import { immediatePublisher } from './events/publish-now.js';
+import { immediatePublisher } from './clients/immediate-publisher.js';
 
 let stopExtras: () => Promise<void> = async () => undefined;
 
