@@ -76,7 +76,6 @@ export async function updateAccount(
   await tx.flush();
   if (!identityChanged) return {};
   const [row] = (await tx.execute(`update account set version = version + 1 where id = ? returning version`, [account.id])) as { version: number }[];
-  account.version = row!.version;
   return { identityVersion: row!.version };
 }
 
