@@ -165,6 +165,32 @@ test('changing username and e-mail publishes user.updated, re-verifies the new a
   t.truthy(weak.body.errors.password);
 });
 
+test('each identity change raises the account\'s version: user.registered carries 1, each rename one more, a password change none', async (t) => {
+  const ip = freshIp();
+  const user = await registerFrom(ip);
+  const first = await accountRow(user.username);
+  const [registered] = await outboxEvents('user.registered', first.id);
+  t.like(registered!.payload, { userId: first.id, username: user.username, version: 1 });
+  const second = newUser('v2');
+  const third = newUser('v3');
+  for (const next of [second, third]) {
+    const res = await api('PUT', '/api/user', { token: user.token, body: { user: { username: next.username } } });
+    t.is(res.status, 200);
+  }
+  const fresh = newUser('pw');
+  const pw = await api('PUT', '/api/user', { token: user.token, body: { user: { password: fresh.password, currentPassword: user.password } } });
+  t.is(pw.status, 200);
+  const updates = (await outboxEvents('user.updated', first.id)).map((e) => e.payload as { username: string; version: number });
+  t.deepEqual(
+    updates.map((u) => [u.username, u.version]),
+    [
+      [second.username, 2],
+      [third.username, 3],
+    ],
+  );
+  t.deepEqual(await query('auth', 'select version from account where id = $1', [first.id]), [{ version: 3 }]);
+});
+
 test('changing the password signs out the other sessions, keeps this one, and tells the owner', async (t) => {
   const ip = freshIp();
   const user = await registerFrom(ip);

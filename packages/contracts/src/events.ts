@@ -4,9 +4,9 @@
  */
 export interface EventPayloads {
   /** auth: an account was created. */
-  'user.registered': { userId: string; username: string; email: string };
+  'user.registered': { userId: string; username: string; email: string; version: number };
   /** auth: username or e-mail changed (extension of the brief's catalogue; the user service renames the profile). */
-  'user.updated': { userId: string; username: string; email: string };
+  'user.updated': { userId: string; username: string; email: string; version: number };
   'user.verified': { userId: string };
   'user.password_reset_requested': { userId: string; email: string };
   /** auth: an admin changed a user's role; the gateway drops that user's cached sessions so it applies at once. */

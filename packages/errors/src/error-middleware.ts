@@ -1,5 +1,7 @@
 import type { Context, Next } from 'koa';
 import { AppError, isAppError } from './app-error.js';
+import { isDomainError } from './domain-error.js';
+import { domainErrorToHttp } from './domain-to-http.js';
 import { internalProblem, PROBLEM_CONTENT_TYPE, toProblem } from './problem-details.js';
 import { toRealWorldError } from './realworld-errors.js';
 
@@ -31,6 +33,7 @@ export function errorMiddleware(options: { logger: ErrorLogger; style?: ErrorSty
       const requestId = ctx.state.requestId as string | undefined;
       let appError: AppError | undefined;
       if (isAppError(err)) appError = err;
+      else if (isDomainError(err)) appError = domainErrorToHttp(err);
       else {
         const status = statusFromForeign(err);
         if (status) {

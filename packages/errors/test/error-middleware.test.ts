@@ -1,5 +1,6 @@
 import test from 'ava';
 import type { Context } from 'koa';
+import { DomainError } from '@vcd/errors/domain';
 import { AppError, errorMiddleware, forbidden, notFound, realWorldErrors, tooManyRequests, unauthorized, validationError } from '../src/index.js';
 
 const logged: unknown[] = [];
@@ -99,4 +100,28 @@ test('rate limit errors carry Retry-After', async (t) => {
   });
   t.is(ctx.status, 429);
   t.is(headers['Retry-After'], '3');
+});
+
+test('domain errors carry no HTTP status: the middleware maps their kind, keeping code, fields and subject', async (t) => {
+  const cases: [DomainError, number, Record<string, string[]>][] = [
+    [DomainError.invalid({ username: ['has already been taken'] }), 422, { username: ['has already been taken'] }],
+    [DomainError.notFound('AUTH.USER_NOT_FOUND', 'No user with this username', 'user'), 404, { user: ['not found'] }],
+    [DomainError.unauthenticated('AUTH.INVALID_CREDENTIALS', 'Email or password is wrong', { subject: 'email or password', reason: 'is invalid' }), 401, { 'email or password': ['is invalid'] }],
+    [DomainError.forbidden('BLOG.NOT_AUTHOR', 'Only the author may'), 403, { permission: ['is denied'] }],
+    [DomainError.conflict('BLOG.SLUG_TAKEN', 'Taken'), 409, { request: ['conflicts with the current state'] }],
+  ];
+  for (const [err, status, errors] of cases) {
+    t.false('status' in err, 'a domain error has no HTTP status');
+    const { ctx } = fakeCtx('realworld');
+    await errorMiddleware(realWorld)(ctx, async () => {
+      throw err;
+    });
+    t.is(ctx.status, status);
+    t.deepEqual(ctx.body, { errors, code: err.code, requestId: 'r1' });
+    const problem = fakeCtx();
+    await errorMiddleware({ logger })(problem.ctx, async () => {
+      throw err;
+    });
+    t.like(problem.ctx.body, { status, code: err.code, detail: err.message });
+  }
 });

@@ -4,11 +4,11 @@ import type { Redis } from 'ioredis';
 import { rpcRouter } from '@vcd/contracts';
 import { createServiceApp } from '@vcd/http';
 import type { Logger } from '@vcd/logging';
+import { UnitOfWork, type CommitHooks } from '@vcd/messaging';
 import type { AuthConfig } from './config.js';
 import type { SigningKey } from './domain/access-token.js';
 import { toJwks, type PublicKeyEntry } from './domain/jwks.js';
 import { PasswordHasher } from './domain/password-hasher.js';
-import { validateTokenRpc } from './grpc/validate-token.rpc.js';
 import { sessionPolicy } from './usecases/auth-deps.js';
 import { adminRoutes } from './http/admin.routes.js';
 import type { AuthRouteDeps } from './http/auth-deps.js';
@@ -16,6 +16,7 @@ import { emailTokenRoutes } from './http/email-token.routes.js';
 import { jwksRoutes } from './http/jwks.routes.js';
 import { sessionRoutes } from './http/session.routes.js';
 import { userRoutes } from './http/user.routes.js';
+import { validateTokenRpc } from './rpc/validate-token.rpc.js';
 import { Throttles, type ThrottlePolicy } from './throttle/throttles.js';
 
 export interface AuthAppDeps {
@@ -25,7 +26,8 @@ export interface AuthAppDeps {
   signingKey: SigningKey;
   publicKeys: PublicKeyEntry[];
   redis: Redis;
-  afterCommit: AuthRouteDeps['afterCommit'];
+  /** What happens after a unit of work that wrote events or mails committed (main.ts: publish urgent events, wake the relays). */
+  commitHooks: CommitHooks;
   createProfile: AuthRouteDeps['createProfile'];
 }
 
@@ -49,7 +51,8 @@ export function buildApp(deps: AuthAppDeps) {
     throttles: new Throttles(deps.redis, throttlePolicy(c)),
     config: c,
     logger: deps.logger,
-    afterCommit: deps.afterCommit,
+    work: new UnitOfWork(em, deps.commitHooks),
+    workOn: (on) => new UnitOfWork(() => on, deps.commitHooks),
     createProfile: deps.createProfile,
   };
   const app = createServiceApp({

@@ -8,7 +8,7 @@ import { parseSigningKey } from './domain/access-token.js';
 import { parsePublicKeys } from './domain/jwks.js';
 import { EmailBinding } from './mail/email-binding.js';
 import { MailRelay } from './mail/mail-relay.js';
-import { immediatePublisher } from './events/publish-now.js';
+import { immediatePublisher } from './clients/immediate-publisher.js';
 
 let stopExtras: () => Promise<void> = async () => undefined;
 
@@ -44,10 +44,13 @@ bootService({
       signingKey: parseSigningKey(signingKey!),
       publicKeys: parsePublicKeys(publicKeys!),
       redis,
-      afterCommit: (urgentEventId) => {
-        if (urgentEventId) void publishNow(urgentEventId);
-        relay.notify();
-        mailRelay.notify();
+      // Wired once: after a use case's unit of work commits, urgent events go out at once and the relays wake.
+      commitHooks: {
+        afterCommit: (urgentEventIds) => {
+          for (const id of urgentEventIds) void publishNow(id);
+          relay.notify();
+          mailRelay.notify();
+        },
       },
       createProfile: profileCreator({ sidecar, logger, timeoutMs: config.PROFILE_CREATE_TIMEOUT_MS }),
     });

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { type z } from 'zod';
-import { EMAIL, PASSWORD, TYPED_PASSWORD, USERNAME } from '../src/domain/account-rules.js';
+import { EMAIL, PASSWORD, TYPED_PASSWORD, USERNAME } from '../src/http/account-fields.js';
 import { isCommonPassword } from '../src/domain/common-passwords.js';
 import { passwordContextProblems } from '../src/domain/password-policy.js';
 

@@ -8,5 +8,6 @@ bootService({
   loadConfig,
   database: userDatabase,
   buildApp: ({ orm, logger, config, relay }) =>
-    buildApp({ orm, logger, appApiToken: config.APP_API_TOKEN, afterCommit: () => relay.notify() }),
+    // Wired once: after a use case's unit of work commits events, the outbox relay wakes.
+    buildApp({ orm, logger, appApiToken: config.APP_API_TOKEN, commitHooks: { afterCommit: () => relay.notify() } }),
 });

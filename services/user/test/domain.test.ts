@@ -1,6 +1,6 @@
 import test from 'ava';
 import { commentedActivity, reactedActivity } from '../src/domain/activity.js';
-import { parsePayload } from '../src/domain/event-payloads.js';
+import { parsePayload } from '../src/events/event-payloads.js';
 import { commentNotifications, followerNotifications, reactionNotifications } from '../src/domain/notifications.js';
 import { DEFAULT_PREFERENCES, mergePreferences } from '../src/domain/preferences.js';
 import { canFollow, normalizeProfileChanges } from '../src/domain/profile.js';

@@ -15,6 +15,8 @@ export const Account = defineEntity({
     passwordHash: p.text(),
     role: p.enum([...ROLES]).default('user'),
     emailVerifiedAt: p.datetime().nullable(),
+    /** The identity's version (username, shown address): 1 at registration, one up per change; events carry it. */
+    version: p.integer().default(1),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
   },

@@ -1,10 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type InferEntity } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { enqueueEvent } from '@vcd/messaging';
-import type { MailMessage } from '../domain/mail-messages.js';
 import { Account } from './account.entity.js';
-import { enqueueMail } from './mail-outbox.repository.js';
 
 export type AccountRecord = InferEntity<typeof Account>;
 
@@ -32,8 +29,8 @@ export async function takenFields(em: EntityManager, email: string, username: st
 export const displayEmail = (account: Pick<AccountRecord, 'email' | 'claimedEmail'>) => account.email ?? account.claimedEmail ?? '';
 
 /**
- * Creates the account and the user.registered event in the unit of work of `tx` (the caller's transaction).
- * With `emailTaken`, the account only claims the address: it can log in with it, but never receives mail for it.
+ * Creates the account (identity version 1) in the caller's transaction. With `emailTaken`, the account only claims
+ * the address: it can log in with it, but never receives mail for it.
  */
 export async function insertAccount(
   tx: EntityManager,
@@ -46,25 +43,26 @@ export async function insertAccount(
     username: input.username,
     passwordHash: input.passwordHash,
     role: 'user',
+    version: 1,
     createdAt: new Date(),
     updatedAt: new Date(),
   });
   await tx.flush(); // sessions and tokens reference the row (plain FK columns)
-  enqueueEvent(tx, 'user.registered', { userId: account.id, username: account.username, email: input.email });
   return account;
 }
 
 /**
- * Applies a change of username, e-mail address or password hash, and its events and mails, in the unit of work of
- * `tx`. An address is either owned (login, mail; verified again) or, when another account owns it, only claimed
- * (as at sign-up: it logs in with it and shows it, but never receives mail for it).
+ * Applies a change of username, e-mail address or password hash in the caller's transaction. An address is either
+ * owned (login, mail; verified again) or, when another account owns it, only claimed (as at sign-up: it logs in with
+ * it and shows it, but never receives mail for it). When the username or the shown address changed, the account's
+ * identity version goes up by one (under the row's lock, so concurrent changes get distinct versions) and is
+ * returned; otherwise `identityVersion` is undefined.
  */
 export async function updateAccount(
   tx: EntityManager,
   account: AccountRecord,
   change: { username?: string; email?: { address: string; owned: boolean }; passwordHash?: string },
-  mails: MailMessage[] = [],
-): Promise<{ identityChanged: boolean }> {
+): Promise<{ identityVersion?: number }> {
   const before = { username: account.username, email: displayEmail(account) };
   if (change.username !== undefined) account.username = change.username;
   if (change.email !== undefined) {
@@ -75,8 +73,23 @@ export async function updateAccount(
   if (change.passwordHash !== undefined) account.passwordHash = change.passwordHash;
   account.updatedAt = new Date();
   const identityChanged = account.username !== before.username || displayEmail(account) !== before.email;
-  if (identityChanged) enqueueEvent(tx, 'user.updated', { userId: account.id, username: account.username, email: displayEmail(account) });
-  for (const mail of mails) enqueueMail(tx, mail);
   await tx.flush();
-  return { identityChanged };
+  if (!identityChanged) return {};
+  const [row] = (await tx.execute(`update account set version = version + 1 where id = ? returning version`, [account.id])) as { version: number }[];
+  return { identityVersion: row!.version };
+}
+
+/** Sets the password hash (and, with `verifyEmail`, marks the owned address verified); returns the address and name. */
+export async function setPassword(tx: EntityManager, accountId: string, passwordHash: string, options: { verifyEmail: boolean }) {
+  const verified = options.verifyEmail ? ', email_verified_at = coalesce(email_verified_at, now())' : '';
+  const [row] = (await tx.execute(`update account set password_hash = ?${verified}, updated_at = now() where id = ? returning email, username`, [
+    passwordHash,
+    accountId,
+  ])) as { email: string | null; username: string }[];
+  return row;
+}
+
+/** Marks the owned address verified (a redeemed verification link). */
+export async function markEmailVerified(tx: EntityManager, accountId: string): Promise<void> {
+  await tx.execute(`update account set email_verified_at = coalesce(email_verified_at, now()), updated_at = now() where id = ?`, [accountId]);
 }

@@ -52,3 +52,8 @@ export async function peekOneTimeToken(em: EntityManager, tokenHash: string, pur
   )) as { account_id: string }[];
   return row?.account_id;
 }
+
+/** Retires every unused token of the account for `purpose` (after one was redeemed). */
+export async function retireOneTimeTokens(tx: EntityManager, accountId: string, purpose: TokenPurpose): Promise<void> {
+  await tx.execute(`update one_time_token set used_at = now() where account_id = ? and purpose = ? and used_at is null`, [accountId, purpose]);
+}

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { enqueueEvent } from '@vcd/messaging';
 import { RefreshToken, Session } from './account.entity.js';
 
 /** Sessions end after this long unused; their last use is written at most every `touchSeconds`. */
@@ -32,51 +31,44 @@ export async function insertSession(
 export type RotationResult =
   | { kind: 'rotated'; sessionId: string; accountId: string }
   | { kind: 'inactive' }
-  | { kind: 'reused'; sessionId: string; accountId: string; eventId?: string }
+  | { kind: 'spent'; sessionId: string; accountId: string }
   | { kind: 'unknown' };
 
 /**
- * Uses a refresh token once: marks it rotated (atomically, so two concurrent uses cannot both win) and adds its
- * successor to the same session. A token that was already rotated is a reuse, i.e. a stolen copy somewhere:
- * the whole session (the token family) is revoked, with a session.revoked event, in the same transaction.
+ * Uses a refresh token once, in the caller's transaction: marks it rotated (atomically, so two concurrent uses
+ * cannot both win) and adds its successor to the same session when the session is still alive. A token that was
+ * rotated already is `spent` (what to do about it is the caller's rule).
  */
-export function rotateRefreshToken(em: EntityManager, oldHash: string, newHash: string, policy: SessionPolicy): Promise<RotationResult> {
-  return em.transactional(async (tx) => {
-    const [used] = (await tx.execute(
-      `update refresh_token set rotated_at = now() where token_hash = ? and rotated_at is null returning session_id`,
-      [oldHash],
-    )) as { session_id: string }[];
-    if (used) {
-      const [active] = (await tx.execute(
-        `update session set last_used_at = now()
-         where id = ? and revoked_at is null and expires_at > now() and last_used_at > now() - make_interval(secs => ?) returning account_id`,
-        [used.session_id, policy.idleSeconds],
-      )) as { account_id: string }[];
-      if (!active) return { kind: 'inactive' };
-      tx.create(RefreshToken, { tokenHash: newHash, sessionId: used.session_id, issuedAt: new Date() });
-      await tx.flush();
-      return { kind: 'rotated', sessionId: used.session_id, accountId: active.account_id };
-    }
-    const [known] = (await tx.execute(
-      `select r.session_id, s.account_id from refresh_token r join session s on s.id = r.session_id where r.token_hash = ?`,
-      [oldHash],
-    )) as { session_id: string; account_id: string }[];
-    if (!known) return { kind: 'unknown' };
-    const { eventId } = await revokeSessions(tx, known.account_id, { sessionId: known.session_id }, 'refresh_token_reuse');
-    return { kind: 'reused', sessionId: known.session_id, accountId: known.account_id, eventId };
-  });
+export async function rotateRefreshToken(tx: EntityManager, oldHash: string, newHash: string, policy: SessionPolicy): Promise<RotationResult> {
+  const [used] = (await tx.execute(
+    `update refresh_token set rotated_at = now() where token_hash = ? and rotated_at is null returning session_id`,
+    [oldHash],
+  )) as { session_id: string }[];
+  if (used) {
+    const [active] = (await tx.execute(
+      `update session set last_used_at = now()
+       where id = ? and revoked_at is null and expires_at > now() and last_used_at > now() - make_interval(secs => ?) returning account_id`,
+      [used.session_id, policy.idleSeconds],
+    )) as { account_id: string }[];
+    if (!active) return { kind: 'inactive' };
+    tx.create(RefreshToken, { tokenHash: newHash, sessionId: used.session_id, issuedAt: new Date() });
+    await tx.flush();
+    return { kind: 'rotated', sessionId: used.session_id, accountId: active.account_id };
+  }
+  const [known] = (await tx.execute(
+    `select r.session_id, s.account_id from refresh_token r join session s on s.id = r.session_id where r.token_hash = ?`,
+    [oldHash],
+  )) as { session_id: string; account_id: string }[];
+  return known ? { kind: 'spent', sessionId: known.session_id, accountId: known.account_id } : { kind: 'unknown' };
 }
 
-/**
- * Revokes the account's active sessions (one, all, or all but one) and enqueues session.revoked for the ones
- * that were still active, in the caller's transaction. Returns their ids.
- */
+/** Revokes the account's active sessions (one, all, or all but one) in the caller's transaction; returns their ids. */
 export async function revokeSessions(
   tx: EntityManager,
   accountId: string,
   which: { sessionId?: string; exceptSessionId?: string },
   reason: RevocationReason,
-): Promise<{ sessionIds: string[]; eventId?: string }> {
+): Promise<string[]> {
   const params: unknown[] = [reason, accountId];
   let filter = '';
   if (which.sessionId) {
@@ -91,9 +83,7 @@ export async function revokeSessions(
     `update session set revoked_at = now(), revoked_reason = ? where account_id = ? and revoked_at is null${filter} returning id`,
     params,
   )) as { id: string }[];
-  const sessionIds = rows.map((r) => r.id);
-  if (sessionIds.length === 0) return { sessionIds };
-  return { sessionIds, eventId: enqueueEvent(tx, 'session.revoked', { userId: accountId, sessionIds, reason }) };
+  return rows.map((r) => r.id);
 }
 
 /** The account's live sessions (not revoked, not expired, not idle), most recently used first; `endsAt` unless used again. */

@@ -1,3 +1,4 @@
+import { AuthErrors } from './auth-errors.js';
 import { isCommonPassword } from './common-passwords.js';
 
 export const PASSWORD_MIN = 8;
@@ -39,4 +40,10 @@ export function passwordContextProblems(password: string, account: { username?: 
     problems.push("can't contain your e-mail address (the part before the @)");
   }
   return problems;
+}
+
+/** A new password must not contain the account's username or e-mail name (the rest is checked with the request). */
+export function assertPasswordFits(password: string, account: { username?: string; email?: string }): void {
+  const problems = passwordContextProblems(password, account);
+  if (problems.length > 0) throw AuthErrors.invalid({ password: problems });
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineRoute } from '@vcd/http';
-import { ROLE } from '../domain/account-rules.js';
+import { ROLE } from './account-fields.js';
 import { setRole } from '../usecases/set-role.js';
 import type { AuthRouteDeps } from './auth-deps.js';
 

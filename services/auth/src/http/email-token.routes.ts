@@ -1,22 +1,16 @@
 import { z } from 'zod';
 import { defineRoute, requireIdentity } from '@vcd/http';
-import { enqueueEvent } from '@vcd/messaging';
-import { findAccountById } from '../db/account.repository.js';
-import { enqueueMail } from '../db/mail-outbox.repository.js';
-import { issueOneTimeToken, redeemOneTimeToken } from '../db/one-time-token.repository.js';
-import { EMAIL, PASSWORD, text } from '../domain/account-rules.js';
-import { verificationMail } from '../domain/mail-messages.js';
-import { hashOpaqueToken } from '../domain/opaque-token.js';
 import { requestPasswordReset } from '../usecases/request-password-reset.js';
-import { badToken, resetPassword } from '../usecases/reset-password.js';
+import { resendVerification } from '../usecases/resend-verification.js';
+import { resetPassword } from '../usecases/reset-password.js';
+import { verifyEmail } from '../usecases/verify-email.js';
+import { EMAIL, PASSWORD, text } from './account-fields.js';
 import { clientIpOf, type AuthRouteDeps } from './auth-deps.js';
 
 const TOKEN = text().min(1, "can't be blank").max(200, 'is too long (maximum is 200 characters)');
 
 /** E-mail verification (send on register, resend, confirm) and password reset (request, confirm). */
 export function emailTokenRoutes(deps: AuthRouteDeps) {
-  const c = deps.config;
-
   return [
     defineRoute({
       method: 'post',
@@ -31,17 +25,7 @@ export function emailTokenRoutes(deps: AuthRouteDeps) {
         429: { description: 'Too many mails for this account (Retry-After)' },
       },
       handler: async (_input, ctx) => {
-        const identity = requireIdentity(ctx);
-        await deps.throttles.consumeVerificationMail(identity.userId);
-        const em = deps.em();
-        const account = await findAccountById(em, identity.userId);
-        if (account?.email && !account.emailVerifiedAt) {
-          await em.transactional(async (tx) => {
-            const token = await issueOneTimeToken(tx, account.id, 'verify_email', c.VERIFICATION_TOKEN_TTL_MINUTES);
-            enqueueMail(tx, verificationMail(account.email!, account.username, c.PUBLIC_BASE_URL, token, c.VERIFICATION_TOKEN_TTL_MINUTES));
-          });
-          deps.afterCommit();
-        }
+        await resendVerification(deps, requireIdentity(ctx));
         return { status: 202 };
       },
     }),
@@ -56,15 +40,7 @@ export function emailTokenRoutes(deps: AuthRouteDeps) {
       request: { body: z.object({ token: TOKEN }) },
       responses: { 204: { description: 'Address verified' }, 422: { description: 'Unknown, used or expired token' } },
       handler: async ({ body }) => {
-        const verified = await deps.em().transactional(async (tx) => {
-          const accountId = await redeemOneTimeToken(tx, hashOpaqueToken(body.token), 'verify_email');
-          if (!accountId) return false;
-          await tx.execute(`update account set email_verified_at = coalesce(email_verified_at, now()), updated_at = now() where id = ?`, [accountId]);
-          enqueueEvent(tx, 'user.verified', { userId: accountId });
-          return true;
-        });
-        if (!verified) throw badToken();
-        deps.afterCommit();
+        await verifyEmail(deps, body);
         return { status: 204 };
       },
     }),

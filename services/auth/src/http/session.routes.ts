@@ -1,16 +1,14 @@
 import { z } from 'zod';
-import { AppError, notFound } from '@vcd/errors';
 import { defineRoute, requireIdentity } from '@vcd/http';
-import { findAccountById } from '../db/account.repository.js';
-import { listActiveSessions, revokeSessions, rotateRefreshToken } from '../db/session.repository.js';
-import { hashOpaqueToken, newOpaqueToken } from '../domain/opaque-token.js';
-import { accessTokenFor, sessionPolicy, userBody, type AuthRouteDeps } from './auth-deps.js';
+import { listSessions } from '../usecases/list-sessions.js';
+import { logOutEverywhere } from '../usecases/log-out-everywhere.js';
+import { logOut } from '../usecases/log-out.js';
+import { refreshSession } from '../usecases/refresh-session.js';
+import { revokeSession } from '../usecases/revoke-session.js';
+import { userBody, type AuthRouteDeps } from './auth-deps.js';
 import { UserResponse } from './user.routes.js';
 
 const TAG = ['Sessions'];
-const invalidRefresh = () => new AppError('AUTH.INVALID_REFRESH_TOKEN', 401, 'The refresh token is invalid, expired or revoked', {
-    subject: { subject: 'refreshToken', reason: 'is invalid, expired or revoked' },
-  });
 
 const SessionSchema = z.object({
   id: z.uuid(),
@@ -22,12 +20,6 @@ const SessionSchema = z.object({
 });
 
 export function sessionRoutes(deps: AuthRouteDeps) {
-  const revoke = async (accountId: string, which: { sessionId?: string }, reason: 'logout' | 'logout_all' | 'revoked') => {
-    const { sessionIds, eventId } = await deps.em().transactional((tx) => revokeSessions(tx, accountId, which, reason));
-    deps.afterCommit(eventId);
-    return sessionIds;
-  };
-
   return [
     defineRoute({
       method: 'post',
@@ -43,18 +35,8 @@ export function sessionRoutes(deps: AuthRouteDeps) {
         401: { description: 'Unknown, expired or revoked refresh token; reusing a spent one also revokes its whole session' },
       },
       handler: async ({ body }) => {
-        const next = newOpaqueToken();
-        const result = await rotateRefreshToken(deps.em(), hashOpaqueToken(body.user.refreshToken), next.hash, sessionPolicy(deps));
-        if (result.kind === 'reused') {
-          deps.afterCommit(result.eventId); // session.revoked goes out at once
-          throw new AppError('AUTH.REFRESH_TOKEN_REUSED', 401, 'This refresh token was already used; the session has been revoked', {
-            subject: { subject: 'refreshToken', reason: 'was already used; the session has been revoked' },
-          });
-        }
-        if (result.kind !== 'rotated') throw invalidRefresh();
-        const account = await findAccountById(deps.em(), result.accountId);
-        if (!account) throw invalidRefresh();
-        return { body: userBody(account, accessTokenFor(deps, account, result.sessionId), next.token) };
+        const { account, accessToken, refreshToken } = await refreshSession(deps, { refreshToken: body.user.refreshToken });
+        return { body: userBody(account, accessToken, refreshToken) };
       },
     }),
     defineRoute({
@@ -66,8 +48,7 @@ export function sessionRoutes(deps: AuthRouteDeps) {
       auth: 'user',
       responses: { 204: { description: 'Logged out' }, 401: { description: 'Not logged in' } },
       handler: async (_input, ctx) => {
-        const identity = requireIdentity(ctx);
-        await revoke(identity.userId, { sessionId: identity.sessionId }, 'logout');
+        await logOut(deps, requireIdentity(ctx));
         return { status: 204 };
       },
     }),
@@ -80,7 +61,7 @@ export function sessionRoutes(deps: AuthRouteDeps) {
       auth: 'user',
       responses: { 204: { description: 'Every session ended' }, 401: { description: 'Not logged in' } },
       handler: async (_input, ctx) => {
-        await revoke(requireIdentity(ctx).userId, {}, 'logout_all');
+        await logOutEverywhere(deps, requireIdentity(ctx));
         return { status: 204 };
       },
     }),
@@ -93,8 +74,7 @@ export function sessionRoutes(deps: AuthRouteDeps) {
       auth: 'user',
       responses: { 200: { description: 'Active sessions, most recently used first', schema: z.object({ sessions: z.array(SessionSchema) }) }, 401: { description: 'Not logged in' } },
       handler: async (_input, ctx) => {
-        const identity = requireIdentity(ctx);
-        const sessions = await listActiveSessions(deps.em(), identity.userId, sessionPolicy(deps));
+        const sessions = await listSessions(deps, requireIdentity(ctx));
         return {
           body: {
             sessions: sessions.map((s) => ({
@@ -103,7 +83,7 @@ export function sessionRoutes(deps: AuthRouteDeps) {
               createdAt: s.createdAt.toISOString(),
               lastUsedAt: s.lastUsedAt.toISOString(),
               expiresAt: s.endsAt.toISOString(),
-              current: s.id === identity.sessionId,
+              current: s.current,
             })),
           },
         };
@@ -119,8 +99,7 @@ export function sessionRoutes(deps: AuthRouteDeps) {
       request: { params: z.object({ id: z.uuid({ error: 'is not a session id' }) }) },
       responses: { 204: { description: 'Session ended' }, 401: { description: 'Not logged in' }, 404: { description: 'No such active session of mine' } },
       handler: async ({ params }, ctx) => {
-        const ids = await revoke(requireIdentity(ctx).userId, { sessionId: params.id }, 'revoked');
-        if (ids.length === 0) throw notFound('AUTH.SESSION_NOT_FOUND', 'No active session with this id', 'session');
+        await revokeSession(deps, requireIdentity(ctx), params.id);
         return { status: 204 };
       },
     }),

@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { notFound } from '@vcd/errors';
 import { defineRoute, requireIdentity } from '@vcd/http';
-import { findAccountById } from '../db/account.repository.js';
-import { EMAIL, PASSWORD, TYPED_PASSWORD, USERNAME, text } from '../domain/account-rules.js';
+import { EMAIL, PASSWORD, TYPED_PASSWORD, USERNAME, text } from './account-fields.js';
+import { getCurrentUser } from '../usecases/get-current-user.js';
 import { logIn } from '../usecases/log-in.js';
 import { registerAccount } from '../usecases/register-account.js';
 import { updateCredentials } from '../usecases/update-credentials.js';
@@ -71,8 +70,7 @@ export function userRoutes(deps: AuthRouteDeps) {
       style: 'realworld',
       responses: { 200: { description: 'The current user', schema: UserResponse }, 401: { description: 'Not logged in' } },
       handler: async (_input, ctx) => {
-        const account = await findAccountById(deps.em(), requireIdentity(ctx).userId);
-        if (!account) throw notFound('AUTH.ACCOUNT_NOT_FOUND', 'The account no longer exists', 'user');
+        const account = await getCurrentUser(deps, requireIdentity(ctx));
         return { body: userBody(account, presentedToken(ctx)) };
       },
     }),

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from '@vcd/logging';
+import type { UnitOfWork } from '@vcd/messaging';
 import type { AuthConfig } from '../config.js';
 import { signAccessToken, type SigningKey } from '../domain/access-token.js';
 import type { Jwk } from '../domain/jwks.js';
@@ -16,10 +17,12 @@ export interface AuthDeps {
   config: AuthConfig;
   logger: Logger;
   /**
-   * Called after a transaction that wrote outbox events or mails committed; `urgentEventId` (a session.revoked
-   * or user.role_changed outbox row) is published at once instead of waiting its turn in the relay.
+   * The one way a use case changes data and emits events or mails: one transaction, events to the outbox, relays
+   * woken after commit, urgent events (session.revoked, user.role_changed) published at once (wired in main.ts).
    */
-  afterCommit: (urgentEventId?: string) => void;
+  work: UnitOfWork;
+  /** The same, on another EntityManager (a fresh fork, to retry from reloaded rows). */
+  workOn: (em: EntityManager) => UnitOfWork;
   /** Synchronous profile creation in the user service after registration (best effort). */
   createProfile: (user: { userId: string; username: string }) => Promise<boolean>;
 }

@@ -1,12 +1,10 @@
-import { AppError } from '@vcd/errors';
 import { findAccountByEmail, findClaimsOfEmail } from '../db/account.repository.js';
 import { insertSession } from '../db/session.repository.js';
 import { normalizeEmail } from '../domain/account-rules.js';
+import { AuthErrors } from '../domain/auth-errors.js';
 import { newOpaqueToken } from '../domain/opaque-token.js';
 import { MAX_CLAIMS_PER_ADDRESS, matchPassword } from '../domain/password-match.js';
 import { sessionExpiry, type AuthDeps } from './auth-deps.js';
-
-export const invalidCredentials = () => new AppError('AUTH.INVALID_CREDENTIALS', 401, 'Email or password is wrong', { subject: { subject: 'email or password', reason: 'is invalid' } });
 
 /**
  * Logs in with an address and a password: the attempt is paid for before the password is checked (throttles.ts),
@@ -19,7 +17,7 @@ export async function logIn(deps: AuthDeps, input: { email: string; password: st
   const em = deps.em();
   const [owner, claims] = await Promise.all([findAccountByEmail(em, email), findClaimsOfEmail(em, email, MAX_CLAIMS_PER_ADDRESS)]);
   const account = await matchPassword({ owner, claims }, input.password, (hash, password) => deps.hasher.verify(hash, password));
-  if (!account) throw invalidCredentials();
+  if (!account) throw AuthErrors.invalidCredentials();
   await check.succeeded(account === owner);
   const refresh = newOpaqueToken();
   const expiresAt = sessionExpiry(deps);

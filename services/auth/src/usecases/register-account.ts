@@ -1,16 +1,14 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import { validationError } from '@vcd/errors';
 import { insertAccount, takenFields } from '../db/account.repository.js';
 import { enqueueMail } from '../db/mail-outbox.repository.js';
 import { issueOneTimeToken } from '../db/one-time-token.repository.js';
 import { insertSession } from '../db/session.repository.js';
 import { normalizeEmail } from '../domain/account-rules.js';
+import { AuthErrors } from '../domain/auth-errors.js';
 import { signUpAttemptMail, verificationMail } from '../domain/mail-messages.js';
 import { newOpaqueToken } from '../domain/opaque-token.js';
+import { assertPasswordFits } from '../domain/password-policy.js';
 import { sessionExpiry, type AuthDeps } from './auth-deps.js';
-import { assertPasswordFits } from './password-rules.js';
-
-export const taken = (field: 'email' | 'username') => validationError({ [field]: ['has already been taken'] });
 
 /**
  * Registers an account with its first session. The attempt is paid for first (per client address); a taken
@@ -24,16 +22,17 @@ export async function registerAccount(deps: AuthDeps, input: { email: string; us
   const email = normalizeEmail(input.email);
   assertPasswordFits(password, { username, email });
   const before = await takenFields(deps.em(), email, username);
-  if (before.username) throw taken('username');
+  if (before.username) throw AuthErrors.taken('username');
   const passwordHash = await deps.hasher.hash(password);
   const refresh = newOpaqueToken();
 
-  /** The account, its first session, user.registered and the right mail, in one transaction. */
+  /** The account, its first session, user.registered and the right mail, in one unit of work. */
   const create = (emailTaken: boolean) =>
-    deps.em().transactional(async (tx) => {
+    deps.work.run(async (tx, events) => {
       const account = await insertAccount(tx, { email, username, passwordHash, emailTaken });
       const expiresAt = sessionExpiry(deps);
       const session = await insertSession(tx, { accountId: account.id, refreshTokenHash: refresh.hash, expiresAt, userAgent: input.userAgent });
+      events.emit('user.registered', { userId: account.id, username: account.username, email, version: account.version });
       if (emailTaken) {
         // The owner hears about it; this account never gets mail for an address it does not own.
         enqueueMail(tx, signUpAttemptMail(email, c.PUBLIC_BASE_URL));
@@ -41,6 +40,7 @@ export async function registerAccount(deps: AuthDeps, input: { email: string; us
         const token = await issueOneTimeToken(tx, account.id, 'verify_email', c.VERIFICATION_TOKEN_TTL_MINUTES);
         enqueueMail(tx, verificationMail(email, account.username, c.PUBLIC_BASE_URL, token, c.VERIFICATION_TOKEN_TTL_MINUTES));
       }
+      events.relayRowWritten();
       return { account, session: { id: session.id, expiresAt } };
     });
 
@@ -50,10 +50,9 @@ export async function registerAccount(deps: AuthDeps, input: { email: string; us
   } catch (err) {
     if (!(err instanceof UniqueConstraintViolationException)) throw err;
     const now = await takenFields(deps.em(), email, username); // a concurrent registration won the race
-    if (now.username || before.email) throw taken('username');
+    if (now.username || before.email) throw AuthErrors.taken('username');
     created = await create(true);
   }
-  deps.afterCommit();
   await deps.createProfile({ userId: created.account.id, username: created.account.username });
   return { ...created, refreshToken: refresh.token };
 }

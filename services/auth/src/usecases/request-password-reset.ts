@@ -1,4 +1,3 @@
-import { enqueueEvent } from '@vcd/messaging';
 import { findAccountByEmail } from '../db/account.repository.js';
 import { enqueueMail } from '../db/mail-outbox.repository.js';
 import { issueOneTimeToken } from '../db/one-time-token.repository.js';
@@ -20,13 +19,13 @@ export async function requestPasswordReset(deps: AuthDeps, input: { email: strin
 
 async function sendResetMail(deps: AuthDeps, email: string): Promise<void> {
   const c = deps.config;
-  const em = deps.em().fork();
-  const account = await findAccountByEmail(em, email);
-  if (!account?.email) return;
-  await em.transactional(async (tx) => {
+  const account = await findAccountByEmail(deps.em().fork(), email);
+  const address = account?.email;
+  if (!account || !address) return;
+  await deps.work.run(async (tx, events) => {
     const token = await issueOneTimeToken(tx, account.id, 'reset_password', c.RESET_TOKEN_TTL_MINUTES, { keepEarlier: true });
-    enqueueMail(tx, passwordResetMail(account.email!, c.PUBLIC_BASE_URL, token, c.RESET_TOKEN_TTL_MINUTES));
-    enqueueEvent(tx, 'user.password_reset_requested', { userId: account.id, email: account.email! });
+    enqueueMail(tx, passwordResetMail(address, c.PUBLIC_BASE_URL, token, c.RESET_TOKEN_TTL_MINUTES));
+    events.relayRowWritten();
+    events.emit('user.password_reset_requested', { userId: account.id, email: address });
   });
-  deps.afterCommit();
 }

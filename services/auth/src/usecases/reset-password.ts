@@ -1,14 +1,12 @@
-import { validationError } from '@vcd/errors';
-import { displayEmail, findAccountById } from '../db/account.repository.js';
+import { displayEmail, findAccountById, setPassword } from '../db/account.repository.js';
 import { enqueueMail } from '../db/mail-outbox.repository.js';
-import { peekOneTimeToken, redeemOneTimeToken } from '../db/one-time-token.repository.js';
-import { revokeSessions } from '../db/session.repository.js';
+import { peekOneTimeToken, redeemOneTimeToken, retireOneTimeTokens } from '../db/one-time-token.repository.js';
+import { AuthErrors } from '../domain/auth-errors.js';
 import { passwordChangedMail } from '../domain/mail-messages.js';
 import { hashOpaqueToken } from '../domain/opaque-token.js';
+import { assertPasswordFits } from '../domain/password-policy.js';
 import type { AuthDeps } from './auth-deps.js';
-import { assertPasswordFits } from './password-rules.js';
-
-export const badToken = () => validationError({ token: ['is invalid, already used or expired'] }, 'AUTH.INVALID_TOKEN');
+import { endSessions } from './end-sessions.js';
 
 /**
  * Sets a new password with a mailed reset token: the password is checked against the account before the token is
@@ -19,21 +17,21 @@ export async function resetPassword(deps: AuthDeps, input: { token: string; pass
   const tokenHash = hashOpaqueToken(input.token);
   const accountId = await peekOneTimeToken(deps.em(), tokenHash, 'reset_password');
   const account = accountId ? await findAccountById(deps.em(), accountId) : null;
-  if (!account) throw badToken();
+  if (!account) throw AuthErrors.badToken();
   assertPasswordFits(input.password, { username: account.username, email: displayEmail(account) });
   const passwordHash = await deps.hasher.hash(input.password);
-  const done = await deps.em().transactional(async (tx) => {
+  const done = await deps.work.run(async (tx, events) => {
     const redeemedFor = await redeemOneTimeToken(tx, tokenHash, 'reset_password');
-    if (!redeemedFor) return undefined;
-    const [row] = (await tx.execute(
-      `update account set password_hash = ?, email_verified_at = coalesce(email_verified_at, now()), updated_at = now() where id = ? returning email, username`,
-      [passwordHash, redeemedFor],
-    )) as { email: string | null; username: string }[];
-    await tx.execute(`update one_time_token set used_at = now() where account_id = ? and purpose = 'reset_password' and used_at is null`, [redeemedFor]);
-    const { eventId } = await revokeSessions(tx, redeemedFor, {}, 'password_reset');
-    if (row?.email) enqueueMail(tx, passwordChangedMail(row.email, row.username, 'reset'));
-    return { eventId };
+    if (!redeemedFor) return false;
+    // The mailed link proved the address: it counts as verified.
+    const row = await setPassword(tx, redeemedFor, passwordHash, { verifyEmail: true });
+    await retireOneTimeTokens(tx, redeemedFor, 'reset_password');
+    await endSessions(tx, events, redeemedFor, {}, 'password_reset');
+    if (row?.email) {
+      enqueueMail(tx, passwordChangedMail(row.email, row.username, 'reset'));
+      events.relayRowWritten();
+    }
+    return true;
   });
-  if (!done) throw badToken();
-  deps.afterCommit(done.eventId);
+  if (!done) throw AuthErrors.badToken();
 }

@@ -1,6 +1,5 @@
-import { notFound } from '@vcd/errors';
-import { enqueueEvent } from '@vcd/messaging';
 import { findAccountByUsername } from '../db/account.repository.js';
+import { AuthErrors } from '../domain/auth-errors.js';
 import type { AuthDeps } from './auth-deps.js';
 
 export type Role = 'user' | 'editor' | 'admin';
@@ -10,17 +9,15 @@ export type Role = 'user' | 'editor' | 'admin';
  * and published right after commit (like session.revoked), so the gateway drops the user's cached sessions and
  * the new role applies at once; setting the role a user already has publishes nothing.
  */
-export async function setRole(deps: AuthDeps, input: { username: string; role: Role }) {
-  const { account, eventId } = await deps.em().transactional(async (tx) => {
+export async function setRole(deps: Pick<AuthDeps, 'work'>, input: { username: string; role: Role }) {
+  return deps.work.run(async (tx, events) => {
     const account = await findAccountByUsername(tx, input.username);
-    if (!account) throw notFound('AUTH.USER_NOT_FOUND', 'No user with this username', 'user');
-    if (account.role === input.role) return { account, eventId: undefined };
+    if (!account) throw AuthErrors.userNotFound();
+    if (account.role === input.role) return account;
     account.role = input.role;
     account.updatedAt = new Date();
-    const eventId = enqueueEvent(tx, 'user.role_changed', { userId: account.id, role: input.role });
+    events.emit('user.role_changed', { userId: account.id, role: input.role }, { urgent: true });
     await tx.flush();
-    return { account, eventId };
+    return account;
   });
-  if (eventId) deps.afterCommit(eventId);
-  return account;
 }

@@ -1,6 +1,4 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { EventPayloads } from '@vcd/contracts';
-import { enqueueEvent } from '@vcd/messaging';
 import type { ProfileRow } from './profile.repository.js';
 
 /** Records the follow; false when it already existed. */
@@ -61,22 +59,4 @@ export async function listFollowPage(
 async function countFollows(em: EntityManager, column: string, userId: string): Promise<number> {
   const [row] = (await em.execute(`select count(*) as n from follow where ${column} = ?`, [userId])) as { n: string }[];
   return Number(row?.n ?? 0);
-}
-
-/** Follows and writes user.followed to the outbox in one transaction; nothing happens when already following. */
-export async function followWithEvent(em: EntityManager, followerId: string, followeeId: string): Promise<boolean> {
-  return em.transactional(async (tx) => {
-    const added = await addFollow(tx, followerId, followeeId);
-    if (added) enqueueEvent(tx, 'user.followed', { followerId, followeeId } satisfies EventPayloads['user.followed']);
-    return added;
-  });
-}
-
-/** Unfollows and writes user.unfollowed to the outbox in one transaction; nothing happens when not following. */
-export async function unfollowWithEvent(em: EntityManager, followerId: string, followeeId: string): Promise<boolean> {
-  return em.transactional(async (tx) => {
-    const removed = await removeFollow(tx, followerId, followeeId);
-    if (removed) enqueueEvent(tx, 'user.unfollowed', { followerId, followeeId } satisfies EventPayloads['user.unfollowed']);
-    return removed;
-  });
 }

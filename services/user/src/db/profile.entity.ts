@@ -9,6 +9,8 @@ export const Profile = defineEntity({
     username: p.string().unique(),
     bio: p.text().nullable(),
     image: p.text().nullable(),
+    /** The last account identity version applied (auth's events carry it); 0 when none was. */
+    identityVersion: p.integer().default(0),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
   },

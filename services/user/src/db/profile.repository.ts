@@ -1,6 +1,4 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { EventPayloads } from '@vcd/contracts';
-import { enqueueEvent } from '@vcd/messaging';
 import type { ProfileChanges } from '../domain/profile.js';
 
 export interface ProfileRow {
@@ -42,25 +40,49 @@ export async function findProfiles(em: EntityManager, q: { ids: string[]; userna
   ])) as ProfileRow[];
 }
 
-/** Creates the profile of a new account; a second call for the same account changes nothing. */
-export async function createProfileOnce(em: EntityManager, userId: string, username: string): Promise<boolean> {
-  const rows = (await em.execute(`insert into profile (id, username) values (?, ?) on conflict (id) do nothing returning id`, [
+/**
+ * Creates the profile of a new account (at identity `version`, 0 when unknown); a second call for the same account
+ * changes nothing (a rename that arrived first already holds a newer identity).
+ */
+export async function createProfileOnce(em: EntityManager, userId: string, username: string, version = 0): Promise<boolean> {
+  const rows = (await em.execute(`insert into profile (id, username, identity_version) values (?, ?, ?) on conflict (id) do nothing returning id`, [
     userId,
     username,
+    version,
   ])) as unknown[];
   return rows.length > 0;
 }
 
-/** The account's username changed: rename its profile (creating it when the registration is still on its way). */
-export async function renameProfile(em: EntityManager, userId: string, username: string): Promise<ProfileRow | undefined> {
-  const rows = (await em.execute(
-    `insert into profile (id, username) values (?, ?)
-     on conflict (id) do update set username = excluded.username, updated_at = now()
-     where profile.username is distinct from excluded.username
-     returning id, username, bio, image, false as following`,
-    [userId, username],
-  )) as ProfileRow[];
-  return rows[0];
+/**
+ * Stores the account's identity (its username) at `version`, creating the profile when it does not exist yet (a
+ * rename may arrive before the registration). An existing profile takes it only when `version` is newer than the
+ * one it holds, decided under the row's lock, so concurrent deliveries cannot put an older name back. Without a
+ * version (events written before versions existed) it applies only to a profile that never got a versioned one.
+ * Returns the profile when it was created (`created`) or its username changed, else undefined.
+ */
+export async function saveIdentityIfNewer(
+  tx: EntityManager,
+  userId: string,
+  username: string,
+  version: number | undefined,
+): Promise<(ProfileRow & { created: boolean }) | undefined> {
+  const rows = (await tx.execute(
+    `with before as (select username from profile where id = ?)
+     , saved as (
+       insert into profile (id, username, identity_version) values (?, ?, ?)
+       on conflict (id) do update set username = excluded.username, identity_version = excluded.identity_version,
+         updated_at = case when profile.username is distinct from excluded.username then now() else profile.updated_at end
+       where profile.identity_version < excluded.identity_version
+          or (excluded.identity_version = 0 and profile.identity_version = 0 and profile.username is distinct from excluded.username)
+       returning id, username, bio, image, false as following
+     )
+     select saved.*, before.username as before_username, (select count(*) from before) = 0 as created from saved left join before on true`,
+    [userId, userId, username, version ?? 0],
+  )) as (ProfileRow & { before_username: string | null; created: boolean })[];
+  const row = rows[0];
+  if (!row || (!row.created && row.before_username === row.username)) return undefined;
+  const { before_username: _before, ...saved } = row;
+  return saved;
 }
 
 /** Applies bio/image changes; undefined when there is no such profile. */
@@ -89,21 +111,3 @@ const viewerOrNone = (viewerId?: string) => (viewerId && onlyUuids([viewerId]).l
 
 /** A Postgres array literal ({"a","b"}), so a list travels as one parameter. */
 export const pgArray = (values: string[]) => `{${values.map((v) => `"${v.replace(/(["\\])/g, '\\$1')}"`).join(',')}}`;
-
-const profileUpdated = (p: ProfileRow): EventPayloads['profile.updated'] => ({ userId: p.id, username: p.username, bio: p.bio, image: p.image });
-
-/** Updates bio/image and writes profile.updated to the outbox in one transaction. */
-export async function updateProfileWithEvent(em: EntityManager, userId: string, changes: ProfileChanges): Promise<ProfileRow | undefined> {
-  return em.transactional(async (tx) => {
-    const updated = await updateProfile(tx, userId, changes);
-    if (updated) enqueueEvent(tx, 'profile.updated', profileUpdated(updated));
-    return updated;
-  });
-}
-
-/** Renames the profile (see renameProfile) and, when it changed, writes profile.updated in the same transaction. */
-export async function renameProfileWithEvent(em: EntityManager, userId: string, username: string): Promise<boolean> {
-  const renamed = await renameProfile(em, userId, username);
-  if (renamed) enqueueEvent(em, 'profile.updated', profileUpdated(renamed));
-  return !!renamed;
-}

@@ -1,4 +1,4 @@
-import type { CommentCreated, PostPublished, ReactionAdded } from './event-payloads.js';
+import type { CommentCreated, PostPublished, ReactionAdded } from './consumed-events.js';
 
 export type ActivityKind = 'published' | 'commented' | 'reacted';
 

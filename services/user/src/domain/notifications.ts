@@ -1,5 +1,5 @@
 import type { NotificationSetting } from './preferences.js';
-import type { CommentCreated, ReactionAdded, UserFollowed } from './event-payloads.js';
+import type { CommentCreated, ReactionAdded, UserFollowed } from './consumed-events.js';
 
 export type NotificationKind = 'new_post' | 'comment' | 'reply' | 'reaction' | 'new_follower';
 

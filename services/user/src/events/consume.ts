@@ -1,26 +1,30 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { PermanentEventError, type Subscription } from '@vcd/dapr';
-import { handleOnce } from '@vcd/messaging';
+import type { EventSink, UnitOfWork } from '@vcd/messaging';
+import { counter } from '@vcd/telemetry';
 import type { ServiceStats } from '../domain/call-stats.js';
+import { applyOnce } from '../usecases/apply-once.js';
+
+const duplicates = counter('inbox_duplicates_dropped_total', 'Redelivered events the inbox recognised and skipped, by topic', ['topic']);
 
 export interface ConsumerDeps {
-  em: EntityManager;
+  /** The consumers' unit of work (on a fork of the service's EntityManager): inbox row, effect and events commit together. */
+  work: UnitOfWork;
   stats: ServiceStats;
-  /** Called after a handler's transaction committed events to the outbox. */
-  afterCommit: () => void;
 }
 
 /**
- * A subscription (accepting `topic` only from `publishers`) whose handler parses the payload (a payload that does not parse is permanent: DROP, dead
- * letter) and applies its effect once per CloudEvent id, the inbox row in the same transaction as the effect.
- * Any other failure (database down, …) propagates: RETRY, bounded by the Resiliency policy.
+ * A subscription (accepting `topic` only from `publishers`) whose handler parses the payload (a payload that does
+ * not parse is permanent: DROP, dead letter) and applies its effect (a use case) once per CloudEvent id: the inbox
+ * row, the effect and the events it emits commit in one unit of work. Any other failure (database down, …)
+ * propagates: RETRY, bounded by the Resiliency policy.
  */
 export function consume<T>(
   deps: ConsumerDeps,
   topic: string,
   publishers: readonly string[],
   parse: (data: unknown) => T | undefined,
-  effect: (tx: EntityManager, data: T, eventId: string) => Promise<{ enqueued?: boolean } | void>,
+  effect: (tx: EntityManager, data: T, events: EventSink, eventId: string) => Promise<void>,
 ): Subscription {
   return {
     topic,
@@ -31,17 +35,14 @@ export function consume<T>(
         deps.stats.events.add(topic, 'dropped');
         throw new PermanentEventError(`${topic} ${event.id}: payload does not match the event catalogue`);
       }
-      let enqueued = false;
       try {
-        const applied = await handleOnce(deps.em, { id: event.id, topic }, async (tx) => {
-          enqueued = !!(await effect(tx, data, event.id))?.enqueued;
-        });
+        const applied = await applyOnce(deps.work, { id: event.id, topic }, (tx, events) => effect(tx, data, events, event.id));
+        if (!applied) duplicates.inc({ topic });
         deps.stats.events.add(topic, applied ? 'processed' : 'duplicate');
       } catch (err) {
         deps.stats.events.add(topic, 'failed');
         throw err;
       }
-      if (enqueued) deps.afterCommit();
     },
   };
 }

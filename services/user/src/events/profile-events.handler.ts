@@ -1,17 +1,14 @@
 import { PUBLISHER_OF } from '@vcd/contracts';
 import type { Subscription } from '@vcd/dapr';
-import { createProfileOnce, renameProfileWithEvent } from '../db/profile.repository.js';
-import { parsePayload } from '../domain/event-payloads.js';
+import { registerProfile } from '../usecases/register-profile.js';
+import { renameProfile } from '../usecases/rename-profile.js';
 import { consume, type ConsumerDeps } from './consume.js';
+import { parsePayload } from './event-payloads.js';
 
-/** user.registered → the account's profile exists here (once, however often the event arrives). */
+/** user.registered → register-profile.ts. */
 export const userRegisteredSubscription = (deps: ConsumerDeps): Subscription =>
-  consume(deps, 'user.registered', [PUBLISHER_OF['user.registered']], (d) => parsePayload('user.registered', d), async (tx, data) => {
-    await createProfileOnce(tx, data.userId, data.username);
-  });
+  consume(deps, 'user.registered', [PUBLISHER_OF['user.registered']], (d) => parsePayload('user.registered', d), (tx, account) => registerProfile(tx, account));
 
-/** user.updated → the profile carries the account's new username (profile.updated follows through the outbox). */
+/** user.updated → rename-profile.ts (only a newer identity version applies). */
 export const userUpdatedSubscription = (deps: ConsumerDeps): Subscription =>
-  consume(deps, 'user.updated', [PUBLISHER_OF['user.updated']], (d) => parsePayload('user.updated', d), async (tx, data) => ({
-    enqueued: await renameProfileWithEvent(tx, data.userId, data.username),
-  }));
+  consume(deps, 'user.updated', [PUBLISHER_OF['user.updated']], (d) => parsePayload('user.updated', d), (tx, account, events) => renameProfile(tx, events, account));

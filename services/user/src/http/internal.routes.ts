@@ -1,18 +1,17 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import { conflict, notFound } from '@vcd/errors';
 import { defineRoute } from '@vcd/http';
-import { createProfileOnce, findProfileById, updateProfileWithEvent } from '../db/profile.repository.js';
-import type { ServiceStats } from '../domain/call-stats.js';
-import { normalizeProfileChanges, toProfileView } from '../domain/profile.js';
+import { toProfileView } from '../domain/profile.js';
+import { createProfile } from '../usecases/create-profile.js';
+import { getProfile } from '../usecases/get-profile.js';
+import { updateProfile } from '../usecases/update-profile.js';
+import type { UserDeps } from '../usecases/user-deps.js';
 import { ProfileSchema } from './profile.routes.js';
 
 const ProfileEnvelope = z.object({ profile: ProfileSchema });
 const UserIdParams = z.object({ userId: z.string().uuid('must be an account id') });
 
 /** Routes for other services (caller app id required; not in the public OpenAPI document). */
-export function internalRoutes(deps: { em: () => EntityManager; afterCommit: () => void; stats: ServiceStats }) {
+export function internalRoutes(deps: UserDeps) {
   const tags = ['Internal'];
   return [
     defineRoute({
@@ -29,12 +28,8 @@ export function internalRoutes(deps: { em: () => EntityManager; afterCommit: () 
         409: { description: 'Another account still holds this username here (a rename is on its way)' },
       },
       handler: async ({ body }) => {
-        const created = await createProfileOnce(deps.em(), body.userId, body.username).catch((err: unknown) => {
-          if (err instanceof UniqueConstraintViolationException) throw conflict('USER.USERNAME_TAKEN', `Another profile holds ${body.username}`);
-          throw err;
-        });
-        const profile = await findProfileById(deps.em(), body.userId);
-        return { status: created ? 201 : 200, body: { profile: toProfileView(profile!, false) } };
+        const { created, profile } = await createProfile(deps, body);
+        return { status: created ? 201 : 200, body: { profile: toProfileView(profile, false) } };
       },
     }),
     defineRoute({
@@ -47,8 +42,7 @@ export function internalRoutes(deps: { em: () => EntityManager; afterCommit: () 
       request: { params: UserIdParams },
       responses: { 200: { description: 'The profile', schema: ProfileEnvelope }, 404: { description: 'No such profile' } },
       handler: async ({ params }) => {
-        const profile = await findProfileById(deps.em(), params.userId);
-        if (!profile) throw notFound('USER.PROFILE_NOT_FOUND', 'No profile for this account', 'profile');
+        const profile = await getProfile(deps, { userId: params.userId });
         return { body: { profile: toProfileView(profile, false) } };
       },
     }),
@@ -73,9 +67,7 @@ export function internalRoutes(deps: { em: () => EntityManager; afterCommit: () 
         422: { description: 'A field is invalid' },
       },
       handler: async ({ params, body }) => {
-        const profile = await updateProfileWithEvent(deps.em(), params.userId, normalizeProfileChanges(body));
-        if (!profile) throw notFound('USER.PROFILE_NOT_FOUND', 'No profile for this account', 'profile');
-        deps.afterCommit();
+        const profile = await updateProfile(deps, params.userId, body);
         return { body: { profile: toProfileView(profile, false) } };
       },
     }),

@@ -1,9 +1,11 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
-import { notFound } from '@vcd/errors';
 import { defineRoute, requireIdentity } from '@vcd/http';
-import { countUnread, listNotifications, markAllRead, markRead } from '../db/notification.repository.js';
 import { toNotificationView } from '../domain/notifications.js';
+import { countUnreadNotifications } from '../usecases/count-unread-notifications.js';
+import { listNotifications } from '../usecases/list-notifications.js';
+import { markNotificationRead } from '../usecases/mark-notification-read.js';
+import { markNotificationsRead } from '../usecases/mark-notifications-read.js';
+import type { UserDeps } from '../usecases/user-deps.js';
 import { PageQuery } from './pagination.js';
 
 const NotificationSchema = z.object({
@@ -17,7 +19,7 @@ const NotificationSchema = z.object({
   reaction: z.string().nullable(),
 });
 
-export function notificationRoutes(deps: { em: () => EntityManager }) {
+export function notificationRoutes(deps: Pick<UserDeps, 'em'>) {
   const tags = ['Notifications'];
   return [
     defineRoute({
@@ -34,7 +36,7 @@ export function notificationRoutes(deps: { em: () => EntityManager }) {
         401: { description: 'Not logged in' },
       },
       handler: async ({ query }, ctx) => {
-        const page = await listNotifications(deps.em(), requireIdentity(ctx).userId, { ...query, unreadOnly: query.unread === 'true' });
+        const page = await listNotifications(deps, requireIdentity(ctx), { ...query, unreadOnly: query.unread === 'true' });
         return { body: { notifications: page.items.map(toNotificationView), notificationsCount: page.total } };
       },
     }),
@@ -47,7 +49,7 @@ export function notificationRoutes(deps: { em: () => EntityManager }) {
       auth: 'user',
       style: 'realworld',
       responses: { 200: { description: 'The count', schema: z.object({ unreadCount: z.number().int() }) }, 401: { description: 'Not logged in' } },
-      handler: async (_input, ctx) => ({ body: { unreadCount: await countUnread(deps.em(), requireIdentity(ctx).userId) } }),
+      handler: async (_input, ctx) => ({ body: { unreadCount: await countUnreadNotifications(deps, requireIdentity(ctx)) } }),
     }),
     defineRoute({
       method: 'post',
@@ -61,7 +63,7 @@ export function notificationRoutes(deps: { em: () => EntityManager }) {
         200: { description: 'How many changed; nothing is unread now', schema: z.object({ marked: z.number().int(), unreadCount: z.literal(0) }) },
         401: { description: 'Not logged in' },
       },
-      handler: async (_input, ctx) => ({ body: { marked: await markAllRead(deps.em(), requireIdentity(ctx).userId), unreadCount: 0 } }),
+      handler: async (_input, ctx) => ({ body: { marked: await markNotificationsRead(deps, requireIdentity(ctx)), unreadCount: 0 } }),
     }),
     defineRoute({
       method: 'post',
@@ -78,8 +80,7 @@ export function notificationRoutes(deps: { em: () => EntityManager }) {
         404: { description: 'No such notification of yours' },
       },
       handler: async ({ params }, ctx) => {
-        const n = await markRead(deps.em(), requireIdentity(ctx).userId, params.id);
-        if (!n) throw notFound('USER.NOTIFICATION_NOT_FOUND', 'No such notification', 'notification');
+        const n = await markNotificationRead(deps, requireIdentity(ctx), params.id);
         return { body: { notification: toNotificationView(n) } };
       },
     }),

@@ -1,8 +1,9 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { defineRoute, requireIdentity } from '@vcd/http';
-import { findPreferences, savePreferences } from '../db/preference.repository.js';
-import { LANGUAGES, mergePreferences } from '../domain/preferences.js';
+import { LANGUAGES } from '../domain/preferences.js';
+import { getPreferences } from '../usecases/get-preferences.js';
+import { setPreferences } from '../usecases/set-preferences.js';
+import type { UserDeps } from '../usecases/user-deps.js';
 
 const bool = z.boolean({ error: 'must be true or false' });
 const PreferencesSchema = z.object({
@@ -17,7 +18,7 @@ const PreferenceChangesSchema = z.strictObject({
   language: z.enum(LANGUAGES, { error: `must be one of ${LANGUAGES.join(', ')}` }).optional(),
 });
 
-export function preferenceRoutes(deps: { em: () => EntityManager }) {
+export function preferenceRoutes(deps: Pick<UserDeps, 'em' | 'work'>) {
   const tags = ['Preferences'];
   return [
     defineRoute({
@@ -29,7 +30,7 @@ export function preferenceRoutes(deps: { em: () => EntityManager }) {
       auth: 'user',
       style: 'realworld',
       responses: { 200: { description: 'Preferences', schema: z.object({ preferences: PreferencesSchema }) }, 401: { description: 'Not logged in' } },
-      handler: async (_input, ctx) => ({ body: { preferences: await findPreferences(deps.em(), requireIdentity(ctx).userId) } }),
+      handler: async (_input, ctx) => ({ body: { preferences: await getPreferences(deps, requireIdentity(ctx)) } }),
     }),
     defineRoute({
       method: 'put',
@@ -46,12 +47,7 @@ export function preferenceRoutes(deps: { em: () => EntityManager }) {
         422: { description: 'A field is invalid (named in errors)' },
       },
       handler: async ({ body }, ctx) => {
-        const userId = requireIdentity(ctx).userId;
-        const preferences = await deps.em().transactional(async (tx) => {
-          const next = mergePreferences(await findPreferences(tx, userId), body.preferences);
-          await savePreferences(tx, userId, next);
-          return next;
-        });
+        const preferences = await setPreferences(deps, requireIdentity(ctx), body.preferences);
         return { body: { preferences } };
       },
     }),

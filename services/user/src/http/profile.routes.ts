@@ -1,12 +1,13 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
-import { notFound, validationError } from '@vcd/errors';
 import { defineRoute, identityOf, requireIdentity } from '@vcd/http';
-import { listActivity } from '../db/activity.repository.js';
-import { followWithEvent, listFollowPage, unfollowWithEvent } from '../db/follow.repository.js';
-import { findProfileByUsername, type ProfileRow } from '../db/profile.repository.js';
 import { toActivityView } from '../domain/activity.js';
-import { canFollow, toProfileView } from '../domain/profile.js';
+import { toProfileView } from '../domain/profile.js';
+import { followAuthor } from '../usecases/follow-author.js';
+import { getProfile } from '../usecases/get-profile.js';
+import { listActivity } from '../usecases/list-activity.js';
+import { listFollows } from '../usecases/list-follows.js';
+import { unfollowAuthor } from '../usecases/unfollow-author.js';
+import type { UserDeps } from '../usecases/user-deps.js';
 import { PageQuery } from './pagination.js';
 
 export const ProfileSchema = z.object({
@@ -27,17 +28,7 @@ const ActivitySchema = z.object({
 });
 const UsernameParams = z.object({ username: z.string().min(1).max(255) });
 
-export interface ProfileRouteDeps {
-  em: () => EntityManager;
-  afterCommit: () => void;
-}
-
-export function profileRoutes(deps: ProfileRouteDeps) {
-  const profileOr404 = async (username: string, viewerId?: string): Promise<ProfileRow> => {
-    const profile = await findProfileByUsername(deps.em(), username, viewerId);
-    if (!profile) throw notFound('USER.PROFILE_NOT_FOUND', `No profile for ${username}`, 'profile');
-    return profile;
-  };
+export function profileRoutes(deps: Pick<UserDeps, 'em' | 'work'>) {
   const tags = ['Profile'];
 
   return [
@@ -52,7 +43,7 @@ export function profileRoutes(deps: ProfileRouteDeps) {
       request: { params: UsernameParams },
       responses: { 200: { description: 'The profile', schema: ProfileEnvelope }, 404: { description: 'No such user' } },
       handler: async ({ params }, ctx) => {
-        const profile = await profileOr404(params.username, identityOf(ctx)?.userId);
+        const profile = await getProfile(deps, { username: params.username }, identityOf(ctx)?.userId);
         return { body: { profile: toProfileView(profile, profile.following) } };
       },
     }),
@@ -72,11 +63,8 @@ export function profileRoutes(deps: ProfileRouteDeps) {
         422: { description: 'You cannot follow yourself' },
       },
       handler: async ({ params }, ctx) => {
-        const me = requireIdentity(ctx);
-        const profile = await profileOr404(params.username, me.userId);
-        if (!canFollow(me.userId, profile.id)) throw validationError({ username: ['cannot follow yourself'] });
-        if (await followWithEvent(deps.em(), me.userId, profile.id)) deps.afterCommit();
-        return { body: { profile: toProfileView(profile, true) } };
+        const profile = await followAuthor(deps, requireIdentity(ctx), params.username);
+        return { body: { profile: toProfileView(profile, profile.following) } };
       },
     }),
     defineRoute({
@@ -94,10 +82,8 @@ export function profileRoutes(deps: ProfileRouteDeps) {
         404: { description: 'No such user' },
       },
       handler: async ({ params }, ctx) => {
-        const me = requireIdentity(ctx);
-        const profile = await profileOr404(params.username, me.userId);
-        if (await unfollowWithEvent(deps.em(), me.userId, profile.id)) deps.afterCommit();
-        return { body: { profile: toProfileView(profile, false) } };
+        const profile = await unfollowAuthor(deps, requireIdentity(ctx), params.username);
+        return { body: { profile: toProfileView(profile, profile.following) } };
       },
     }),
     ...(['followers', 'following'] as const).map((side) =>
@@ -112,9 +98,7 @@ export function profileRoutes(deps: ProfileRouteDeps) {
         request: { params: UsernameParams, query: PageQuery },
         responses: { 200: { description: 'One page of profiles, newest follow first', schema: ProfileList }, 404: { description: 'No such user' } },
         handler: async ({ params, query }, ctx) => {
-          const viewerId = identityOf(ctx)?.userId;
-          const owner = await profileOr404(params.username);
-          const page = await listFollowPage(deps.em(), side, owner.id, { ...query, viewerId });
+          const page = await listFollows(deps, side, params.username, { ...query, viewerId: identityOf(ctx)?.userId });
           return { body: { profiles: page.items.map((p) => toProfileView(p, p.following)), profilesCount: page.total } };
         },
       }),
@@ -133,8 +117,7 @@ export function profileRoutes(deps: ProfileRouteDeps) {
         404: { description: 'No such user' },
       },
       handler: async ({ params, query }) => {
-        const owner = await profileOr404(params.username);
-        const page = await listActivity(deps.em(), owner.id, query);
+        const page = await listActivity(deps, params.username, query);
         return { body: { activities: page.items.map(toActivityView), activitiesCount: page.total } };
       },
     }),

@@ -1,5 +1,15 @@
 import { z } from 'zod';
-import type { EventPayloads } from '@vcd/contracts';
+import type {
+  CommentCreated,
+  PostDeleted,
+  PostPublished,
+  PostUnpublished,
+  PostUpdated,
+  ReactionAdded,
+  UserFollowed,
+  UserRegistered,
+  UserUpdated,
+} from '../domain/consumed-events.js';
 
 /**
  * The payloads this service consumes, checked at the edge: an event that does not parse can never succeed
@@ -11,8 +21,9 @@ const articleId = z.string().min(1).max(64);
 const time = z.string().datetime({ offset: true });
 
 const schemas = {
-  'user.registered': z.object({ userId: id, username: z.string().min(1).max(255) }),
-  'user.updated': z.object({ userId: id, username: z.string().min(1).max(255) }),
+  // version: the account's identity version (absent from events written before it existed).
+  'user.registered': z.object({ userId: id, username: z.string().min(1).max(255), version: z.number().int().positive().optional() }),
+  'user.updated': z.object({ userId: id, username: z.string().min(1).max(255), version: z.number().int().positive().optional() }),
   'user.followed': z.object({ followerId: id, followeeId: id }),
   'post.published': z.object({ articleId, slug, title: z.string().max(1000), authorId: id, publishedAt: time.optional() }),
   'post.updated': z.object({ articleId, slug, title: z.string().max(1000), updatedAt: time }),
@@ -37,19 +48,7 @@ const schemas = {
 };
 
 export type ConsumedTopic = keyof typeof schemas;
-export type UserRegistered = Pick<EventPayloads['user.registered'], 'userId' | 'username'>;
-export type UserUpdated = Pick<EventPayloads['user.updated'], 'userId' | 'username'>;
-export type UserFollowed = EventPayloads['user.followed'];
-export type PostPublished = Omit<EventPayloads['post.published'], 'publishedAt'> & { publishedAt?: string };
-export type PostUpdated = Omit<EventPayloads['post.updated'], 'authorId'>;
-export type PostUnpublished = Omit<EventPayloads['post.unpublished'], 'authorId'>;
-export type PostDeleted = Pick<EventPayloads['post.deleted'], 'articleId'>;
-export type CommentCreated = Omit<EventPayloads['comment.created'], 'parentId' | 'parentAuthorId'> & {
-  parentId?: string | null;
-  parentAuthorId?: string | null;
-};
-export type ReactionAdded = EventPayloads['reaction.added'];
-
+export type * from '../domain/consumed-events.js';
 /** The payload of `topic`, or undefined when it is permanently invalid. */
 export function parsePayload(topic: 'user.registered', data: unknown): UserRegistered | undefined;
 export function parsePayload(topic: 'user.updated', data: unknown): UserUpdated | undefined;
