@@ -1,7 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AuthService, type RpcHandler, type ValidateTokenRequest, type ValidateTokenResponse } from '@vcd/contracts';
-import type { SessionPolicy } from '../db/session.repository.js';
-import { validateSession } from '../usecases/validate-session.js';
+import { validateSession, type SessionPolicy } from '../usecases/validate-session.js';
 
 /** AuthService.ValidateToken as the gateway calls it (through daprd): the answer of validate-session.ts in protobuf terms. */
 export function validateTokenRpc(em: () => EntityManager, policy: SessionPolicy): RpcHandler<ValidateTokenRequest, ValidateTokenResponse> {

@@ -1,4 +1,6 @@
 import { useSession, type SessionPolicy } from '../db/session.repository.js';
+
+export type { SessionPolicy };
 import type { AuthDeps } from './auth-deps.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
