@@ -7,8 +7,8 @@ const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256
 const key = parseSigningKey(JSON.stringify({ kid: 'k1', alg: 'ES256', privateKeyPem: privateKey.export({ format: 'pem', type: 'pkcs8' }) }));
 const pem = publicKey.export({ format: 'pem', type: 'spki' }).toString();
 
-test('access tokens are ES256 JWTs with kid and the claims the gateway checks', (t) => {
-  const token = signAccessToken(key, { sub: 'u1', sid: 's1', username: 'jake', role: 'user' }, { issuer: 'iss', audience: 'aud', ttlSeconds: 900 });
+test('access tokens are ES256 JWTs with kid and the claims the gateway checks', async (t) => {
+  const token = await signAccessToken(key, { sub: 'u1', sid: 's1', username: 'jake', role: 'user' }, { issuer: 'iss', audience: 'aud', ttlSeconds: 900 });
   const decoded = jsonwebtoken.verify(token, pem, { algorithms: ['ES256'], issuer: 'iss', audience: 'aud', complete: true });
   t.is(decoded.header.kid, 'k1');
   t.like(decoded.payload as object, { sub: 'u1', sid: 's1', username: 'jake', role: 'user', iss: 'iss', aud: 'aud' });
@@ -17,15 +17,15 @@ test('access tokens are ES256 JWTs with kid and the claims the gateway checks', 
   t.truthy(p.jti);
 });
 
-test('an expired token does not verify', (t) => {
-  const token = signAccessToken(key, { sub: 'u1', sid: 's1', username: 'jake', role: 'user' }, { issuer: 'iss', audience: 'aud', ttlSeconds: 60, now: Date.now() - 3_600_000 });
+test('an expired token does not verify', async (t) => {
+  const token = await signAccessToken(key, { sub: 'u1', sid: 's1', username: 'jake', role: 'user' }, { issuer: 'iss', audience: 'aud', ttlSeconds: 60, now: Date.now() - 3_600_000 });
   t.throws(() => jsonwebtoken.verify(token, pem, { algorithms: ['ES256'] }), { any: true, name: 'TokenExpiredError' });
 });
 
-test('a session token expires exactly when its session may end at the latest, never before it is issued', (t) => {
+test('a session token expires exactly when its session may end at the latest, never before it is issued', async (t) => {
   const sessionEnd = Math.floor(Date.now() / 1000) + 90 * 86_400;
-  const token = signAccessToken(key, { sub: 'u1', sid: 's1', username: 'jake', role: 'user' }, { issuer: 'iss', audience: 'aud', expiresAt: sessionEnd });
+  const token = await signAccessToken(key, { sub: 'u1', sid: 's1', username: 'jake', role: 'user' }, { issuer: 'iss', audience: 'aud', expiresAt: sessionEnd });
   const p = jsonwebtoken.verify(token, pem, { algorithms: ['ES256'] }) as { exp: number };
   t.is(p.exp, sessionEnd);
-  t.throws(() => signAccessToken(key, { sub: 'u1', sid: 's1', username: 'jake', role: 'user' }, { issuer: 'iss', audience: 'aud', expiresAt: 1 }));
+  await t.throwsAsync(() => signAccessToken(key, { sub: 'u1', sid: 's1', username: 'jake', role: 'user' }, { issuer: 'iss', audience: 'aud', expiresAt: 1 }));
 });

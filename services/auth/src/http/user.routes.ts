@@ -38,7 +38,7 @@ export function userRoutes(deps: AuthRouteDeps) {
       },
       handler: async ({ body }, ctx) => {
         const created = await registerAccount(deps, { ...body.user, source: clientIpOf(ctx), userAgent: userAgentOf(ctx) });
-        return { status: 201, body: userBody(created.account, sessionTokenFor(deps, created.account, created.session), created.refreshToken) };
+        return { status: 201, body: userBody(created.account, await sessionTokenFor(deps, created.account, created.session), created.refreshToken) };
       },
     }),
     defineRoute({
@@ -57,7 +57,7 @@ export function userRoutes(deps: AuthRouteDeps) {
       },
       handler: async ({ body }, ctx) => {
         const { account, session, refreshToken } = await logIn(deps, { ...body.user, source: clientIpOf(ctx), userAgent: userAgentOf(ctx) });
-        return { body: userBody(account, sessionTokenFor(deps, account, session), refreshToken) };
+        return { body: userBody(account, await sessionTokenFor(deps, account, session), refreshToken) };
       },
     }),
     defineRoute({
@@ -110,7 +110,7 @@ export function userRoutes(deps: AuthRouteDeps) {
         // A fresh token for the same session carries the new username, and expires when the presented one would:
         // a session token stays one, a short access token stays short.
         const exp = presentedExpiry(ctx);
-        const token = usernameChanged && exp ? sessionTokenFor(deps, account, { id: identity.sessionId, expiresAt: exp }) : presentedToken(ctx);
+        const token = usernameChanged && exp ? await sessionTokenFor(deps, account, { id: identity.sessionId, expiresAt: exp }) : presentedToken(ctx);
         return { body: userBody(account, token) };
       },
     }),

@@ -21,5 +21,5 @@ export async function refreshSession(deps: AuthDeps, input: { refreshToken: stri
   if (result.kind !== 'rotated') throw AuthErrors.invalidRefreshToken();
   const account = await findAccountById(deps.em(), result.accountId);
   if (!account) throw AuthErrors.invalidRefreshToken();
-  return { account, accessToken: accessTokenFor(deps, account, result.sessionId), refreshToken: next.token };
+  return { account, accessToken: await accessTokenFor(deps, account, result.sessionId), refreshToken: next.token };
 }
