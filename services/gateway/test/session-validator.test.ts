@@ -90,3 +90,25 @@ test('an answer is reused for at most half the time the session has left, so an 
   await v.check('s2', 'bob');
   t.is(calls, 5, 'an answer with no time left is not cached at all');
 });
+
+test('the cache holds at most its number of sessions: the least recently used goes first, and role changes still reach the ones kept', async (t) => {
+  const sessions: Record<string, { userId: string; role: string }> = {
+    s1: { userId: 'alice', role: 'user' },
+    s2: { userId: 'alice', role: 'user' },
+    s3: { userId: 'bob', role: 'user' },
+  };
+  const auth = fakeAuth(sessions);
+  const v = new SessionValidator(auth.grpc, 60_000, 2);
+  await v.check('s1', 'alice');
+  await v.check('s2', 'alice');
+  await v.check('s1', 'alice'); // s1 is now the most recently used
+  await v.check('s3', 'bob'); // evicts s2
+  const before = auth.calls.length;
+  await v.check('s1', 'alice');
+  t.is(auth.calls.length, before, 's1 was kept');
+  await v.check('s2', 'alice');
+  t.is(auth.calls.length, before + 1, 's2 was evicted and is asked about again');
+  sessions.s1!.role = 'admin';
+  v.forgetUser('alice');
+  t.is((await v.check('s1', 'alice')).role, 'admin');
+});

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { LRUCache } from 'lru-cache';
 import { admitAttempt, type SlowdownPolicy, type SlowdownState } from '../domain/slowdown.js';
 
 export type GateDecision = { admitted: true; waitMs: number } | { admitted: false; retryAfterMs: number };
@@ -36,7 +37,8 @@ return a
 `;
 
 export class SlowdownGate {
-  private readonly fallback = new Map<string, { state: SlowdownState; expiresAt: number }>();
+  /** Per-replica state while Redis cannot answer: each entry lives as long as Redis would keep it. */
+  private readonly fallback = new LRUCache<string, SlowdownState>({ max: 10_000 });
 
   constructor(
     private readonly redis: Redis,
@@ -60,8 +62,8 @@ export class SlowdownGate {
     try {
       await this.redis.eval(REFUND, 1, this.key(subject));
     } catch {
-      const entry = this.fallback.get(subject);
-      if (entry && entry.state.attempts > 0) entry.state = { ...entry.state, attempts: entry.state.attempts - 1 };
+      const state = this.fallback.get(subject);
+      if (state && state.attempts > 0) this.fallback.set(subject, { ...state, attempts: state.attempts - 1 }, { noUpdateTTL: true });
     }
   }
 
@@ -71,15 +73,9 @@ export class SlowdownGate {
    * get a fresh set of free guesses per replica: every attempt here is spaced out from the first.
    */
   private admitInMemory(subject: string): GateDecision {
-    const now = Date.now();
-    const entry = this.fallback.get(subject);
     const start: SlowdownState = { attempts: this.policy.freeAttempts, nextAt: 0 };
-    const decision = admitAttempt(entry && entry.expiresAt > now ? entry.state : start, now, this.policy);
-    if (decision.admitted) {
-      if (this.fallback.size > 10_000) this.fallback.clear();
-      this.fallback.set(subject, { state: decision.state, expiresAt: now + decision.waitMs + this.policy.windowSeconds * 1000 });
-      return { admitted: true, waitMs: decision.waitMs };
-    }
-    return decision;
+    const decision = admitAttempt(this.fallback.get(subject) ?? start, Date.now(), this.policy);
+    if (decision.admitted) this.fallback.set(subject, decision.state, { ttl: decision.waitMs + this.policy.windowSeconds * 1000 });
+    return decision.admitted ? { admitted: true, waitMs: decision.waitMs } : decision;
   }
 }

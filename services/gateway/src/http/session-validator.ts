@@ -1,5 +1,6 @@
 import { AuthService, type DaprGrpcInvoker, type ValidateTokenResponse } from '@vcd/contracts';
 import type { Role } from '@vcd/http';
+import { LRUCache } from 'lru-cache';
 import { recordCacheLookup } from '@vcd/telemetry';
 
 export interface SessionState {
@@ -21,20 +22,30 @@ const REVOKED: SessionState = { valid: false, role: 'user', username: '' };
  * the deadline, well before an active session could go idle, however short the idle timeout is configured.
  */
 export class SessionValidator {
-  /** sessionId → (userId → cached state). */
-  private readonly cache = new Map<string, Map<string, { state: SessionState; until: number }>>();
-  /** userId → its cached sessionIds, for role changes. */
+  /** sessionId → (userId → cached state); the least recently used sessions go first beyond `maxSessions`. */
+  private readonly cache: LRUCache<string, Map<string, { state: SessionState; until: number }>>;
+  /** userId → its cached sessionIds, for role changes (kept in step with the cache as sessions are evicted). */
   private readonly byUser = new Map<string, Set<string>>();
   private readonly inflight = new Map<string, Promise<SessionState>>();
-  /** Invalidations that arrived while a call was in flight win over its answer. */
-  private readonly invalidatedAt = new Map<string, number>();
-  private entries = 0;
+  /** Invalidations that arrived while a call was in flight win over its answer (kept far longer than a call takes). */
+  private readonly invalidatedAt = new LRUCache<string, number>({ max: 10_000, ttl: 10_000 });
 
   constructor(
     private readonly grpc: DaprGrpcInvoker,
     private readonly ttlMs: number,
-    private readonly maxEntries = 100_000,
-  ) {}
+    maxSessions = 100_000,
+  ) {
+    this.cache = new LRUCache({
+      max: maxSessions,
+      dispose: (subjects, sessionId) => {
+        for (const userId of subjects.keys()) {
+          const sessions = this.byUser.get(userId);
+          sessions?.delete(sessionId);
+          if (sessions?.size === 0) this.byUser.delete(userId);
+        }
+      },
+    });
+  }
 
   async check(sessionId: string, userId: string): Promise<SessionState> {
     const now = Date.now();
@@ -69,20 +80,15 @@ export class SessionValidator {
       for (const [userId, entry] of subjects ?? []) subjects!.set(userId, { state: REVOKED, until: Math.max(entry.until, now + this.ttlMs) });
       this.invalidatedAt.set(`s:${id}`, now);
     }
-    this.trimInvalidations();
   }
 
   /** Called for user.role_changed: the user's next request asks auth again and gets the new role. */
   forgetUser(userId: string): void {
     for (const sessionId of this.byUser.get(userId) ?? []) {
       const subjects = this.cache.get(sessionId);
-      if (subjects?.get(userId)?.state.valid) {
-        subjects.delete(userId);
-        this.entries--;
-      }
+      if (subjects?.get(userId)?.state.valid) subjects.delete(userId);
     }
     this.invalidatedAt.set(`u:${userId}`, Date.now());
-    this.trimInvalidations();
   }
 
   /** How long an answer may be reused: the TTL, but at most half the time the session has left unless used. */
@@ -100,27 +106,8 @@ export class SessionValidator {
   }
 
   private put(sessionId: string, userId: string, state: SessionState, reuseMs = this.ttlMs): void {
-    if (this.entries >= this.maxEntries) this.evictOldest();
     let subjects = this.cache.get(sessionId);
     if (!subjects) this.cache.set(sessionId, (subjects = new Map()));
-    if (!subjects.has(userId)) this.entries++;
     subjects.set(userId, { state, until: Date.now() + reuseMs });
-  }
-
-  private evictOldest(): void {
-    const [sessionId, subjects] = this.cache.entries().next().value!;
-    this.cache.delete(sessionId);
-    this.entries -= subjects.size;
-    for (const userId of subjects.keys()) {
-      const sessions = this.byUser.get(userId);
-      sessions?.delete(sessionId);
-      if (sessions?.size === 0) this.byUser.delete(userId);
-    }
-  }
-
-  private trimInvalidations(): void {
-    if (this.invalidatedAt.size <= 10_000) return;
-    const horizon = Date.now() - 10_000; // far longer than any ValidateToken call may take
-    for (const [k, t] of this.invalidatedAt) if (t < horizon) this.invalidatedAt.delete(k);
   }
 }
