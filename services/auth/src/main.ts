@@ -28,7 +28,7 @@ bootService({
     redis.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis'));
     await redis.connect();
     const mailRelay = new MailRelay(
-      { em: orm.em as never, binding: new EmailBinding({ host: config.DAPR_HOST, httpPort: config.DAPR_HTTP_PORT, apiToken: config.DAPR_API_TOKEN }), logger },
+      { em: orm.em as never, binding: new EmailBinding(sidecar), logger },
       { pollMs: config.MAIL_POLL_MS },
     );
     mailRelay.start();

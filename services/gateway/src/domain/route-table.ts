@@ -2,7 +2,7 @@
  * The public routes the gateway forwards: exactly the operations each service declares in its own OpenAPI
  * document (which its route declarations generate). A request is forwarded only when it matches one of them,
  * and the upstream path is rebuilt from the matched template with every parameter percent-encoded, so nothing
- * a client writes in a path can leave `/v1.0/invoke/<app>/method/`.
+ * a client writes in a path can leave the invoked app's method space in daprd (@vcd/dapr's invokeUrl checks it again).
  */
 import { isPublicPath } from '@vcd/http';
 
