@@ -1,5 +1,6 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
+import { parseEventData, PUBLISHER_OF, type EventPayloads, type Topic } from '@vcd/contracts';
 import { counter, histogram, LATENCY_BUCKETS } from '@vcd/telemetry';
 import type { CloudEvent } from './sidecar.js';
 
@@ -27,6 +28,29 @@ export interface Subscription {
   /** Route under which daprd delivers, e.g. /events/post.published. */
   route?: string;
   handler: (event: CloudEvent<unknown>, ctx: Context) => Promise<void>;
+}
+
+/**
+ * A subscription to `topic` whose handler receives the payload parsed with the topic's schema from the event
+ * catalogue (@vcd/contracts): the same schemas type what publishers emit. A payload that does not parse can never
+ * succeed: PermanentEventError → DROP (dead letter) without calling the handler. The topic is accepted only from its
+ * publisher (PUBLISHER_OF) unless `publishers` says otherwise.
+ */
+export function subscription<T extends Topic>(
+  topic: T,
+  handler: (data: EventPayloads[T], event: CloudEvent<unknown>, ctx: Context) => Promise<void>,
+  options: { publishers?: readonly string[]; route?: string } = {},
+): Subscription {
+  return {
+    topic,
+    publishers: options.publishers ?? [PUBLISHER_OF[topic]],
+    ...(options.route ? { route: options.route } : {}),
+    handler: async (event, ctx) => {
+      const parsed = parseEventData(topic, event.data);
+      if (!parsed.ok) throw new PermanentEventError(`${topic} ${event.id}: payload does not match the event catalogue (${parsed.error})`);
+      await handler(parsed.data, event, ctx);
+    },
+  };
 }
 
 export interface SubscriptionLogger {

@@ -2,7 +2,7 @@ import test from 'ava';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
-import { PermanentEventError, subscriptionRouter, type Subscription } from '../src/index.js';
+import { PermanentEventError, subscription, subscriptionRouter, type Subscription } from '../src/index.js';
 
 // The router as daprd meets it: a real HTTP server, CloudEvents posted to the delivery route, Dapr's status
 // contract in the answer.
@@ -92,4 +92,49 @@ test('GET /dapr/subscribe lists the topic with its route and the dead-letter top
   const s = await serve(fromBlog);
   t.teardown(s.close);
   t.deepEqual(await s.subscribe(), [{ pubsubname: 'pubsub', topic: 'post.published', route: '/events/post.published', deadLetterTopic: 'deadletter' }]);
+});
+
+// Typed subscriptions: the payload is parsed with the topic's schema from the event catalogue before the handler.
+
+const published = { articleId: 'a1b2', slug: 'hello', title: 'Hello', authorId: '7d3c1f4e-9a6b-4c2d-8e1f-0a1b2c3d4e5f', publishedAt: '2026-11-29T23:00:00.000Z' };
+
+test('a typed subscription hands its handler the parsed payload (unknown fields dropped) and accepts only the topic\'s publisher', async (t) => {
+  const seen: unknown[] = [];
+  const s = await serve(subscription('post.published', async (data) => void seen.push(data)));
+  t.teardown(s.close);
+  t.deepEqual(await s.deliver({ ...event('blog'), data: { ...published, extra: 'ignored' } }), { http: 200, status: 'SUCCESS' });
+  t.deepEqual(seen, [published]);
+  t.is((await s.deliver({ ...event('user', 'e2'), data: published })).status, 'DROP');
+  t.is(seen.length, 1);
+});
+
+test('a forged or malformed payload is dropped (dead letter) unseen by the typed handler, and logged at warn', async (t) => {
+  const seen: unknown[] = [];
+  const s = await serve(subscription('post.published', async (data) => void seen.push(data)));
+  t.teardown(s.close);
+  const bad: unknown[] = [
+    undefined,
+    null,
+    'post.published',
+    [published],
+    { ...published, authorId: 'not-a-uuid' },
+    { ...published, publishedAt: 'yesterday' },
+    { ...published, slug: '' },
+    { ...published, title: 'x'.repeat(1001) },
+    { ...published, articleId: 42 },
+    { slug: 'hello' },
+    { ...published, __proto__: { authorId: published.authorId }, authorId: undefined },
+  ];
+  for (const [i, data] of bad.entries()) {
+    t.is((await s.deliver({ ...event('blog', `bad-${i}`), data })).status, 'DROP', `payload ${i}`);
+  }
+  t.deepEqual(seen, []);
+  t.true(s.logged.every((l) => l.level === 'warn'));
+  t.is(s.logged.length, bad.length);
+});
+
+test('a typed subscription keeps a route given to it', async (t) => {
+  const sub = subscription('profile.updated', async () => undefined, { route: '/events/broadcast/profile.updated' });
+  t.is(sub.route, '/events/broadcast/profile.updated');
+  t.deepEqual(sub.publishers, ['user']);
 });
