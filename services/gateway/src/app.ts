@@ -22,6 +22,7 @@ import { authorizePublicRoute, checkRequestTarget, forwardTarget, resolvedRoute,
 import { securityHeaders } from './http/security-headers.js';
 import type { ServiceDocuments } from './http/service-documents.js';
 import type { JwksCache } from './http/jwks-cache.js';
+import { asyncApiRoutes } from './http/asyncapi.routes.js';
 import { openApiAggregator } from './http/openapi-aggregate.js';
 import { rateLimit } from './http/rate-limit.js';
 import { checkReadiness } from './http/readiness.js';
@@ -52,6 +53,7 @@ export function buildApp(deps: GatewayDeps): Koa {
   const composed: AnyRoute[] = [
     ...userCompositionRoutes({ forward: forwardDeps, grpc: deps.grpc, defaultAvatarUrl: config.DEFAULT_AVATAR_URL }),
     ...avatarRoutes(),
+    ...asyncApiRoutes(),
   ];
   const ownDoc = buildOpenApi({ title: 'gateway', version: '0.1.0' }, composed);
   const openapi = openApiAggregator(deps.documents, ownDoc.paths as OpenAPIObject['paths']);
