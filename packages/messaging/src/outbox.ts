@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { CloudEvent, Sidecar } from '@vcd/dapr';
 import type { Logger } from '@vcd/logging';
@@ -27,17 +28,34 @@ interface OutboxRow {
   trace_context: string | null;
 }
 
+export interface OutboxRelayOptions {
+  pollMs?: number;
+  batchSize?: number;
+  /**
+   * How long a claimed row is this relay's (default 60 s): longer than a publish can take (daprd calls time out
+   * after 30 s). A row whose lease expired unpublished (its relay crashed or hung) is claimed again by any relay.
+   */
+  leaseMs?: number;
+}
+
 /**
- * Publishes outbox rows through the Dapr sidecar. Rows are claimed with FOR UPDATE SKIP LOCKED, so several
- * replicas can relay at once without publishing a row twice in the normal case (consumers are idempotent for
- * the rest). `notify()` after a commit publishes at once; a poll catches anything left behind.
+ * Publishes outbox rows through the Dapr sidecar, never holding a transaction or a row lock across a network call
+ * (ADR 15): one short statement claims a batch (a lease: `lease_until`, `lease_owner`; FOR UPDATE SKIP LOCKED so
+ * concurrent relays claim disjoint rows) and commits; the events are published with no transaction open; another
+ * short statement marks them published (or records the failure and frees the lease). A relay that dies holding a
+ * lease delays its rows by the lease at most; they are claimed again once it expires. Delivery stays at least once
+ * (consumers are idempotent by event id). `notify()` after a commit publishes at once; a poll catches the rest.
  */
 export class OutboxRelay extends BatchWorker {
+  /** Who holds a lease: this relay (the service, host, process and instance), for operators reading the table. */
+  readonly owner: string;
+
   constructor(
     private readonly deps: { em: EntityManager; sidecar: Sidecar; source: string; logger: Logger },
-    private readonly options: { pollMs?: number; batchSize?: number } = {},
+    private readonly options: OutboxRelayOptions = {},
   ) {
     super(options.pollMs ?? 1000, (err) => deps.logger.warn({ err }, 'outbox relay: batch failed, will retry'));
+    this.owner = `${deps.source}@${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`.slice(0, 128);
     // Backlog and the age of the oldest unpublished event, read at each scrape in one query (the partial index makes
     // it cheap) that both gauges share, so they always describe the same moment.
     let reading: { at: number; value: Promise<{ n: number; age: number }> } | undefined;
@@ -55,53 +73,94 @@ export class OutboxRelay extends BatchWorker {
     observedGauge('outbox_oldest_unpublished_age_seconds', 'Age of the oldest outbox event not yet published (0: none)', [], async (set) => set({}, (await backlog()).age));
   }
 
-  protected processBatch(): Promise<number> {
-    return this.publishBatch();
+  protected async processBatch(): Promise<number> {
+    const rows = await this.claim(
+      `select id from outbox where published_at is null and (lease_until is null or lease_until < now())
+       order by created_at limit ? for update skip locked`,
+      [this.options.batchSize ?? 50],
+    );
+    const { sent, failed } = await this.publish(rows);
+    // A failure stops this drain; the next poll retries.
+    return failed > 0 ? 0 : sent;
   }
 
-  private async publishBatch(): Promise<number> {
-    const em = this.deps.em.fork();
-    return em.transactional(async (tx) => {
-      // tx.execute runs inside this transaction, so the row locks hold until commit.
-      const rows = (await tx.execute(
-        `select id, topic, payload, created_at, trace_context from outbox where published_at is null order by created_at limit ? for update skip locked`,
-        [this.options.batchSize ?? 50],
-      )) as OutboxRow[];
-      // One batch is published concurrently (consumers do not rely on order: they run 32 deliveries at once),
-      // then marked in one statement.
-      const outcomes = await Promise.allSettled(
-        rows.map((row) =>
-          // A producer span in the trace of the transaction that wrote the row; the call to daprd carries it, and
-          // daprd writes it into the CloudEvent (traceparent), which the consumer's sidecar continues.
-          inSpanFrom(row.trace_context, `${row.topic} publish`, { kind: SpanKind.PRODUCER, attributes: { 'messaging.system': 'dapr', 'messaging.destination.name': row.topic, 'messaging.message.id': row.id } }, () =>
-            this.deps.sidecar.publishCloudEvent(row.topic, {
-              specversion: '1.0',
-              id: row.id,
-              source: this.deps.source,
-              type: row.topic,
-              datacontenttype: 'application/json',
-              time: new Date(row.created_at).toISOString(),
-              data: row.payload,
-            } satisfies CloudEvent),
-          ),
-        ),
+  /**
+   * Publishes these committed events now, ahead of the queue (urgent events: the gateway must hear session.revoked
+   * within a second). Rows already published or leased by a relay are left to it. Never throws.
+   */
+  async publishNow(eventIds: string[]): Promise<void> {
+    if (eventIds.length === 0) return;
+    try {
+      const rows = await this.claim(
+        `select id from outbox where id in (${eventIds.map(() => '?').join(', ')}) and published_at is null
+         and (lease_until is null or lease_until < now()) for update skip locked`,
+        eventIds,
       );
-      const sent = rows.filter((_, i) => outcomes[i]!.status === 'fulfilled').map((r) => r.id);
-      for (const [i, row] of rows.entries()) (outcomes[i]!.status === 'fulfilled' ? published : publishFailures).inc({ topic: row.topic });
-      if (sent.length > 0) {
-        await tx.execute(`update outbox set published_at = now(), attempts = attempts + 1 where id in (${sent.map(() => '?').join(', ')})`, sent);
-      }
-      let failed = 0;
-      for (const [i, outcome] of outcomes.entries()) {
-        if (outcome.status === 'fulfilled') continue;
-        failed++;
-        const row = rows[i]!;
-        const err = outcome.reason as Error;
-        await tx.execute(`update outbox set attempts = attempts + 1, last_error = ? where id = ?`, [String(err?.message).slice(0, 2000), row.id]);
-        this.deps.logger.warn({ err, eventId: row.id, topic: row.topic }, 'outbox relay: publish failed');
-      }
-      // A failure stops this drain; the next poll retries.
-      return failed > 0 ? 0 : sent.length;
-    });
+      await this.publish(rows);
+    } catch (err) {
+      this.deps.logger.warn({ err, eventIds }, 'outbox relay: immediate publish failed; the relay will publish it');
+    }
+  }
+
+  /** One autocommitted statement: leases the rows `select` picks (with FOR UPDATE SKIP LOCKED) to this relay. */
+  private async claim(select: string, params: unknown[]): Promise<OutboxRow[]> {
+    return (await this.deps.em.fork().execute(
+      `with picked as (${select})
+       update outbox o set lease_until = now() + (? * interval '1 millisecond'), lease_owner = ?
+       from picked where o.id = picked.id
+       returning o.id, o.topic, o.payload, o.created_at, o.trace_context`,
+      [...params, this.options.leaseMs ?? 60_000, this.owner],
+    )) as OutboxRow[];
+  }
+
+  /** Publishes claimed rows concurrently with no transaction open, then marks them in short statements. */
+  private async publish(rows: OutboxRow[]): Promise<{ sent: number; failed: number }> {
+    if (rows.length === 0) return { sent: 0, failed: 0 };
+    // One batch is published concurrently (consumers do not rely on order: they run 32 deliveries at once).
+    const outcomes = await Promise.allSettled(
+      rows.map((row) =>
+        // A producer span in the trace of the transaction that wrote the row; the call to daprd carries it, and
+        // daprd writes it into the CloudEvent (traceparent), which the consumer's sidecar continues.
+        inSpanFrom(row.trace_context, `${row.topic} publish`, { kind: SpanKind.PRODUCER, attributes: { 'messaging.system': 'dapr', 'messaging.destination.name': row.topic, 'messaging.message.id': row.id } }, () =>
+          this.deps.sidecar.publishCloudEvent(row.topic, {
+            specversion: '1.0',
+            id: row.id,
+            source: this.deps.source,
+            type: row.topic,
+            datacontenttype: 'application/json',
+            time: new Date(row.created_at).toISOString(),
+            data: row.payload,
+          } satisfies CloudEvent),
+        ),
+      ),
+    );
+    const em = this.deps.em.fork();
+    const sent = rows.filter((_, i) => outcomes[i]!.status === 'fulfilled').map((r) => r.id);
+    for (const [i, row] of rows.entries()) (outcomes[i]!.status === 'fulfilled' ? published : publishFailures).inc({ topic: row.topic });
+    if (sent.length > 0) {
+      // Published, whoever holds the lease now (a relay that took an expired lease over may have published it too).
+      await em.execute(
+        `update outbox set published_at = now(), attempts = attempts + 1, lease_until = null, lease_owner = null
+         where id in (${sent.map(() => '?').join(', ')}) and published_at is null`,
+        sent,
+      );
+    }
+    let failed = 0;
+    for (const [i, outcome] of outcomes.entries()) {
+      if (outcome.status === 'fulfilled') continue;
+      failed++;
+      const row = rows[i]!;
+      const err = outcome.reason as Error;
+      // The lease is freed only if it is still ours: the next poll (of any relay) retries.
+      await em.execute(
+        `update outbox set attempts = attempts + 1, last_error = ?,
+           lease_until = case when lease_owner = ? then null else lease_until end,
+           lease_owner = case when lease_owner = ? then null else lease_owner end
+         where id = ? and published_at is null`,
+        [String(err?.message).slice(0, 2000), this.owner, this.owner, row.id],
+      );
+      this.deps.logger.warn({ err, eventId: row.id, topic: row.topic }, 'outbox relay: publish failed');
+    }
+    return { sent: sent.length, failed };
   }
 }

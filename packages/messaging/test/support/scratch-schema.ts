@@ -5,12 +5,12 @@ import { MESSAGING_TABLES_SQL, messagingEntities, OUTBOX_TRACE_CONTEXT_SQL } fro
 import { stack } from '../../../../test/support/stack.js';
 
 /**
- * A schema of its own in the stack's blog database (so the blog's relay never sees these rows), with the messaging
+ * A schema of its own in a service's database of the stack (blog by default; the service's relays never see these rows), with the messaging
  * tables as the services' migrations leave them; `extraDdl` runs after them (e.g. newer migrations' statements).
  */
-export function scratchSchema(prefix: string) {
+export function scratchSchema(prefix: string, service: 'auth' | 'blog' | 'user' = 'blog') {
   const schema = `${prefix}_${randomUUID().slice(0, 8)}`;
-  const url = () => stack().secrets['blog-database-url']!;
+  const url = () => stack().secrets[`${service}-database-url`]!;
   const withSchema = () => `${url()}${url().includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
 
   async function sql<T = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> {
