@@ -83,3 +83,24 @@ test.serial('a mail whose lease expired is sent by exactly one of several relays
   const rows = await db.sql(`select id, sent_at is not null as sent from mail_outbox where id = any($1) order by sent`, [[expired, live]]);
   t.deepEqual(rows, [{ id: live, sent: false }, { id: expired, sent: true }]);
 });
+
+test.serial('retention: sent mails past their age are deleted by the relay\'s periodic work; recent and unsent ones stay', async (t) => {
+  const orm = await db.orm();
+  t.teardown(() => orm.close());
+  const ids = { oldSent: randomUUID(), recentSent: randomUUID(), oldUnsent: randomUUID() };
+  const add = (id: string, created: string, sent: string | null) =>
+    db.sql(
+      `insert into mail_outbox (id, to_address, subject, body, created_at, sent_at, next_attempt_at)
+       values ($1, 'x@example.test', 's', null, now() - ($2)::interval, now() - ($3)::interval, now() + interval '1 hour')`,
+      [id, created, sent],
+    );
+  await add(ids.oldSent, '9 days', '8 days');
+  await add(ids.recentSent, '2 days', '1 day');
+  await add(ids.oldUnsent, '30 days', null);
+  const binding = new EmailBinding({ host: '127.0.0.1', httpPort: 1, apiToken: 'x'.repeat(16) });
+  const relay = new MailRelay({ em: orm.em, binding, logger }, { retentionMs: 7 * 86_400_000 });
+  relay.notify();
+  await relay.stop();
+  const left = (await db.sql<{ id: string }>(`select id from mail_outbox where id = any($1)`, [Object.values(ids)])).map((r) => r.id).sort();
+  t.deepEqual(left, [ids.recentSent, ids.oldUnsent].sort());
+});

@@ -17,6 +17,9 @@ interface BaseConfig {
   APP_API_TOKEN: string;
   LOG_LEVEL: string;
   SHUTDOWN_GRACE_MS: number;
+  /** messagingEnv (@vcd/config): how long published outbox rows and inbox rows are kept (default 7 days). */
+  EVENT_RETENTION_DAYS?: number;
+  RETENTION_SWEEP_INTERVAL_MS?: number;
 }
 
 export interface ServiceRuntime<C extends BaseConfig> {
@@ -45,7 +48,17 @@ export function bootService<C extends BaseConfig>(options: {
     await sidecar.waitUntilReady();
     const orm = await MikroORM.init(ormConfigFor(options.database, await sidecar.getSecret(`${options.service}-database-url`), undefined, logger));
     watchPool(orm);
-    const relay = new OutboxRelay({ em: orm.em as never, sidecar, source: options.service, logger });
+    const day = 86_400_000;
+    const relay = new OutboxRelay(
+      { em: orm.em as never, sidecar, source: options.service, logger },
+      {
+        retention: {
+          outboxMs: (config.EVENT_RETENTION_DAYS ?? 7) * day,
+          inboxMs: (config.EVENT_RETENTION_DAYS ?? 7) * day,
+          sweepEveryMs: config.RETENTION_SWEEP_INTERVAL_MS ?? 3_600_000,
+        },
+      },
+    );
     const app = await options.buildApp({ config, logger, sidecar, orm, relay });
     await serve(app, {
       host: config.APP_HOST,

@@ -54,3 +54,9 @@ export const OUTBOX_LEASE_SQL = [
   `alter table "outbox" add column "lease_until" timestamptz null, add column "lease_owner" varchar(128) null`,
 ];
 
+
+/** DDL of the retention sweeps (ADR 15): published outbox rows and inbox rows are deleted by age. */
+export const MESSAGING_RETENTION_SQL = [
+  `create index "outbox_published_idx" on "outbox" ("published_at") where "published_at" is not null`,
+  `create index "inbox_received_idx" on "inbox" ("received_at")`,
+];

@@ -36,6 +36,29 @@ export interface OutboxRelayOptions {
    * after 30 s). A row whose lease expired unpublished (its relay crashed or hung) is claimed again by any relay.
    */
   leaseMs?: number;
+  /**
+   * Retention (ADR 15): published outbox rows older than `outboxMs` and inbox rows older than `inboxMs` are deleted,
+   * checked at most every `sweepEveryMs` by the relay's periodic work (default: 7 days, hourly). Unpublished rows are
+   * never deleted.
+   */
+  retention?: { outboxMs?: number; inboxMs?: number; sweepEveryMs?: number };
+}
+
+const DAY_MS = 86_400_000;
+/** Rows deleted per statement of a sweep (short statements; a sweep runs several until none are left). */
+const SWEEP_CHUNK = 5000;
+const pruned = counter('messaging_rows_pruned_total', 'Outbox, inbox and mail outbox rows deleted by retention, by table', ['table']);
+
+/** Deletes, in chunks of short statements, the rows of `table` that `where` selects; returns how many went. */
+export async function pruneRows(em: EntityManager, table: string, where: string, params: unknown[], maxChunks = 100): Promise<number> {
+  let total = 0;
+  for (let i = 0; i < maxChunks; i++) {
+    const rows = (await em.fork().execute(`delete from ${table} where ctid = any(array(select ctid from ${table} where ${where} limit ${SWEEP_CHUNK})) returning 1 as x`, params)) as unknown[];
+    total += rows.length;
+    if (rows.length < SWEEP_CHUNK) break;
+  }
+  if (total > 0) pruned.inc({ table }, total);
+  return total;
 }
 
 /**
@@ -73,7 +96,33 @@ export class OutboxRelay extends BatchWorker {
     observedGauge('outbox_oldest_unpublished_age_seconds', 'Age of the oldest outbox event not yet published (0: none)', [], async (set) => set({}, (await backlog()).age));
   }
 
+  private lastSweep = 0;
+
+  /**
+   * Retention: deletes published outbox rows and inbox rows older than their age (never an unpublished row).
+   * Runs from the relay's periodic work at most every `sweepEveryMs`; callable directly (tests, operators).
+   */
+  async sweep(): Promise<{ outbox: number; inbox: number }> {
+    const r = this.options.retention ?? {};
+    const em = this.deps.em;
+    const outbox = await pruneRows(em, 'outbox', `published_at is not null and published_at < now() - (? * interval '1 millisecond')`, [r.outboxMs ?? 7 * DAY_MS]);
+    const inbox = await pruneRows(em, 'inbox', `received_at < now() - (? * interval '1 millisecond')`, [r.inboxMs ?? 7 * DAY_MS]);
+    if (outbox + inbox > 0) this.deps.logger.info({ outbox, inbox }, 'outbox relay: retention deleted old rows');
+    return { outbox, inbox };
+  }
+
+  private async sweepWhenDue(): Promise<void> {
+    if (Date.now() - this.lastSweep < (this.options.retention?.sweepEveryMs ?? 3_600_000)) return;
+    this.lastSweep = Date.now();
+    try {
+      await this.sweep();
+    } catch (err) {
+      this.deps.logger.warn({ err }, 'outbox relay: retention sweep failed, will retry at the next one');
+    }
+  }
+
   protected async processBatch(): Promise<number> {
+    await this.sweepWhenDue();
     const rows = await this.claim(
       `select id from outbox where published_at is null and (lease_until is null or lease_until < now())
        order by created_at limit ? for update skip locked`,

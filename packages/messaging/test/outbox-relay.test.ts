@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { Sidecar } from '@vcd/dapr';
 import { createLogger } from '@vcd/logging';
-import { OUTBOX_LEASE_SQL, OutboxRelay } from '../src/index.js';
+import { MESSAGING_RETENTION_SQL, OUTBOX_LEASE_SQL, OutboxRelay } from '../src/index.js';
 import { stack, stackRedis } from '../../../test/support/stack.js';
 import { scratchSchema } from './support/scratch-schema.js';
 import { slowSidecar } from './support/slow-sidecar.js';
@@ -17,7 +17,7 @@ const logger = createLogger('relay-test', { level: 'silent' });
 // A topic blog may publish (its pub/sub scopes refuse any other); its consumer drops our events (foreign source).
 const topic = 'post.deleted';
 
-test.before(() => db.create(OUTBOX_LEASE_SQL));
+test.before(() => db.create([...OUTBOX_LEASE_SQL, ...MESSAGING_RETENTION_SQL]));
 test.after.always(() => db.drop());
 
 const blogSidecar = (httpPort?: number) => {
@@ -185,4 +185,37 @@ test.serial('publishNow publishes a committed urgent event at once, and leaves o
   t.deepEqual(door.publishedIds(), [urgent]);
   const rows = await db.sql<{ id: string; published: boolean }>(`select id, published_at is not null as published from outbox where id = any($1) order by published`, [[urgent, leased]]);
   t.deepEqual(rows, [{ id: leased, published: false }, { id: urgent, published: true }]);
+});
+
+test.serial("retention: the relay's periodic work deletes published events and inbox ids past their age; recent and unpublished rows stay", async (t) => {
+  const orm = await db.orm();
+  t.teardown(() => orm.close());
+  const ids = { oldPublished: randomUUID(), recentPublished: randomUUID(), oldUnpublished: randomUUID(), oldLeased: randomUUID() };
+  const age = (id: string, created: string, published: string | null, lease?: string) =>
+    db.sql(
+      `insert into outbox (id, topic, payload, created_at, published_at, lease_until, lease_owner)
+       values ($1, $2, '{}', now() - ($3)::interval, now() - ($4)::interval, now() + ($5)::interval, $6)`,
+      [id, topic, created, published, lease ?? null, lease ? 'busy' : null],
+    );
+  await age(ids.oldPublished, '9 days', '8 days');
+  await age(ids.recentPublished, '2 days', '1 day');
+  await age(ids.oldUnpublished, '30 days', null);
+  await age(ids.oldLeased, '30 days', null, '1 hour');
+  const inbox = { old: `old-${randomUUID()}`, recent: `recent-${randomUUID()}` };
+  await db.sql(`insert into inbox (event_id, topic, received_at) values ($1, $2, now() - interval '8 days'), ($3, $2, now() - interval '6 days')`, [inbox.old, topic, inbox.recent]);
+
+  // A relay whose sidecar is down still does its periodic work: the sweep is due at its first poll.
+  const down = new Sidecar({ host: '127.0.0.1', httpPort: 1, grpcPort: 1, apiToken: 'x' });
+  const week = 7 * 86_400_000;
+  await drainOnce(new OutboxRelay({ em: orm.em, sidecar: down, source: 'relay-test', logger }, { retention: { outboxMs: week, inboxMs: week, sweepEveryMs: 60_000 } }));
+
+  const outboxLeft = (await db.sql<{ id: string }>(`select id from outbox where id = any($1)`, [Object.values(ids)])).map((r) => r.id).sort();
+  t.deepEqual(outboxLeft, [ids.recentPublished, ids.oldUnpublished, ids.oldLeased].sort());
+  const inboxLeft = (await db.sql<{ event_id: string }>(`select event_id from inbox where event_id = any($1)`, [Object.values(inbox)])).map((r) => r.event_id);
+  t.deepEqual(inboxLeft, [inbox.recent]);
+
+  // A shorter age, swept directly: the day-old published row goes too; unpublished rows never do.
+  const relay = new OutboxRelay({ em: orm.em, sidecar: down, source: 'relay-test', logger }, { retention: { outboxMs: 3_600_000, inboxMs: 3_600_000 } });
+  t.deepEqual(await relay.sweep(), { outbox: 1, inbox: 1 });
+  t.is((await db.sql(`select id from outbox where id = any($1)`, [Object.values(ids)])).length, 2);
 });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from '@vcd/logging';
-import { BatchWorker } from '@vcd/messaging';
+import { BatchWorker, pruneRows } from '@vcd/messaging';
 import type { EmailBinding } from './email-binding.js';
 
 /** Exponential backoff for a mail that failed `attempts` times: 1 s, 2 s, 4 s … capped at 5 minutes. */
@@ -23,19 +23,38 @@ interface ClaimedMail {
  * UPDATE SKIP LOCKED, so replicas claim disjoint rows), the mails are sent with no transaction open, and each is
  * then marked sent (its body dropped: it may hold a token link) or failed (retried with backoff) in a short
  * statement. A mail whose lease expired unsent (its relay died) is claimed again. Delivery is at least once.
+ * Sent mails older than `retentionMs` (default 7 days) are deleted by the relay's periodic work; unsent ones stay.
  */
 export class MailRelay extends BatchWorker {
   readonly owner = `auth-mail@${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 
   constructor(
     private readonly deps: { em: EntityManager; binding: EmailBinding; logger: Logger },
-    /** leaseMs: how long a claimed batch is this relay's (default 2 minutes: longer than the binding's timeout). */
-    private readonly options: { pollMs?: number; batchSize?: number; leaseMs?: number } = {},
+    /**
+     * leaseMs: how long a claimed batch is this relay's (default 2 minutes: longer than the binding's timeout);
+     * retentionMs: how long sent rows are kept (default 7 days), checked at most every sweepEveryMs (default 1 h).
+     */
+    private readonly options: { pollMs?: number; batchSize?: number; leaseMs?: number; retentionMs?: number; sweepEveryMs?: number } = {},
   ) {
     super(options.pollMs ?? 2000, (err) => deps.logger.warn({ err }, 'mail relay: batch failed, will retry'));
   }
 
+  private lastSweep = 0;
+
+  /** Retention: deletes mails sent longer than `retentionMs` ago (never an unsent one). */
+  async sweep(): Promise<number> {
+    const deleted = await pruneRows(this.deps.em, 'mail_outbox', `sent_at is not null and sent_at < now() - (? * interval '1 millisecond')`, [
+      this.options.retentionMs ?? 7 * 86_400_000,
+    ]);
+    if (deleted > 0) this.deps.logger.info({ deleted }, 'mail relay: retention deleted sent mails');
+    return deleted;
+  }
+
   protected async processBatch(): Promise<number> {
+    if (Date.now() - this.lastSweep >= (this.options.sweepEveryMs ?? 3_600_000)) {
+      this.lastSweep = Date.now();
+      await this.sweep().catch((err: unknown) => this.deps.logger.warn({ err }, 'mail relay: retention sweep failed, will retry at the next one'));
+    }
     const em = this.deps.em.fork();
     const due = (await em.execute(
       `with picked as (
