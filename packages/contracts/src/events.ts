@@ -16,6 +16,12 @@ const opaqueId = z.string().min(1).max(64);
 const slug = z.string().min(1).max(255);
 const title = z.string().max(1000);
 const time = z.iso.datetime({ offset: true });
+/**
+ * The article's version after the change an event reports: blog increments it with every change of the article, in
+ * the same transaction that writes the event, so a consumer applies an event only if its version is newer than the
+ * one it holds (events are delivered in no guaranteed order). 0: an event written before versions existed.
+ */
+const version = z.number().int().min(0).max(2_147_483_647).default(0).describe("The article's version after this change (per-article, increasing)");
 
 export const eventSchemas = {
   /** auth: an account was created. */
@@ -46,11 +52,11 @@ export const eventSchemas = {
    */
   /** blog: an article became published (now, or when its schedule fired). */
   'post.published': z
-    .object({ articleId, slug, title, authorId: userId, publishedAt: time })
+    .object({ articleId, slug, title, authorId: userId, publishedAt: time, version })
     .describe('blog: an article became published (now, or when its schedule fired)'),
   /** blog: a published article's title, slug or content changed (only while it is published). */
   'post.updated': z
-    .object({ articleId, slug, title, authorId: userId, updatedAt: time })
+    .object({ articleId, slug, title, authorId: userId, updatedAt: time, version })
     .describe("blog: a published article's title, slug or content changed"),
   /**
    * blog: a published article stopped being public (unpublished back to draft, archived, or moved to another
@@ -58,10 +64,10 @@ export const eventSchemas = {
    * post.published; `unpublishedAt` orders it against post.published/post.updated of the same article.
    */
   'post.unpublished': z
-    .object({ articleId, authorId: userId, unpublishedAt: time })
+    .object({ articleId, authorId: userId, unpublishedAt: time, version })
     .describe('blog: a published article stopped being public (unpublished, archived)'),
   /** blog: an article (in any status) was deleted; consumers drop what they hold about it, for good. */
-  'post.deleted': z.object({ articleId, authorId: userId }).describe('blog: an article (in any status) was deleted'),
+  'post.deleted': z.object({ articleId, authorId: userId, version }).describe('blog: an article (in any status) was deleted'),
   /** blog: parentAuthorId is set for replies. The body and the article's slug stay in blog. */
   'comment.created': z
     .object({

@@ -20,12 +20,12 @@ test('a committed change writes its events to the outbox in the same transaction
   const noteId = randomUUID();
   const eventId = await uow.run(async (tx, events) => {
     await tx.execute(`insert into note (id, text) values (?, 'hello')`, [noteId]);
-    return events.emit('post.deleted', { articleId: noteId, authorId });
+    return events.emit('post.deleted', { articleId: noteId, authorId, version: 1 });
   });
   t.deepEqual(woken, ['onCommit', 'relay']);
   t.deepEqual(await db.sql(`select text from note where id = $1`, [noteId]), [{ text: 'hello' }]);
   const [row] = await db.sql<{ topic: string; payload: unknown; published_at: Date | null }>(`select topic, payload, published_at from outbox where id = $1`, [eventId]);
-  t.deepEqual(row, { topic: 'post.deleted', payload: { articleId: noteId, authorId }, published_at: null });
+  t.deepEqual(row, { topic: 'post.deleted', payload: { articleId: noteId, authorId, version: 1 }, published_at: null });
 });
 
 test('a change that fails writes neither its rows nor its events, and wakes nobody', async (t) => {
@@ -37,7 +37,7 @@ test('a change that fails writes neither its rows nor its events, and wakes nobo
   await t.throwsAsync(
     uow.run(async (tx, events) => {
       await tx.execute(`insert into note (id, text) values (?, 'doomed')`, [noteId]);
-      events.emit('post.deleted', { articleId: noteId, authorId });
+      events.emit('post.deleted', { articleId: noteId, authorId, version: 1 });
       throw new Error('rule broken');
     }),
     { message: 'rule broken' },
@@ -56,7 +56,7 @@ test('a change without events wakes nobody; urgent events are handed to publishN
   await uow.run(async (tx) => void (await tx.execute(`insert into note (id, text) values (?, 'quiet')`, [randomUUID()])));
   t.is(woken, 0);
   const id = await uow.run(async (_tx, events) => {
-    events.emit('post.deleted', { articleId: randomUUID(), authorId });
+    events.emit('post.deleted', { articleId: randomUUID(), authorId, version: 1 });
     return events.emit('session.revoked', { userId: authorId, sessionIds: [], reason: 'logout' }, { urgent: true });
   });
   t.deepEqual(urgent, [id]);

@@ -46,6 +46,7 @@ export class PostScheduler {
             title: a.title,
             authorId: a.authorId,
             publishedAt: new Date(a.publishedAt).toISOString(),
+            version: a.version,
           });
         }
         return due.length;

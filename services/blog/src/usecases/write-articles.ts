@@ -71,7 +71,7 @@ export async function createArticle(
       await insertArticle(tx, { id, slug, title: input.title, description: input.description, body: input.body, authorId: author.userId, categoryId, ...state });
       await setArticleTags(tx, id, normalizeTags(input.tagList ?? []), { isNew: true });
       if (state.becamePublished) {
-        events.emit('post.published', { articleId: id, slug, title: input.title, authorId: author.userId, publishedAt: now.toISOString() });
+        events.emit('post.published', { articleId: id, slug, title: input.title, authorId: author.userId, publishedAt: now.toISOString(), version: 1 });
       }
     });
   } catch (err) {
@@ -90,19 +90,20 @@ export async function createArticle(
 /**
  * The event a workflow change is due, if any: post.published when the article goes live, post.unpublished when a
  * published article leaves that status (unpublish, archive). Moves between private statuses announce nothing.
+ * `version` is the article's version after the change.
  */
 function emitWorkflowEvent(
   events: EventSink,
-  article: { id: string; slug: string; title: string; authorId: string; status: ArticleStatus },
+  article: { id: string; slug: string; title: string; authorId: string; status: ArticleStatus; version: number },
   change: { status: ArticleStatus; becamePublished: boolean },
   now: Date,
 ): boolean {
   if (change.becamePublished) {
-    events.emit('post.published', { articleId: article.id, slug: article.slug, title: article.title, authorId: article.authorId, publishedAt: now.toISOString() });
+    events.emit('post.published', { articleId: article.id, slug: article.slug, title: article.title, authorId: article.authorId, publishedAt: now.toISOString(), version: article.version });
     return true;
   }
   if (article.status === 'published' && change.status !== 'published') {
-    events.emit('post.unpublished', { articleId: article.id, authorId: article.authorId, unpublishedAt: now.toISOString() });
+    events.emit('post.unpublished', { articleId: article.id, authorId: article.authorId, unpublishedAt: now.toISOString(), version: article.version });
     return true;
   }
   return false;
@@ -127,12 +128,12 @@ export async function updateArticle(deps: BlogDeps, viewer: Viewer, slug: string
     }
     const workflow = changeForUpdate(locked, { status: input.status, publishAt: input.publishAt }, now);
     if (workflow) changes.workflow = workflow;
-    await updateArticleRow(tx, current.id, changes);
+    const version = (await updateArticleRow(tx, current.id, changes)) ?? locked.version + 1;
     if (input.tagList !== undefined) await setArticleTags(tx, current.id, normalizeTags(input.tagList));
-    const after = { id: current.id, slug: changes.slug ?? locked.slug, title: input.title ?? locked.title, authorId: locked.authorId, status: locked.status };
+    const after = { id: current.id, slug: changes.slug ?? locked.slug, title: input.title ?? locked.title, authorId: locked.authorId, status: locked.status, version };
     const announced = workflow ? emitWorkflowEvent(events, after, workflow, now) : false;
     if (!announced && (workflow?.status ?? locked.status) === 'published') {
-      events.emit('post.updated', { articleId: after.id, slug: after.slug, title: after.title, authorId: after.authorId, updatedAt: now.toISOString() });
+      events.emit('post.updated', { articleId: after.id, slug: after.slug, title: after.title, authorId: after.authorId, updatedAt: now.toISOString(), version });
     }
   });
   return getArticleById(deps, current.id, viewer);
@@ -153,8 +154,8 @@ export async function moveArticle(
     const locked = await lockArticle(tx, current.id);
     if (!locked) throw articleNotFound(slug);
     const change = applyAction(locked, action, now, publishAt);
-    await updateArticleRow(tx, current.id, { workflow: change });
-    emitWorkflowEvent(events, { ...locked, id: current.id }, change, now);
+    const version = (await updateArticleRow(tx, current.id, { workflow: change })) ?? locked.version + 1;
+    emitWorkflowEvent(events, { ...locked, id: current.id, version }, change, now);
   });
   return getArticleById(deps, current.id, viewer);
 }
@@ -167,6 +168,7 @@ export async function deleteArticle(deps: BlogDeps, viewer: Viewer, slug: string
     const locked = await lockArticle(tx, current.id);
     if (!locked) throw articleNotFound(slug);
     await deleteArticleRow(tx, current.id);
-    events.emit('post.deleted', { articleId: current.id, authorId: locked.authorId });
+    // The row is gone; its deletion is the version after its last.
+    events.emit('post.deleted', { articleId: current.id, authorId: locked.authorId, version: locked.version + 1 });
   });
 }
