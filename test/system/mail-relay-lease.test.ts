@@ -3,8 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { createLogger } from '@vcd/logging';
 import { EmailBinding } from '../../services/auth/src/mail/email-binding.js';
 import { MailRelay } from '../../services/auth/src/mail/mail-relay.js';
-import { scratchSchema } from '../../packages/messaging/test/support/scratch-schema.js';
-import { slowSidecar } from '../../packages/messaging/test/support/slow-sidecar.js';
+import { scratchSchema } from '../support/messaging/scratch-schema.js';
+import { slowSidecar } from '../support/messaging/slow-sidecar.js';
 import { stack } from '../support/stack.js';
 
 // Auth's mail relay against real Postgres (a schema of its own in the auth database) and auth's real sidecar and

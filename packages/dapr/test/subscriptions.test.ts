@@ -99,7 +99,7 @@ test('GET /dapr/subscribe lists the topic with its route and the dead-letter top
 
 // Typed subscriptions: the payload is parsed with the topic's schema from the event catalogue before the handler.
 
-const published = { articleId: 'a1b2', slug: 'hello', title: 'Hello', authorId: '7d3c1f4e-9a6b-4c2d-8e1f-0a1b2c3d4e5f', publishedAt: '2026-11-29T23:00:00.000Z' };
+const published = { articleId: 'a1b2', slug: 'hello', title: 'Hello', authorId: '7d3c1f4e-9a6b-4c2d-8e1f-0a1b2c3d4e5f', publishedAt: '2026-11-29T23:00:00.000Z', version: 3 };
 
 test('a typed subscription hands its handler the parsed payload (unknown fields dropped) and accepts only the topic\'s publisher', async (t) => {
   const seen: unknown[] = [];
@@ -109,6 +109,10 @@ test('a typed subscription hands its handler the parsed payload (unknown fields 
   t.deepEqual(seen, [published]);
   t.is((await s.deliver({ ...event('user', 'e2'), data: published })).status, 'DROP');
   t.is(seen.length, 1);
+  // An event written before versions existed parses as version 0: older than any versioned one.
+  const { version: _none, ...unversioned } = published;
+  t.is((await s.deliver({ ...event('blog', 'e3'), data: unversioned })).status, 'SUCCESS');
+  t.deepEqual(seen[1], { ...unversioned, version: 0 });
 });
 
 test('a forged or malformed payload is dropped (dead letter) unseen by the typed handler, and logged at warn', async (t) => {
@@ -125,6 +129,9 @@ test('a forged or malformed payload is dropped (dead letter) unseen by the typed
     { ...published, slug: '' },
     { ...published, title: 'x'.repeat(1001) },
     { ...published, articleId: 42 },
+    { ...published, version: -1 },
+    { ...published, version: 1.5 },
+    { ...published, version: '4' },
     { slug: 'hello' },
     { ...published, __proto__: { authorId: published.authorId }, authorId: undefined },
   ];

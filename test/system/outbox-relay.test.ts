@@ -3,10 +3,10 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { Sidecar } from '@vcd/dapr';
 import { createLogger } from '@vcd/logging';
-import { MESSAGING_RETENTION_SQL, OUTBOX_LEASE_SQL, OutboxRelay } from '../src/index.js';
-import { stack, stackRedis } from '../../../test/support/stack.js';
-import { scratchSchema } from './support/scratch-schema.js';
-import { slowSidecar } from './support/slow-sidecar.js';
+import { MESSAGING_RETENTION_SQL, OUTBOX_LEASE_SQL, OutboxRelay } from '@vcd/messaging';
+import { stack, stackRedis } from '../support/stack.js';
+import { scratchSchema } from '../support/messaging/scratch-schema.js';
+import { slowSidecar } from '../support/messaging/slow-sidecar.js';
 
 // The relay against real Postgres (a schema of its own in the blog database, so the blog's relay never sees these
 // rows) and the blog's real sidecar; a sidecar that is down is a port nobody listens on, a slow one is a door in

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { MikroORM } from '@mikro-orm/postgresql';
 import pg from 'pg';
-import { MESSAGING_TABLES_SQL, messagingEntities, OUTBOX_TRACE_CONTEXT_SQL } from '../../src/index.js';
-import { stack } from '../../../../test/support/stack.js';
+import { MESSAGING_TABLES_SQL, messagingEntities, OUTBOX_TRACE_CONTEXT_SQL } from '@vcd/messaging';
+import { stack } from '../stack.js';
 
 /**
  * A schema of its own in a service's database of the stack (blog by default; the service's relays never see these rows), with the messaging

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { randomUUID } from 'node:crypto';
-import { relayHooks, UnitOfWork } from '../src/index.js';
-import { scratchSchema } from './support/scratch-schema.js';
+import { relayHooks, UnitOfWork } from '@vcd/messaging';
+import { scratchSchema } from '../support/messaging/scratch-schema.js';
 
 // The unit of work against real Postgres: the change and its events commit together, or neither does, and the
 // relays hear of it only after commit.
