@@ -221,7 +221,7 @@ test('delete answers 204, the article is gone with its slugs, and post.deleted i
   t.deepEqual(await query('blog', 'select 1 from article_slug where article_id = $1', [id]), []);
   const deleted = (await outboxFor(id)).filter((e) => e.topic === 'post.deleted');
   t.is(deleted.length, 1);
-  t.deepEqual(deleted[0]!.payload, { articleId: id, authorId: jake.id });
+  t.deepEqual(deleted[0]!.payload, { articleId: id, authorId: jake.id, version: 2 });
 });
 
 test('oversized bodies are refused with 413 by the blog service, through the gateway', async (t) => {

@@ -1,4 +1,5 @@
 import test from 'ava';
+import { Parser } from '@asyncapi/parser';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { api, stack } from '../support/stack.js';
 
@@ -22,6 +23,7 @@ const PUBLIC_ROUTES = [
   'put /api/admin/users/{username}/role',
   'get /feeds/articles.atom', 'get /feeds/articles.rss', 'get /feeds/tags/{tag}.atom', 'get /feeds/tags/{tag}.rss',
   'get /feeds/authors/{username}.atom', 'get /feeds/authors/{username}.rss',
+  'get /api/asyncapi.json',
 ];
 
 test('the aggregated OpenAPI document is valid and lists every public route', async (t) => {
@@ -44,4 +46,18 @@ test('the docs page and its assets are served locally', async (t) => {
   const bundle = await fetch(`${stack().gatewayUrl}/api/docs/assets/swagger-ui-bundle.js`);
   t.is(bundle.status, 200);
   t.true((await bundle.arrayBuffer()).byteLength > 100_000);
+});
+
+test('the events are described by an AsyncAPI 3 document that anyone can read, linked from the OpenAPI document', async (t) => {
+  const res = await api('GET', '/api/asyncapi.json');
+  t.is(res.status, 200);
+  t.regex(res.headers.get('content-type') ?? '', /^application\/json/);
+  const { document, diagnostics } = await new Parser().parse(res.body);
+  t.truthy(document, JSON.stringify(diagnostics.filter((d) => d.severity === 0)).slice(0, 2000));
+  t.is(document!.version(), '3.0.0');
+  const published = document!.channels().all().find((c) => c.address() === 'post.published');
+  t.truthy(published);
+  t.deepEqual(published!.operations().all().map((o) => [o.action(), o.tags().all().map((tag) => tag.name())]), [['send', ['blog']]]);
+  const openapi = await api('GET', '/api/openapi.json');
+  t.regex(openapi.body.info.description, /\/api\/asyncapi\.json/);
 });

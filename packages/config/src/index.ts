@@ -53,3 +53,13 @@ export const sidecarEnv = {
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   SHUTDOWN_GRACE_MS: durationMs(10_000),
 };
+
+/**
+ * Retention of the messaging tables (ADR 15), for every service with an outbox: published outbox rows and inbox rows
+ * older than EVENT_RETENTION_DAYS are deleted by the outbox relay, checked every RETENTION_SWEEP_INTERVAL_MS. The
+ * inbox recognises a redelivered event only while it keeps the id, so the age must exceed the longest redelivery.
+ */
+export const messagingEnv = {
+  EVENT_RETENTION_DAYS: z.coerce.number().positive().max(3650).default(7),
+  RETENTION_SWEEP_INTERVAL_MS: z.coerce.number().int().min(1000).default(3_600_000),
+};

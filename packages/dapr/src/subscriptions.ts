@@ -1,5 +1,6 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
+import { parseEventData, PUBLISHER_OF, type EventPayloads, type Topic } from '@vcd/contracts';
 import { counter, histogram, LATENCY_BUCKETS } from '@vcd/telemetry';
 import type { CloudEvent } from './sidecar.js';
 
@@ -29,6 +30,29 @@ export interface Subscription {
   handler: (event: CloudEvent<unknown>, ctx: Context) => Promise<void>;
 }
 
+/**
+ * A subscription to `topic` whose handler receives the payload parsed with the topic's schema from the event
+ * catalogue (@vcd/contracts): the same schemas type what publishers emit. A payload that does not parse can never
+ * succeed: PermanentEventError → DROP (dead letter) without calling the handler. The topic is accepted only from its
+ * publisher (PUBLISHER_OF) unless `publishers` says otherwise.
+ */
+export function subscription<T extends Topic>(
+  topic: T,
+  handler: (data: EventPayloads[T], event: CloudEvent<unknown>, ctx: Context) => Promise<void>,
+  options: { publishers?: readonly string[]; route?: string } = {},
+): Subscription {
+  return {
+    topic,
+    publishers: options.publishers ?? [PUBLISHER_OF[topic]],
+    ...(options.route ? { route: options.route } : {}),
+    handler: async (event, ctx) => {
+      const parsed = parseEventData(topic, event.data);
+      if (!parsed.ok) throw new PermanentEventError(`${topic} ${event.id}: payload does not match the event catalogue (${parsed.error})`);
+      await handler(parsed.data, event, ctx);
+    },
+  };
+}
+
 export interface SubscriptionLogger {
   debug?(obj: object, msg?: string): void;
   warn(obj: object, msg?: string): void;
@@ -46,8 +70,14 @@ export function subscriptionRouter(options: {
   deadLetterTopic?: string;
   subscriptions: Subscription[];
   logger: SubscriptionLogger;
+  /**
+   * The largest CloudEvent body accepted (default MAX_EVENT_BYTES). A bigger one is refused unparsed with DROP (dead
+   * letter): it can never become smaller, so a retry would only repeat the refusal.
+   */
+  maxEventBytes?: number;
 }): Router {
   const pubsub = options.pubsub ?? 'pubsub';
+  const maxEventBytes = options.maxEventBytes ?? MAX_EVENT_BYTES;
   const deadLetterTopic = options.deadLetterTopic ?? 'deadletter';
   const router = new Router();
   const routeOf = (s: Subscription) => s.route ?? `/events/${s.topic}`;
@@ -56,9 +86,13 @@ export function subscriptionRouter(options: {
   });
   for (const s of options.subscriptions) {
     router.post(routeOf(s), async (ctx) => {
-      const event = await readCloudEvent(ctx);
+      const read = await readCloudEvent(ctx, maxEventBytes);
+      const event = read === 'too-large' ? undefined : read;
       let status: DeliveryOutcome = 'SUCCESS';
-      if (!event) status = 'DROP';
+      if (read === 'too-large') {
+        status = 'DROP';
+        options.logger.warn({ topic: s.topic, maxEventBytes, contentLength: ctx.get('content-length') || undefined }, 'event dropped unread: body over the size limit');
+      } else if (!event) status = 'DROP';
       else if (!s.publishers.includes(event.source)) {
         status = 'DROP';
         options.logger.warn(
@@ -85,11 +119,57 @@ export function subscriptionRouter(options: {
   return router;
 }
 
-async function readCloudEvent(ctx: Context): Promise<CloudEvent<unknown> | undefined> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of ctx.req as AsyncIterable<Buffer>) chunks.push(chunk);
+/**
+ * The largest CloudEvent a subscription reads: 256 KiB. Our payloads are ids, names and titles (a few hundred bytes;
+ * a session.revoked of a user's every session stays far below); anything near this is not an event we publish.
+ */
+export const MAX_EVENT_BYTES = 256 * 1024;
+
+/**
+ * The delivery's CloudEvent, undefined when it is not one, or 'too-large' when its body exceeds `limit`: then
+ * nothing is parsed, reading stops at the limit (a declared Content-Length over it is refused before any byte is
+ * read) and the connection is closed after the answer, so the rest of the body is never read either.
+ */
+async function readCloudEvent(ctx: Context, limit: number): Promise<CloudEvent<unknown> | undefined | 'too-large'> {
+  const tooLarge = () => {
+    ctx.set('Connection', 'close');
+    return 'too-large' as const;
+  };
+  const declared = Number(ctx.get('content-length'));
+  if (Number.isFinite(declared) && declared > limit) return tooLarge();
+  // Read by hand rather than with for-await: leaving a for-await early would destroy the request, and with it the
+  // socket the answer must go out on.
+  const req = ctx.req;
+  const body = await new Promise<Buffer | 'too-large'>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = () => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) return void chunks.push(chunk);
+      done();
+      req.pause();
+      resolve('too-large');
+    };
+    const onEnd = () => {
+      done();
+      resolve(Buffer.concat(chunks));
+    };
+    const onError = (err: Error) => {
+      done();
+      reject(err);
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+  });
+  if (body === 'too-large') return tooLarge();
   try {
-    const parsed = JSON.parse(Buffer.concat(chunks).toString('utf8')) as CloudEvent<unknown>;
+    const parsed = JSON.parse(body.toString('utf8')) as CloudEvent<unknown>;
     if (!parsed || typeof parsed.id !== 'string' || typeof parsed.type !== 'string' || typeof parsed.source !== 'string') return undefined;
     return parsed;
   } catch {

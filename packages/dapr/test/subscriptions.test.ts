@@ -1,8 +1,10 @@
 import test from 'ava';
 import { once } from 'node:events';
+import { request } from 'node:http';
+import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
-import { PermanentEventError, subscriptionRouter, type Subscription } from '../src/index.js';
+import { PermanentEventError, subscription, subscriptionRouter, type Subscription } from '../src/index.js';
 
 // The router as daprd meets it: a real HTTP server, CloudEvents posted to the delivery route, Dapr's status
 // contract in the answer.
@@ -13,7 +15,7 @@ interface Logged {
   msg?: string;
 }
 
-async function serve(subscription: Subscription) {
+async function serve(subscription: Subscription, maxEventBytes?: number) {
   const logged: Logged[] = [];
   const handled: string[] = [];
   const logger = {
@@ -23,6 +25,7 @@ async function serve(subscription: Subscription) {
   const app = new Koa();
   const router = subscriptionRouter({
     logger,
+    maxEventBytes,
     subscriptions: [{ ...subscription, handler: async (event, ctx) => void (handled.push(event.id), await subscription.handler(event, ctx)) }],
   });
   app.use(router.routes());
@@ -38,7 +41,7 @@ async function serve(subscription: Subscription) {
     return { http: res.status, ...((await res.json()) as { status: string }) };
   };
   const subscribe = async () => (await fetch(`${base}/dapr/subscribe`)).json();
-  return { deliver, subscribe, logged, handled, close: () => server.close() };
+  return { base, deliver, subscribe, logged, handled, close: () => server.close() };
 }
 
 const event = (source: unknown, id = 'e1') => ({ specversion: '1.0', id, source, type: 'post.published', datacontenttype: 'application/json', data: { slug: 's' } });
@@ -92,4 +95,104 @@ test('GET /dapr/subscribe lists the topic with its route and the dead-letter top
   const s = await serve(fromBlog);
   t.teardown(s.close);
   t.deepEqual(await s.subscribe(), [{ pubsubname: 'pubsub', topic: 'post.published', route: '/events/post.published', deadLetterTopic: 'deadletter' }]);
+});
+
+// Typed subscriptions: the payload is parsed with the topic's schema from the event catalogue before the handler.
+
+const published = { articleId: 'a1b2', slug: 'hello', title: 'Hello', authorId: '7d3c1f4e-9a6b-4c2d-8e1f-0a1b2c3d4e5f', publishedAt: '2026-11-29T23:00:00.000Z', version: 3 };
+
+test('a typed subscription hands its handler the parsed payload (unknown fields dropped) and accepts only the topic\'s publisher', async (t) => {
+  const seen: unknown[] = [];
+  const s = await serve(subscription('post.published', async (data) => void seen.push(data)));
+  t.teardown(s.close);
+  t.deepEqual(await s.deliver({ ...event('blog'), data: { ...published, extra: 'ignored' } }), { http: 200, status: 'SUCCESS' });
+  t.deepEqual(seen, [published]);
+  t.is((await s.deliver({ ...event('user', 'e2'), data: published })).status, 'DROP');
+  t.is(seen.length, 1);
+  // An event written before versions existed parses as version 0: older than any versioned one.
+  const { version: _none, ...unversioned } = published;
+  t.is((await s.deliver({ ...event('blog', 'e3'), data: unversioned })).status, 'SUCCESS');
+  t.deepEqual(seen[1], { ...unversioned, version: 0 });
+});
+
+test('a forged or malformed payload is dropped (dead letter) unseen by the typed handler, and logged at warn', async (t) => {
+  const seen: unknown[] = [];
+  const s = await serve(subscription('post.published', async (data) => void seen.push(data)));
+  t.teardown(s.close);
+  const bad: unknown[] = [
+    undefined,
+    null,
+    'post.published',
+    [published],
+    { ...published, authorId: 'not-a-uuid' },
+    { ...published, publishedAt: 'yesterday' },
+    { ...published, slug: '' },
+    { ...published, title: 'x'.repeat(1001) },
+    { ...published, articleId: 42 },
+    { ...published, version: -1 },
+    { ...published, version: 1.5 },
+    { ...published, version: '4' },
+    { slug: 'hello' },
+    { ...published, __proto__: { authorId: published.authorId }, authorId: undefined },
+  ];
+  for (const [i, data] of bad.entries()) {
+    t.is((await s.deliver({ ...event('blog', `bad-${i}`), data })).status, 'DROP', `payload ${i}`);
+  }
+  t.deepEqual(seen, []);
+  t.true(s.logged.every((l) => l.level === 'warn'));
+  t.is(s.logged.length, bad.length);
+});
+
+test('a typed subscription keeps a route given to it', async (t) => {
+  const sub = subscription('profile.updated', async () => undefined, { route: '/events/broadcast/profile.updated' });
+  t.is(sub.route, '/events/broadcast/profile.updated');
+  t.deepEqual(sub.publishers, ['user']);
+});
+
+// Size limit: an oversize CloudEvent is refused unread (DROP: it can never succeed), whether its size is declared or not.
+
+const padded = (bytes: number) => ({ ...event('blog', `big-${bytes}`), data: { slug: 's', pad: 'x'.repeat(bytes) } });
+
+test('a CloudEvent over the size limit is dropped unparsed even when it is a valid event; one under it is handled', async (t) => {
+  const s = await serve(fromBlog, 4096);
+  t.teardown(s.close);
+  t.is((await s.deliver(padded(3000))).status, 'SUCCESS');
+  t.deepEqual(await s.deliver(padded(5000)), { http: 200, status: 'DROP' });
+  t.deepEqual(s.handled, ['big-3000']);
+  t.like(s.logged.at(-1), { level: 'warn', msg: 'event dropped unread: body over the size limit' });
+});
+
+test('an oversize body sent without a length (chunked) is refused once it passes the limit, before the sender ends it', async (t) => {
+  const s = await serve(fromBlog, 4096);
+  t.teardown(s.close);
+  const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const req = request(`${s.base}/events/post.published`, { method: 'POST', headers: { 'content-type': 'application/cloudevents+json', 'transfer-encoding': 'chunked' } });
+    req.on('response', async (res) => {
+      let body = '';
+      for await (const c of res) body += String(c);
+      resolve({ status: res.statusCode!, body });
+    });
+    req.on('error', reject);
+    // 8 KiB now, and the body is never ended: only a server that stops reading at the limit answers.
+    req.write(JSON.stringify(padded(8192)).slice(0, 8192));
+  });
+  t.deepEqual({ status: answer.status, body: JSON.parse(answer.body) }, { status: 200, body: { status: 'DROP' } });
+  t.deepEqual(s.handled, []);
+});
+
+test('a declared Content-Length over the limit is refused at once, before any of the body arrives', async (t) => {
+  const s = await serve(fromBlog, 4096);
+  t.teardown(s.close);
+  const { port } = new URL(s.base);
+  const socket = connect(Number(port), '127.0.0.1');
+  t.teardown(() => socket.destroy());
+  await once(socket, 'connect');
+  socket.write(`POST /events/post.published HTTP/1.1\r\nHost: x\r\nContent-Type: application/cloudevents+json\r\nContent-Length: 10000000000\r\n\r\n`);
+  let raw = '';
+  socket.on('data', (c) => (raw += String(c)));
+  await once(socket, 'end');
+  t.regex(raw, /^HTTP\/1\.1 200/);
+  t.regex(raw, /"status":"DROP"/);
+  t.regex(raw, /connection: close/i);
+  t.deepEqual(s.handled, []);
 });

@@ -9,6 +9,9 @@ import { observedGauge } from '@vcd/telemetry';
 
 interface BaseConfig extends HostConfig {
   APP_API_TOKEN: string;
+  /** messagingEnv (@vcd/config): how long published outbox rows and inbox rows are kept (default 7 days). */
+  EVENT_RETENTION_DAYS?: number;
+  RETENTION_SWEEP_INTERVAL_MS?: number;
 }
 
 export interface ServiceRuntime<C extends BaseConfig> {
@@ -36,7 +39,17 @@ export function bootService<C extends BaseConfig>(options: {
     start: async ({ config, logger, sidecar }) => {
       const orm = await MikroORM.init(ormConfigFor(options.database, await sidecar.getSecret(`${options.service}-database-url`), undefined, logger));
       watchPool(orm);
-      const relay = new OutboxRelay({ em: orm.em as never, sidecar, source: options.service, logger });
+      const day = 86_400_000;
+      const relay = new OutboxRelay(
+        { em: orm.em as never, sidecar, source: options.service, logger },
+        {
+          retention: {
+            outboxMs: (config.EVENT_RETENTION_DAYS ?? 7) * day,
+            inboxMs: (config.EVENT_RETENTION_DAYS ?? 7) * day,
+            sweepEveryMs: config.RETENTION_SWEEP_INTERVAL_MS ?? 3_600_000,
+          },
+        },
+      );
       return {
         app: await options.buildApp({ config, logger, sidecar, orm, relay }),
         started: () => relay.start(),

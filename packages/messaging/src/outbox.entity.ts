@@ -14,6 +14,9 @@ export const OutboxMessage = defineEntity({
     lastError: p.text().nullable(),
     /** W3C traceparent of the writing transaction's span (migration *_outbox_trace_context in each service). */
     traceContext: p.string().length(64).nullable(),
+    /** The relay that claimed the row and until when (migration *_relay_leases in each service; ADR 15). */
+    leaseUntil: p.datetime().nullable(),
+    leaseOwner: p.string().length(128).nullable(),
   },
 });
 
@@ -42,3 +45,18 @@ export const MESSAGING_TABLES_SQL = [
 
 /** DDL of the outbox's trace context column (each service's migration *_outbox_trace_context). */
 export const OUTBOX_TRACE_CONTEXT_SQL = `alter table "outbox" add column "trace_context" varchar(64) null`;
+
+/**
+ * DDL of the relays' leases (each service's migration *_relay_leases, ADR 15): the relay that claimed an outbox row
+ * and until when; the pending index now also serves the claim of expired leases.
+ */
+export const OUTBOX_LEASE_SQL = [
+  `alter table "outbox" add column "lease_until" timestamptz null, add column "lease_owner" varchar(128) null`,
+];
+
+
+/** DDL of the retention sweeps (ADR 15): published outbox rows and inbox rows are deleted by age. */
+export const MESSAGING_RETENTION_SQL = [
+  `create index "outbox_published_idx" on "outbox" ("published_at") where "published_at" is not null`,
+  `create index "inbox_received_idx" on "inbox" ("received_at")`,
+];

@@ -65,3 +65,23 @@ export class UnitOfWork {
     }
   }
 }
+
+/**
+ * The commit hooks of a service, wired once in its main.ts: after a transaction that recorded events commits, wake
+ * `relays`, publish the urgent events at once through `publishNow` (when the service has any), and run
+ * `onCommit` (e.g. empty a cache of what the change made stale). A failing wake-up is logged by its relay, never
+ * thrown into the request.
+ */
+export function relayHooks(options: {
+  relays: { notify(): void }[];
+  publishNow?: (eventId: string) => Promise<unknown>;
+  onCommit?: () => void;
+}): CommitHooks {
+  return {
+    afterCommit: (urgentEventIds) => {
+      options.onCommit?.();
+      for (const id of urgentEventIds) void options.publishNow?.(id).catch(() => undefined);
+      for (const relay of options.relays) relay.notify();
+    },
+  };
+}

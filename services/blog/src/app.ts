@@ -3,6 +3,7 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { subscriptionRouter } from '@vcd/dapr';
 import { createServiceApp } from '@vcd/http';
 import type { Logger } from '@vcd/logging';
+import { UnitOfWork, type CommitHooks } from '@vcd/messaging';
 import type { UserDirectory } from './domain/authors.js';
 import { FeedLinks, type FeedSettings } from './domain/feed-links.js';
 import { FeedVersions } from './domain/feed-versions.js';
@@ -22,8 +23,8 @@ export interface BlogAppDeps {
   appApiToken: string;
   /** Profiles from the user service (one batched call per page). */
   users: UserDirectory;
-  /** Wakes the outbox relay after a commit that enqueued events. */
-  afterCommit: () => void;
+  /** What happens after a unit of work that recorded events commits (wake the relay, …): wired in main.ts. */
+  commitHooks: CommitHooks;
   now?: () => Date;
   /** Article lists and tags for anonymous readers (default: none kept). */
   publicPages?: PublicPageCache;
@@ -37,10 +38,11 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** The blog service as a Koa app (tests call it in-process; main.ts listens). */
 export function buildApp(deps: BlogAppDeps) {
+  const em = () => RequestContext.getEntityManager() as EntityManager;
   const blog: BlogDeps = {
-    em: () => RequestContext.getEntityManager() as EntityManager,
+    em,
+    uow: new UnitOfWork(em, deps.commitHooks),
     users: deps.users,
-    afterCommit: deps.afterCommit,
     now: deps.now ?? (() => new Date()),
     publicPages: deps.publicPages ?? new PublicPageCache(0),
     feeds: {

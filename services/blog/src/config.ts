@@ -1,4 +1,4 @@
-import { durationMs, parseConfig, sidecarEnv, z } from '@vcd/config';
+import { durationMs, messagingEnv, parseConfig, sidecarEnv, z } from '@vcd/config';
 
 /** An absolute http(s) URL without query or fragment, its trailing slashes dropped. */
 const absoluteUrl = (what: string) =>
@@ -19,6 +19,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env) =>
     'blog',
     z.object({
       ...sidecarEnv,
+      ...messagingEnv,
       /** How often the post scheduler looks for scheduled articles that are due (ADR 5). */
       SCHEDULER_POLL_MS: durationMs(1000),
       /** How long author cards for anonymous readers are reused (0: always ask the user service). */

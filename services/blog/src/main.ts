@@ -1,4 +1,5 @@
 import { DaprGrpcInvoker } from '@vcd/contracts';
+import { relayHooks, UnitOfWork } from '@vcd/messaging';
 import { bootService } from '@vcd/db';
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
@@ -16,21 +17,19 @@ bootService({
   database: blogDatabase,
   buildApp: ({ orm, logger, config, relay }) => {
     const publicPages = new PublicPageCache(config.PUBLIC_PAGE_CACHE_TTL_MS);
-    // The scheduler's publications are writes too: they empty the anonymous readers' pages.
-    const afterCommit = () => {
-      publicPages.invalidate();
-      relay.notify();
-    };
+    // Every committed unit of work that emitted events wakes the relay; the scheduler's publications are writes
+    // too, so they empty the anonymous readers' pages (requests' writes empty them in app.ts as well).
+    const commitHooks = relayHooks({ relays: [relay], onCommit: () => publicPages.invalidate() });
     const grpc = new DaprGrpcInvoker({ host: config.DAPR_HOST, grpcPort: config.DAPR_GRPC_PORT, apiToken: config.DAPR_API_TOKEN });
     const users = new CachedUserDirectory(new GrpcUserDirectory(grpc), config.AUTHOR_CACHE_TTL_MS);
-    scheduler = new PostScheduler({ em: orm.em as never, logger, afterCommit }, { pollMs: config.SCHEDULER_POLL_MS });
+    scheduler = new PostScheduler({ uow: new UnitOfWork(() => orm.em.fork(), commitHooks), logger }, { pollMs: config.SCHEDULER_POLL_MS });
     scheduler.start();
     return buildApp({
       orm,
       logger,
       appApiToken: config.APP_API_TOKEN,
       users,
-      afterCommit,
+      commitHooks,
       publicPages,
       forgetAuthor: (id) => users.forget(id),
       feeds: { publicBaseUrl: config.PUBLIC_BASE_URL, title: config.FEED_TITLE, siteUrl: config.FEED_SITE_URL, articleUrlTemplate: config.FEED_ARTICLE_URL },

@@ -21,6 +21,7 @@ import { forward, type ForwardDeps } from './http/forward.js';
 import { authorizePublicRoute, checkRequestTarget, forwardTarget, resolvedRoute, resolvePublicRoutes } from './http/public-routes.js';
 import { securityHeaders } from './http/security-headers.js';
 import type { ServiceDocuments } from './http/service-documents.js';
+import { asyncApiRoutes } from './http/asyncapi.routes.js';
 import { openApiAggregator } from './http/openapi-aggregate.js';
 import { rateLimit } from './http/rate-limit.js';
 import { checkReadiness } from './http/readiness.js';
@@ -50,6 +51,7 @@ export function buildApp(deps: GatewayDeps): Koa {
   const composed: AnyRoute[] = [
     ...userCompositionRoutes({ forward: forwardDeps, grpc: deps.grpc, defaultAvatarUrl: config.DEFAULT_AVATAR_URL }),
     ...avatarRoutes(),
+    ...asyncApiRoutes(),
   ];
   const ownDoc = buildOpenApi({ title: 'gateway', version: '0.1.0' }, composed);
   const openapi = openApiAggregator(deps.documents, ownDoc.paths as OpenAPIObject['paths']);

@@ -17,6 +17,8 @@ export const Article = defineEntity({
     publishedAt: p.datetime().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    /** Incremented by every change; post.* events carry it so consumers keep the newest (ADR 15). */
+    version: p.integer().default(1),
   },
 });
 

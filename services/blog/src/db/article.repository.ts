@@ -179,7 +179,11 @@ export interface ArticleChanges {
   touch?: boolean;
 }
 
-export async function updateArticle(em: EntityManager, id: string, c: ArticleChanges): Promise<void> {
+/**
+ * Applies the changes and moves the article to its next version (every change does, ADR 15); returns that version
+ * (undefined: no such article).
+ */
+export async function updateArticle(em: EntityManager, id: string, c: ArticleChanges): Promise<number | undefined> {
   const sets: string[] = [];
   const params: unknown[] = [];
   const set = (column: string, value: unknown, cast = '') => {
@@ -197,8 +201,9 @@ export async function updateArticle(em: EntityManager, id: string, c: ArticleCha
     set('published_at', isoOrNull(c.workflow.publishedAt), '::timestamptz');
   }
   if (c.touch) sets.push('updated_at = now()');
-  if (sets.length === 0) return;
-  await em.execute(`update article set ${sets.join(', ')} where id = ?`, [...params, id]);
+  sets.push('version = version + 1');
+  const rows = await em.execute<Row[]>(`update article set ${sets.join(', ')} where id = ? returning version`, [...params, id]);
+  return rows[0] ? Number(rows[0].version) : undefined;
 }
 
 /** Replaces an article's tags (creating unknown tags); a new article has none to remove. */
@@ -221,15 +226,22 @@ export async function deleteArticleRow(em: EntityManager, id: string): Promise<v
 export async function publishDueArticles(
   em: EntityManager,
   limit: number,
-): Promise<{ id: string; slug: string; title: string; authorId: string; publishedAt: Date }[]> {
+): Promise<{ id: string; slug: string; title: string; authorId: string; publishedAt: Date; version: number }[]> {
   const rows = await em.execute<Row[]>(
-    `update article a set status = 'published', published_at = a.publish_at, publish_at = null
+    `update article a set status = 'published', published_at = a.publish_at, publish_at = null, version = a.version + 1
      where a.id in (select id from article where status = 'scheduled' and publish_at <= now()
                     order by publish_at limit ? for update skip locked)
-     returning a.id, a.slug, a.title, a.author_id, a.published_at`,
+     returning a.id, a.slug, a.title, a.author_id, a.published_at, a.version`,
     [limit],
   );
-  return rows.map((r) => ({ id: r.id as string, slug: r.slug as string, title: r.title as string, authorId: r.author_id as string, publishedAt: toDate(r.published_at) }));
+  return rows.map((r) => ({
+    id: r.id as string,
+    slug: r.slug as string,
+    title: r.title as string,
+    authorId: r.author_id as string,
+    publishedAt: toDate(r.published_at),
+    version: Number(r.version),
+  }));
 }
 
 /** Tags in use by at least one published article. */
@@ -242,9 +254,12 @@ export async function listPublicTags(em: EntityManager): Promise<string[]> {
 }
 
 /** Locks an article row for the rest of the transaction and returns its workflow state. */
-export async function lockArticle(em: EntityManager, id: string): Promise<(WorkflowState & { authorId: string; slug: string; title: string }) | undefined> {
+export async function lockArticle(
+  em: EntityManager,
+  id: string,
+): Promise<(WorkflowState & { authorId: string; slug: string; title: string; version: number }) | undefined> {
   const rows = await em.execute<Row[]>(
-    'select author_id, slug, title, status, publish_at, published_at from article where id = ? for update',
+    'select author_id, slug, title, status, publish_at, published_at, version from article where id = ? for update',
     [id],
   );
   const r = rows[0];
@@ -256,6 +271,7 @@ export async function lockArticle(em: EntityManager, id: string): Promise<(Workf
     status: r.status as ArticleStatus,
     publishAt: toDateOrNull(r.publish_at),
     publishedAt: toDateOrNull(r.published_at),
+    version: Number(r.version),
   };
 }
 

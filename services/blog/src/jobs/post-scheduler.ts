@@ -1,12 +1,11 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from '@vcd/logging';
+import type { UnitOfWork } from '@vcd/messaging';
 import { publishDueArticles } from '../db/article.repository.js';
-import { enqueueBlogEvent } from '../events/blog-events.js';
 
 /**
  * Publishes scheduled articles when their time has come (ADR 5): a poller over the article table. Each tick
  * claims due rows with FOR UPDATE SKIP LOCKED, publishes them and writes post.published to the outbox in the
- * same transaction, so replicas never publish a post twice and a restart loses nothing: the state is the table.
+ * same transaction (a unit of work on a fresh EntityManager, which wakes the relay after commit), so replicas never publish a post twice and a restart loses nothing: the state is the table.
  */
 export class PostScheduler {
   private timer?: NodeJS.Timeout;
@@ -14,7 +13,7 @@ export class PostScheduler {
   private idle: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly deps: { em: EntityManager; logger: Logger; afterCommit: () => void },
+    private readonly deps: { uow: UnitOfWork; logger: Logger },
     private readonly options: { pollMs: number; batchSize?: number },
   ) {}
 
@@ -38,15 +37,16 @@ export class PostScheduler {
   async runOnce(): Promise<number> {
     let total = 0;
     for (;;) {
-      const published = await this.deps.em.fork().transactional(async (tx) => {
+      const published = await this.deps.uow.run(async (tx, events) => {
         const due = await publishDueArticles(tx, this.options.batchSize ?? 50);
         for (const a of due) {
-          enqueueBlogEvent(tx, 'post.published', {
+          events.emit('post.published', {
             articleId: a.id,
             slug: a.slug,
             title: a.title,
             authorId: a.authorId,
             publishedAt: new Date(a.publishedAt).toISOString(),
+            version: a.version,
           });
         }
         return due.length;
@@ -54,7 +54,6 @@ export class PostScheduler {
       if (published === 0) break;
       total += published;
       this.deps.logger.info({ published }, 'post scheduler: published due articles');
-      this.deps.afterCommit();
     }
     return total;
   }

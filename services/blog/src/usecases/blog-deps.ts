@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { notFound } from '@vcd/errors';
+import type { UnitOfWork } from '@vcd/messaging';
 import type { UserDirectory } from '../domain/authors.js';
 import type { ArticleView } from '../domain/article-view.js';
 import type { FeedLinks } from '../domain/feed-links.js';
@@ -11,12 +12,12 @@ export interface ArticlePage {
   articlesCount: number;
 }
 
-/** What the use cases need: the request's EntityManager, the user directory, the relay's wake-up, a clock. */
+/** What the use cases need: the request's EntityManager, its unit of work, the user directory, a clock. */
 export interface BlogDeps {
   em: () => EntityManager;
   users: UserDirectory;
-  /** Call after a transaction that enqueued events has committed (wakes the outbox relay). */
-  afterCommit: () => void;
+  /** Changes that emit events: one transaction with the outbox rows; the relay is woken after commit. */
+  uow: UnitOfWork;
   now: () => Date;
   /** Pages as anonymous readers see them: article lists, tags (emptied by every write of this service). */
   publicPages: PublicPageCache;

@@ -3,7 +3,6 @@ import { deleteCommentRow, findComment, insertComment, listComments as listComme
 import { assertCanDeleteComment, assertCanEditComment, type Viewer } from '../domain/access.js';
 import { toCommentView, type CommentRecord } from '../domain/article-view.js';
 import { authorFor, profilesAfterWrite } from '../domain/authors.js';
-import { enqueueBlogEvent } from '../events/blog-events.js';
 import { commentNotFound, type BlogDeps } from './blog-deps.js';
 import { readArticle } from './read-articles.js';
 
@@ -41,9 +40,9 @@ export async function addComment(deps: BlogDeps, viewer: Viewer, slug: string, i
   const parentId = input.parentId ?? null;
   const parent = parentId === null ? undefined : await findComment(deps.em(), article.id, parentId, null);
   if (parentId !== null && !parent) throw validationError({ parentId: ['does not exist on this article'] });
-  const id = await deps.em().transactional(async (tx) => {
+  const id = await deps.uow.run(async (tx, events) => {
     const commentId = await insertComment(tx, { articleId: article.id, authorId: viewer.userId, parentId, body: input.body });
-    enqueueBlogEvent(tx, 'comment.created', {
+    events.emit('comment.created', {
       commentId: String(commentId),
       articleId: article.id,
       articleAuthorId: article.authorId,
@@ -53,7 +52,6 @@ export async function addComment(deps: BlogDeps, viewer: Viewer, slug: string, i
     });
     return commentId;
   });
-  deps.afterCommit();
   return getComment(deps, article.id, id, viewer);
 }
 

@@ -1,7 +1,6 @@
 import { addReaction, removeReaction, type ReactionTarget } from '../db/reaction.repository.js';
 import { findComment } from '../db/comment.repository.js';
 import type { Viewer } from '../domain/access.js';
-import { enqueueBlogEvent } from '../events/blog-events.js';
 import { commentNotFound, type BlogDeps } from './blog-deps.js';
 import { getArticleById, readArticle } from './read-articles.js';
 import { getComment } from './comments.js';
@@ -13,12 +12,10 @@ async function react(
   target: ReactionTarget,
   event: { targetType: 'article' | 'comment'; targetId: string; articleId: string; targetAuthorId: string },
 ) {
-  const added = await deps.em().transactional(async (tx) => {
+  await deps.uow.run(async (tx, events) => {
     const isNew = await addReaction(tx, viewer.userId, kind, target);
-    if (isNew) enqueueBlogEvent(tx, 'reaction.added', { kind, userId: viewer.userId, ...event });
-    return isNew;
+    if (isNew) events.emit('reaction.added', { kind, userId: viewer.userId, ...event });
   });
-  if (added) deps.afterCommit();
 }
 
 /** A reaction (or a favorite) on an article: once per user and kind; reaction.added only the first time. */

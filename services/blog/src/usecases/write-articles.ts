@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { conflict, validationError } from '@vcd/errors';
+import type { EventSink } from '@vcd/messaging';
 import {
   claimFirstFreeSlug,
   deleteArticleRow,
@@ -12,7 +13,6 @@ import {
 } from '../db/article.repository.js';
 import { findCategoryBySlug } from '../db/category.repository.js';
 import { claimIdempotencyKey, type IdempotencyRecord } from '../db/idempotency.repository.js';
-import { enqueueBlogEvent } from '../events/blog-events.js';
 import { assertCanManage, type Viewer } from '../domain/access.js';
 import type { ArticleView } from '../domain/article-view.js';
 import { normalizeTags } from '../domain/article-view.js';
@@ -62,7 +62,7 @@ export async function createArticle(
   const id = newArticleId();
   const requestHash = createHash('sha256').update(JSON.stringify(input)).digest('hex');
   try {
-    await deps.em().transactional(async (tx) => {
+    await deps.uow.run(async (tx, events) => {
       if (idempotencyKey) {
         const earlier = await claimIdempotencyKey(tx, { ownerId: author.userId, key: idempotencyKey, operation: 'article.create', requestHash, resourceId: id });
         if (earlier) throw new Replay(earlier);
@@ -71,7 +71,7 @@ export async function createArticle(
       await insertArticle(tx, { id, slug, title: input.title, description: input.description, body: input.body, authorId: author.userId, categoryId, ...state });
       await setArticleTags(tx, id, normalizeTags(input.tagList ?? []), { isNew: true });
       if (state.becamePublished) {
-        enqueueBlogEvent(tx, 'post.published', { articleId: id, slug, title: input.title, authorId: author.userId, publishedAt: now.toISOString() });
+        events.emit('post.published', { articleId: id, slug, title: input.title, authorId: author.userId, publishedAt: now.toISOString(), version: 1 });
       }
     });
   } catch (err) {
@@ -84,26 +84,26 @@ export async function createArticle(
     }
     return { article: await getArticleById(deps, err.record.resourceId, author), replayed: true };
   }
-  deps.afterCommit();
   return { article: await getArticleById(deps, id, author), replayed: false };
 }
 
 /**
  * The event a workflow change is due, if any: post.published when the article goes live, post.unpublished when a
  * published article leaves that status (unpublish, archive). Moves between private statuses announce nothing.
+ * `version` is the article's version after the change.
  */
-function enqueueWorkflowEvent(
-  tx: Parameters<typeof enqueueBlogEvent>[0],
-  article: { id: string; slug: string; title: string; authorId: string; status: ArticleStatus },
+function emitWorkflowEvent(
+  events: EventSink,
+  article: { id: string; slug: string; title: string; authorId: string; status: ArticleStatus; version: number },
   change: { status: ArticleStatus; becamePublished: boolean },
   now: Date,
 ): boolean {
   if (change.becamePublished) {
-    enqueueBlogEvent(tx, 'post.published', { articleId: article.id, slug: article.slug, title: article.title, authorId: article.authorId, publishedAt: now.toISOString() });
+    events.emit('post.published', { articleId: article.id, slug: article.slug, title: article.title, authorId: article.authorId, publishedAt: now.toISOString(), version: article.version });
     return true;
   }
   if (article.status === 'published' && change.status !== 'published') {
-    enqueueBlogEvent(tx, 'post.unpublished', { articleId: article.id, authorId: article.authorId, unpublishedAt: now.toISOString() });
+    events.emit('post.unpublished', { articleId: article.id, authorId: article.authorId, unpublishedAt: now.toISOString(), version: article.version });
     return true;
   }
   return false;
@@ -119,7 +119,7 @@ export async function updateArticle(deps: BlogDeps, viewer: Viewer, slug: string
   assertCanManage(current, viewer);
   const categoryId = await categoryIdOf(deps, input.category);
   const now = deps.now();
-  await deps.em().transactional(async (tx) => {
+  await deps.uow.run(async (tx, events) => {
     const locked = await lockArticle(tx, current.id);
     if (!locked) throw articleNotFound(slug);
     const changes: ArticleChanges = { title: input.title, description: input.description, body: input.body, categoryId, touch: true };
@@ -128,15 +128,14 @@ export async function updateArticle(deps: BlogDeps, viewer: Viewer, slug: string
     }
     const workflow = changeForUpdate(locked, { status: input.status, publishAt: input.publishAt }, now);
     if (workflow) changes.workflow = workflow;
-    await updateArticleRow(tx, current.id, changes);
+    const version = (await updateArticleRow(tx, current.id, changes)) ?? locked.version + 1;
     if (input.tagList !== undefined) await setArticleTags(tx, current.id, normalizeTags(input.tagList));
-    const after = { id: current.id, slug: changes.slug ?? locked.slug, title: input.title ?? locked.title, authorId: locked.authorId, status: locked.status };
-    const announced = workflow ? enqueueWorkflowEvent(tx, after, workflow, now) : false;
+    const after = { id: current.id, slug: changes.slug ?? locked.slug, title: input.title ?? locked.title, authorId: locked.authorId, status: locked.status, version };
+    const announced = workflow ? emitWorkflowEvent(events, after, workflow, now) : false;
     if (!announced && (workflow?.status ?? locked.status) === 'published') {
-      enqueueBlogEvent(tx, 'post.updated', { articleId: after.id, slug: after.slug, title: after.title, authorId: after.authorId, updatedAt: now.toISOString() });
+      events.emit('post.updated', { articleId: after.id, slug: after.slug, title: after.title, authorId: after.authorId, updatedAt: now.toISOString(), version });
     }
   });
-  deps.afterCommit();
   return getArticleById(deps, current.id, viewer);
 }
 
@@ -151,14 +150,13 @@ export async function moveArticle(
   const current = await readArticle(deps, slug, viewer);
   assertCanManage(current, viewer);
   const now = deps.now();
-  await deps.em().transactional(async (tx) => {
+  await deps.uow.run(async (tx, events) => {
     const locked = await lockArticle(tx, current.id);
     if (!locked) throw articleNotFound(slug);
     const change = applyAction(locked, action, now, publishAt);
-    await updateArticleRow(tx, current.id, { workflow: change });
-    enqueueWorkflowEvent(tx, { ...locked, id: current.id }, change, now);
+    const version = (await updateArticleRow(tx, current.id, { workflow: change })) ?? locked.version + 1;
+    emitWorkflowEvent(events, { ...locked, id: current.id, version }, change, now);
   });
-  deps.afterCommit();
   return getArticleById(deps, current.id, viewer);
 }
 
@@ -166,11 +164,11 @@ export async function moveArticle(
 export async function deleteArticle(deps: BlogDeps, viewer: Viewer, slug: string): Promise<void> {
   const current = await readArticle(deps, slug, viewer);
   assertCanManage(current, viewer);
-  await deps.em().transactional(async (tx) => {
+  await deps.uow.run(async (tx, events) => {
     const locked = await lockArticle(tx, current.id);
     if (!locked) throw articleNotFound(slug);
     await deleteArticleRow(tx, current.id);
-    enqueueBlogEvent(tx, 'post.deleted', { articleId: current.id, authorId: locked.authorId });
+    // The row is gone; its deletion is the version after its last.
+    events.emit('post.deleted', { articleId: current.id, authorId: locked.authorId, version: locked.version + 1 });
   });
-  deps.afterCommit();
 }

@@ -15,9 +15,11 @@ export function openApiAggregator(documents: ServiceDocuments, extra: OpenAPIObj
       info: {
         title: 'VCD Simple Blog API',
         version: '0.1.0',
-        description: 'RealWorld (Conduit) compatible blog API with extensions. Served by the gateway; each service documents its own routes.' +
+        description: 'RealWorld (Conduit) compatible blog API with extensions. Served by the gateway; each service documents its own routes. ' +
+          'The events the services publish (topics, publishers, payload schemas) are described by the AsyncAPI 3 document at [/api/asyncapi.json](/api/asyncapi.json).' +
           (missing.length ? `\n\nUnavailable while this document was built: ${missing.join(', ')}.` : ''),
       },
+      externalDocs: { description: 'AsyncAPI 3 document of the events (pub/sub topics)', url: '/api/asyncapi.json' },
       servers: [{ url: '/' }],
       components: { securitySchemes: { Token: { type: 'apiKey', in: 'header', name: 'Authorization', description: '`Token <jwt>` or `Bearer <jwt>`' } } },
       paths: {},
