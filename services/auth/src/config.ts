@@ -1,4 +1,4 @@
-import { parseConfig, sidecarEnv, z } from '@vcd/config';
+import { messagingEnv, parseConfig, sidecarEnv, z } from '@vcd/config';
 
 const count = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
 const seconds = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
@@ -8,6 +8,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env) =>
     'auth',
     z.object({
       ...sidecarEnv,
+      ...messagingEnv,
       JWT_ISSUER: z.string().default('vcd-simple-blog/auth'),
       JWT_AUDIENCE: z.string().default('vcd-simple-blog'),
       /**

@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import { bootService } from '@vcd/db';
+import { relayHooks } from '@vcd/messaging';
 import { buildApp } from './app.js';
 import { profileCreator } from './clients/profile-client.js';
 import { loadConfig } from './config.js';
@@ -8,7 +9,6 @@ import { parseSigningKey } from './domain/access-token.js';
 import { parsePublicKeys } from './domain/jwks.js';
 import { EmailBinding } from './mail/email-binding.js';
 import { MailRelay } from './mail/mail-relay.js';
-import { immediatePublisher } from './clients/immediate-publisher.js';
 
 let stopExtras: () => Promise<void> = async () => undefined;
 
@@ -29,10 +29,9 @@ bootService({
     await redis.connect();
     const mailRelay = new MailRelay(
       { em: orm.em as never, binding: new EmailBinding(sidecar), logger },
-      { pollMs: config.MAIL_POLL_MS },
+      { pollMs: config.MAIL_POLL_MS, retentionMs: config.EVENT_RETENTION_DAYS * 86_400_000, sweepEveryMs: config.RETENTION_SWEEP_INTERVAL_MS },
     );
     mailRelay.start();
-    const publishNow = immediatePublisher({ em: orm.em as never, sidecar, source: 'auth', logger });
     stopExtras = async () => {
       await mailRelay.stop();
       redis.disconnect();
@@ -45,13 +44,7 @@ bootService({
       publicKeys: parsePublicKeys(publicKeys!),
       redis,
       // Wired once: after a use case's unit of work commits, urgent events go out at once and the relays wake.
-      commitHooks: {
-        afterCommit: (urgentEventIds) => {
-          for (const id of urgentEventIds) void publishNow(id);
-          relay.notify();
-          mailRelay.notify();
-        },
-      },
+      commitHooks: relayHooks({ relays: [relay, mailRelay], publishNow: (id) => relay.publishNow([id]) }),
       createProfile: profileCreator({ sidecar, logger, timeoutMs: config.PROFILE_CREATE_TIMEOUT_MS }),
     });
   },

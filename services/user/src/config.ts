@@ -1,6 +1,6 @@
-import { parseConfig, sidecarEnv, z } from '@vcd/config';
+import { messagingEnv, parseConfig, sidecarEnv, z } from '@vcd/config';
 
 export const loadConfig = (env: NodeJS.ProcessEnv = process.env) =>
-  parseConfig('user', z.object({ ...sidecarEnv }), env);
+  parseConfig('user', z.object({ ...sidecarEnv, ...messagingEnv }), env);
 
 export type UserConfig = ReturnType<typeof loadConfig>;

@@ -83,5 +83,8 @@ export const OutgoingMail = defineEntity({
     sentAt: p.datetime().nullable(),
     attempts: p.integer().default(0),
     lastError: p.text().nullable(),
+    /** A relay's claim (mail-relay.ts): until when, and by whom; an expired claim may be taken over. */
+    leaseUntil: p.datetime().nullable(),
+    leaseOwner: p.string().length(128).nullable(),
   },
 });

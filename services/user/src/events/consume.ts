@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { parseEventData, PUBLISHER_OF, type EventPayloads, type Topic } from '@vcd/contracts';
 import { PermanentEventError, type Subscription } from '@vcd/dapr';
 import type { EventSink, UnitOfWork } from '@vcd/messaging';
 import { counter } from '@vcd/telemetry';
@@ -14,27 +15,27 @@ export interface ConsumerDeps {
 }
 
 /**
- * A subscription (accepting `topic` only from `publishers`) whose handler parses the payload (a payload that does
- * not parse is permanent: DROP, dead letter) and applies its effect (a use case) once per CloudEvent id: the inbox
- * row, the effect and the events it emits commit in one unit of work. Any other failure (database down, …)
+ * A subscription to `topic` (accepted only from its publisher) whose handler parses the payload with the topic's
+ * schema from the event catalogue (@vcd/contracts, the same schemas that type what publishers emit; a payload that
+ * does not parse is permanent: DROP, dead letter) and applies its effect (a use case) once per CloudEvent id: the
+ * inbox row, the effect and the events it emits commit in one unit of work. Any other failure (database down, …)
  * propagates: RETRY, bounded by the Resiliency policy.
  */
-export function consume<T>(
+export function consume<T extends Topic>(
   deps: ConsumerDeps,
-  topic: string,
-  publishers: readonly string[],
-  parse: (data: unknown) => T | undefined,
-  effect: (tx: EntityManager, data: T, events: EventSink, eventId: string) => Promise<void>,
+  topic: T,
+  effect: (tx: EntityManager, data: EventPayloads[T], events: EventSink, eventId: string) => Promise<void>,
 ): Subscription {
   return {
     topic,
-    publishers,
+    publishers: [PUBLISHER_OF[topic]],
     handler: async (event) => {
-      const data = parse(event.data);
-      if (data === undefined) {
+      const parsed = parseEventData(topic, event.data);
+      if (!parsed.ok) {
         deps.stats.events.add(topic, 'dropped');
-        throw new PermanentEventError(`${topic} ${event.id}: payload does not match the event catalogue`);
+        throw new PermanentEventError(`${topic} ${event.id}: payload does not match the event catalogue (${parsed.error})`);
       }
+      const data = parsed.data;
       try {
         const applied = await applyOnce(deps.work, { id: event.id, topic }, (tx, events) => effect(tx, data, events, event.id));
         if (!applied) duplicates.inc({ topic });

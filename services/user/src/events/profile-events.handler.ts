@@ -1,14 +1,12 @@
-import { PUBLISHER_OF } from '@vcd/contracts';
 import type { Subscription } from '@vcd/dapr';
 import { registerProfile } from '../usecases/register-profile.js';
 import { renameProfile } from '../usecases/rename-profile.js';
 import { consume, type ConsumerDeps } from './consume.js';
-import { parsePayload } from './event-payloads.js';
 
 /** user.registered → register-profile.ts. */
 export const userRegisteredSubscription = (deps: ConsumerDeps): Subscription =>
-  consume(deps, 'user.registered', [PUBLISHER_OF['user.registered']], (d) => parsePayload('user.registered', d), (tx, account) => registerProfile(tx, account));
+  consume(deps, 'user.registered', (tx, account) => registerProfile(tx, account));
 
 /** user.updated → rename-profile.ts (only a newer identity version applies). */
 export const userUpdatedSubscription = (deps: ConsumerDeps): Subscription =>
-  consume(deps, 'user.updated', [PUBLISHER_OF['user.updated']], (d) => parsePayload('user.updated', d), (tx, account, events) => renameProfile(tx, events, account));
+  consume(deps, 'user.updated', (tx, account, events) => renameProfile(tx, events, account));
