@@ -41,7 +41,7 @@ export function bootService<C extends BaseConfig>(options: {
       watchPool(orm);
       const day = 86_400_000;
       const relay = new OutboxRelay(
-        { em: orm.em as never, sidecar, source: options.service, logger },
+        { em: orm.em, sidecar, source: options.service, logger },
         {
           retention: {
             outboxMs: (config.EVENT_RETENTION_DAYS ?? 7) * day,

@@ -28,7 +28,7 @@ bootService({
     redis.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis'));
     await redis.connect();
     const mailRelay = new MailRelay(
-      { em: orm.em as never, binding: new EmailBinding(sidecar), logger },
+      { em: orm.em, binding: new EmailBinding(sidecar), logger },
       { pollMs: config.MAIL_POLL_MS, retentionMs: config.EVENT_RETENTION_DAYS * 86_400_000, sweepEveryMs: config.RETENTION_SWEEP_INTERVAL_MS },
     );
     mailRelay.start();

@@ -107,12 +107,14 @@ export function buildApp(deps: GatewayDeps): Koa {
     logger: deps.logger,
     subscriptions: [sessionRevokedSubscription(deps.sessions), roleChangedSubscription(deps.sessions)],
   });
+  // /dapr/* and /events/* are for the gateway's sidecar only: its token first, then the subscription routes.
   app.use(async (ctx: Context, next: Next) => {
     if (!ctx.path.startsWith('/dapr/') && !ctx.path.startsWith('/events/')) return next();
     const token = ctx.get('dapr-api-token');
     if (!token || !sameSecret(token, config.APP_API_TOKEN)) throw new AppError('SIDECAR_ONLY', 401, 'Only the gateway sidecar may call this');
-    return fromSidecar.routes()(ctx as never, next);
+    return next();
   });
+  app.use(fromSidecar.routes());
 
   // Only declared routes go further: the gateway's own composition, or a route its owning service declares. The
   // route is resolved first, so that a bad token on a RealWorld route is answered in the RealWorld shape too.
