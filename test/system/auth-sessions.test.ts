@@ -121,7 +121,7 @@ test('ValidateToken answers over gRPC through the sidecars, to the gateway only'
   const gateway = grpcAs('gateway');
   const answer = await gateway.call(AuthService.ValidateToken, { sessionId: sid, userId: sub });
   const { activeUntilMs, ...rest } = answer;
-  t.deepEqual(rest, { valid: true, userId: sub, username: user.username, role: 'user', reason: '' });
+  t.deepEqual(rest, { $typeName: 'vcd.auth.v1.ValidateTokenResponse', valid: true, userId: sub, username: user.username, role: 'user', reason: '' });
   t.true(Number(activeUntilMs) > Date.now(), 'and until when the session lives unless used again (ADR 13)');
   t.like(await gateway.call(AuthService.ValidateToken, { sessionId: sid, userId: '00000000-0000-4000-8000-000000000000' }), { valid: false, reason: 'unknown' });
   t.like(await gateway.call(AuthService.ValidateToken, { sessionId: 'garbage', userId: sub }), { valid: false, reason: 'unknown' });

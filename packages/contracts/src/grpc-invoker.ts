@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { create } from '@bufbuild/protobuf';
+import { create, type DescMessage, type MessageInitShape, type MessageShape } from '@bufbuild/protobuf';
 import { AnySchema } from '@bufbuild/protobuf/wkt';
 import { Code, ConnectError, createClient, type Client } from '@connectrpc/connect';
 import { createGrpcTransport } from '@connectrpc/connect-node';
@@ -37,7 +37,12 @@ export class DaprGrpcInvoker {
     this.client = createClient(daprPb.Dapr, transport);
   }
 
-  async call<Req, Res>(rpc: Rpc<Req, Res>, request: Req, options: { timeoutMs?: number; headers?: Record<string, string> } = {}): Promise<Res> {
+  /** Calls `rpc` (e.g. `UserService.GetProfiles`) with a request message or its init shape (plain fields). */
+  async call<I extends DescMessage, O extends DescMessage>(
+    rpc: Rpc<I, O>,
+    request: MessageInitShape<I>,
+    options: { timeoutMs?: number; headers?: Record<string, string> } = {},
+  ): Promise<MessageShape<O>> {
     const message = create(commonPb.InvokeRequestSchema, {
       method: rpc.method,
       data: create(AnySchema, { value: rpc.encodeRequest(request) }),

@@ -1,15 +1,26 @@
+import type { DescMessage, MessageInitShape, MessageShape } from '@bufbuild/protobuf';
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { AppError } from '@vcd/errors';
 import type { Rpc } from './contracts.js';
 import { PROTOBUF_CONTENT_TYPE } from './grpc-invoker.js';
 
-export interface RpcHandler<Req, Res> {
-  rpc: Rpc<Req, Res>;
+/** How an app serves one rpc: the decoded request in, the response (a message or its init shape) out. */
+export interface RpcHandler<I extends DescMessage = DescMessage, O extends DescMessage = DescMessage> {
+  rpc: Rpc<I, O>;
   /** `caller` is the Dapr app id of the calling service. */
-  handle: (request: Req, caller: string, ctx: Context) => Promise<Res>;
+  handle: (request: MessageShape<I>, caller: string, ctx: Context) => Promise<MessageInitShape<O>>;
   /** App ids allowed to call this rpc (default: any service). */
   callers?: string[];
+}
+
+/** An RpcHandler with its message types taken from the rpc (`serveRpc(UserService.GetProfiles, async (req) => …)`). */
+export function serveRpc<I extends DescMessage, O extends DescMessage>(
+  rpc: Rpc<I, O>,
+  handle: RpcHandler<I, O>['handle'],
+  options: { callers?: string[] } = {},
+): RpcHandler<I, O> {
+  return { rpc, handle, ...options };
 }
 
 /** Largest request body accepted (protobuf requests of our contracts are small). */
@@ -19,7 +30,7 @@ export const MAX_RPC_REQUEST_BYTES = 1024 * 1024;
  * Serves gRPC contracts as daprd delivers them to an HTTP app: POST /<package.Service>/<Rpc> with a protobuf
  * body. Only calls that came through Dapr (a caller app id and, checked by the service app, its app token).
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each handler has its own message types
 export function rpcRouter(handlers: RpcHandler<any, any>[]): Router {
   const router = new Router();
   for (const h of handlers) {
@@ -28,7 +39,7 @@ export function rpcRouter(handlers: RpcHandler<any, any>[]): Router {
       if (!caller) throw new AppError('INTERNAL_ONLY', 403, 'Only other services may call this');
       if (h.callers && !h.callers.includes(caller)) throw new AppError('CALLER_NOT_ALLOWED', 403, `${caller} may not call ${h.rpc.method}`);
       const body = await readBody(ctx, MAX_RPC_REQUEST_BYTES);
-      let request: unknown;
+      let request: MessageShape<DescMessage>;
       try {
         request = h.rpc.decodeRequest(body);
       } catch {

@@ -70,7 +70,7 @@ test('an answer is reused for at most half the time the session has left, so an 
   const grpc = {
     call: async (_rpc: unknown, req: { sessionId: string; userId: string }) => {
       calls++;
-      return { valid: true, userId: req.userId, username: 'x', role: 'user', reason: '', activeUntilMs: String(activeUntilMs) };
+      return { valid: true, userId: req.userId, username: 'x', role: 'user', reason: '', activeUntilMs: BigInt(activeUntilMs) };
     },
   } as unknown as DaprGrpcInvoker;
   const v = new SessionValidator(grpc, 60_000);

@@ -1,17 +1,20 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AuthService, type RpcHandler, type ValidateTokenRequest, type ValidateTokenResponse } from '@vcd/contracts';
+import { AuthService, serveRpc } from '@vcd/contracts';
 import { validateSession, type SessionPolicy } from '../usecases/validate-session.js';
 
-/** AuthService.ValidateToken as the gateway calls it (through daprd): the answer of validate-session.ts in protobuf terms. */
-export function validateTokenRpc(em: () => EntityManager, policy: SessionPolicy): RpcHandler<ValidateTokenRequest, ValidateTokenResponse> {
-  return {
-    rpc: AuthService.ValidateToken,
-    callers: ['gateway'],
-    handle: async ({ sessionId, userId }) => {
+/**
+ * AuthService.ValidateToken as the gateway calls it (through daprd): the answer of validate-session.ts in the types
+ * generated from proto/auth/v1/auth.proto (`active_until_ms` is an int64, so a bigint).
+ */
+export function validateTokenRpc(em: () => EntityManager, policy: SessionPolicy) {
+  return serveRpc(
+    AuthService.ValidateToken,
+    async ({ sessionId, userId }) => {
       const result = await validateSession({ em, policy }, { sessionId, userId });
       return result.valid
-        ? { valid: true, userId, username: result.username, role: result.role, reason: '', activeUntilMs: result.activeUntil.getTime() }
-        : { valid: false, userId, username: '', role: '', reason: result.reason, activeUntilMs: 0 };
+        ? { valid: true, userId, username: result.username, role: result.role, reason: '', activeUntilMs: BigInt(result.activeUntil.getTime()) }
+        : { valid: false, userId, username: '', role: '', reason: result.reason, activeUntilMs: 0n };
     },
-  };
+    { callers: ['gateway'] },
+  );
 }

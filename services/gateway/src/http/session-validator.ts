@@ -63,7 +63,7 @@ export class SessionValidator {
           const state: SessionState = owned ? { valid: true, role: (res.role || 'user') as Role, username: res.username } : REVOKED;
           const invalidated = Math.max(this.invalidatedAt.get(`s:${sessionId}`) ?? 0, this.invalidatedAt.get(`u:${userId}`) ?? 0);
           // Only the owner's own answers are remembered; a refused subject leaves no trace in the cache.
-          if (owned && invalidated < askedAt) this.remember(sessionId, userId, state, this.reuseFor(Number(res.activeUntilMs ?? 0)));
+          if (owned && invalidated < askedAt) this.remember(sessionId, userId, state, this.reuseFor(Number(res.activeUntilMs)));
           return state;
         })
         .finally(() => this.inflight.delete(key));
