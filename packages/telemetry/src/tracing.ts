@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { context, propagation, trace, type Context, type TextMapGetter, type TextMapPropagator, type TextMapSetter } from '@opentelemetry/api';
+import { trace, type Context, type TextMapGetter, type TextMapPropagator, type TextMapSetter } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
@@ -111,4 +111,4 @@ export async function flushTracing(): Promise<void> {
   await provider?.forceFlush().catch(() => undefined);
 }
 
-export { context, propagation, trace };
+

@@ -71,7 +71,7 @@ export function buildApp(deps: AuthAppDeps) {
 }
 
 /** The throttling policy from the configuration (docs/security.md, "Throttling policy"). */
-export function throttlePolicy(c: AuthConfig): ThrottlePolicy {
+function throttlePolicy(c: AuthConfig): ThrottlePolicy {
   const window = (points: number, durationSeconds: number) => ({ points, durationSeconds });
   return {
     passwordChecks: {

@@ -1,6 +1,6 @@
 import { defineEntity, p } from '@mikro-orm/core';
 
-export const ROLES = ['user', 'editor', 'admin'] as const;
+const ROLES = ['user', 'editor', 'admin'] as const;
 
 export const Account = defineEntity({
   name: 'Account',
@@ -50,7 +50,7 @@ export const RefreshToken = defineEntity({
   },
 });
 
-export const TOKEN_PURPOSES = ['verify_email', 'reset_password'] as const;
+const TOKEN_PURPOSES = ['verify_email', 'reset_password'] as const;
 export type TokenPurpose = (typeof TOKEN_PURPOSES)[number];
 
 /** A single-use, expiring e-mail token (verification, password reset), stored as its SHA-256. */

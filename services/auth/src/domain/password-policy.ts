@@ -1,10 +1,10 @@
 import { AuthErrors } from './auth-errors.js';
 import { isCommonPassword } from './common-passwords.js';
 
-export const PASSWORD_MIN = 8;
-export const PASSWORD_MAX = 1024;
+const PASSWORD_MIN = 8;
+const PASSWORD_MAX = 1024;
 /** Username and e-mail local parts shorter than this are not looked for inside passwords ("al" is in too many words). */
-export const CONTEXT_WORD_MIN = 4;
+const CONTEXT_WORD_MIN = 4;
 
 /**
  * What is wrong with a new password, NIST SP 800-63B style: length (8 to 1024 characters, counted as Unicode

@@ -36,4 +36,4 @@ export function admitAttempt(state: SlowdownState | undefined, now: number, poli
 }
 
 /** The spacing after the `k`-th attempt beyond the free ones (0-based). */
-export const delayAfter = (k: number, policy: SlowdownPolicy) => Math.min(policy.maxDelayMs, policy.firstDelayMs * 2 ** Math.min(k, 40));
+const delayAfter = (k: number, policy: SlowdownPolicy) => Math.min(policy.maxDelayMs, policy.firstDelayMs * 2 ** Math.min(k, 40));

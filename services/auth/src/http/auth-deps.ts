@@ -1,11 +1,11 @@
 import type { Context } from 'koa';
 import { clientIp } from '../domain/client-ip.js';
-import { accessTokenFor, sessionExpiry, sessionPolicy, sessionTokenFor, type AccountLike, type AuthDeps } from '../usecases/auth-deps.js';
+import { sessionTokenFor, type AccountLike, type AuthDeps } from '../usecases/auth-deps.js';
 
 /** What the auth routes need (the use cases' dependencies). */
 export type AuthRouteDeps = AuthDeps;
 export type { AccountLike };
-export { accessTokenFor, sessionExpiry, sessionPolicy, sessionTokenFor };
+export { sessionTokenFor };
 
 /** The RealWorld user object; bio and image belong to the user service (the gateway composes them). */
 export const userBody = (account: AccountLike, token: string, refreshToken?: string) => ({

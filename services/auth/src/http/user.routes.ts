@@ -7,7 +7,7 @@ import { registerAccount } from '../usecases/register-account.js';
 import { updateCredentials } from '../usecases/update-credentials.js';
 import { clientIpOf, presentedExpiry, presentedToken, sessionTokenFor, userAgentOf, userBody, type AuthRouteDeps } from './auth-deps.js';
 
-export const UserSchema = z.object({
+const UserSchema = z.object({
   email: z.string(),
   token: z.string(),
   username: z.string(),

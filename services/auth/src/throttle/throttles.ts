@@ -4,7 +4,7 @@ import { tooManyRequests } from '@vcd/errors';
 import type { SlowdownPolicy } from '../domain/slowdown.js';
 import { SlowdownGate } from './slowdown-gate.js';
 
-export interface Budget {
+interface Budget {
   points: number;
   durationSeconds: number;
 }

@@ -31,7 +31,7 @@ function decodeOnce(text: string): string | undefined {
 }
 
 /** Whether a string contains something no path segment, parameter or field may carry. */
-export function unsafeTextReason(text: string): string | undefined {
+function unsafeTextReason(text: string): string | undefined {
   if (text.includes('\u0000')) return 'must not contain NUL characters';
   if (CONTROL.test(text)) return 'must not contain control characters';
   if (LONE_SURROGATE.test(text)) return 'must not contain unpaired surrogates';

@@ -9,7 +9,7 @@ import { isPublicPath } from '@vcd/http';
 export const DOWNSTREAM_APPS = ['auth', 'blog', 'user'] as const;
 export type DownstreamApp = (typeof DOWNSTREAM_APPS)[number];
 
-export type RouteAccess = 'public' | 'optional' | 'user' | 'editor' | 'admin';
+type RouteAccess = 'public' | 'optional' | 'user' | 'editor' | 'admin';
 
 /** One declared operation of a service (or of the gateway's own composition), as the gateway needs it. */
 export interface DeclaredRoute {

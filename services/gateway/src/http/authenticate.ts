@@ -6,7 +6,7 @@ import type { AuthKeys } from '../clients/auth-keys.js';
 import type { SessionValidator } from './session-validator.js';
 
 /** RealWorld sends `Authorization: Token <jwt>`; OAuth-style clients send `Bearer <jwt>`. Both work. */
-export function tokenFromHeader(ctx: Context): string | null {
+function tokenFromHeader(ctx: Context): string | null {
   const match = /^(Token|Bearer)\s+(\S+)$/i.exec(ctx.get('authorization'));
   return match ? match[2]! : null;
 }

@@ -5,7 +5,7 @@ import { fillNullImages, fillNullImagesInJson } from '../domain/default-image.js
 import { resolvedRoute } from './public-routes.js';
 
 /** A neutral head-and-shoulders silhouette: shapes and fills only, no script, style, link or external reference. */
-export const DEFAULT_AVATAR_SVG = `<svg xmlns="http://www.w3.org/2000/svg" width="128" height="128" viewBox="0 0 128 128" role="img" aria-label="Default avatar">
+const DEFAULT_AVATAR_SVG = `<svg xmlns="http://www.w3.org/2000/svg" width="128" height="128" viewBox="0 0 128 128" role="img" aria-label="Default avatar">
 <rect width="128" height="128" fill="#dfe3e8"/>
 <circle cx="64" cy="50" r="24" fill="#9aa5b1"/>
 <path d="M20 120c4-26 22-40 44-40s40 14 44 40z" fill="#9aa5b1"/>

@@ -110,4 +110,4 @@ const NO_VIEWER = '00000000-0000-0000-0000-000000000000';
 const viewerOrNone = (viewerId?: string) => (viewerId && onlyUuids([viewerId]).length ? viewerId : NO_VIEWER);
 
 /** A Postgres array literal ({"a","b"}), so a list travels as one parameter. */
-export const pgArray = (values: string[]) => `{${values.map((v) => `"${v.replace(/(["\\])/g, '\\$1')}"`).join(',')}}`;
+const pgArray = (values: string[]) => `{${values.map((v) => `"${v.replace(/(["\\])/g, '\\$1')}"`).join(',')}}`;

@@ -1,6 +1,6 @@
 import type { CommentCreated, PostPublished, ReactionAdded } from './consumed-events.js';
 
-export type ActivityKind = 'published' | 'commented' | 'reacted';
+type ActivityKind = 'published' | 'commented' | 'reacted';
 
 /**
  * One thing a user did on the blog, derived from a blog event. It names the article by id only: its slug and
