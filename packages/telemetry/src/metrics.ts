@@ -21,7 +21,7 @@ export const counter = <L extends string = never>(name: string, help: string, la
 export const histogram = <L extends string = never>(name: string, help: string, labelNames: readonly L[], buckets: number[]) =>
   once(name, () => new client.Histogram<L>({ name, help, labelNames, buckets }));
 
-type GaugeSource = (set: (labels: Record<string, string | number>, value: number) => void) => void | Promise<void>;
+type GaugeSource = (set: (labels: Labels<string>, value: number) => void) => void | Promise<void>;
 const gaugeSources = new Map<string, GaugeSource[]>();
 
 /**
@@ -49,7 +49,7 @@ export function observedGauge<L extends string = never>(
           await Promise.all(
             list.map(async (source) => {
               try {
-                await source((labels, value) => this.set(labels as never, value));
+                await source((labels, value) => this.set(labels, value));
               } catch {
                 /* nothing this scrape */
               }
@@ -59,7 +59,7 @@ export function observedGauge<L extends string = never>(
       }),
     );
   }
-  sources.push(collect as never);
+  sources.push(collect);
 }
 
 /** Seconds between buckets that suit request and event latencies on one machine (1 ms … 10 s). */
