@@ -43,6 +43,7 @@ export function buildApp(deps: BlogAppDeps) {
     em,
     uow: new UnitOfWork(em, deps.commitHooks),
     users: deps.users,
+    forgetAuthor: deps.forgetAuthor ?? (() => undefined),
     now: deps.now ?? (() => new Date()),
     publicPages: deps.publicPages ?? new PublicPageCache(0),
     feeds: {
@@ -60,9 +61,7 @@ export function buildApp(deps: BlogAppDeps) {
       subscriptionRouter({
         pubsub: 'broadcast',
         logger: deps.logger,
-        subscriptions: [
-          profileUpdatedSubscription({ forgetAuthor: deps.forgetAuthor ?? (() => undefined), invalidatePages: () => blog.publicPages.invalidate() }),
-        ],
+        subscriptions: [profileUpdatedSubscription(blog)],
       }),
     ],
     readiness: [{ name: 'database', check: async () => void (await deps.orm.em.getConnection().execute('select 1')) }],

@@ -4,8 +4,8 @@ import { bootService } from '@vcd/db';
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
 import { blogDatabase } from './db/orm.config.js';
-import { CachedUserDirectory } from './grpc/cached-user-directory.js';
-import { GrpcUserDirectory } from './grpc/user-directory.js';
+import { CachedUserDirectory } from './clients/cached-user-directory.js';
+import { GrpcUserDirectory } from './clients/user-directory.js';
 import { PostScheduler } from './jobs/post-scheduler.js';
 import { PublicPageCache } from './domain/public-page-cache.js';
 

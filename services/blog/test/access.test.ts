@@ -1,5 +1,5 @@
 import test from 'ava';
-import type { AppError } from '@vcd/errors';
+import { HTTP_STATUS_OF, type DomainError } from '@vcd/errors';
 import { assertCanDeleteComment, assertCanEditComment, assertCanManage, canRead, type Viewer } from '../src/domain/access.js';
 
 const author: Viewer = { userId: 'a', username: 'author', role: 'user' };
@@ -32,12 +32,12 @@ test('an article archived before it was ever published is as private as a draft'
 test('only the author or an editor may change an article', (t) => {
   t.notThrows(() => assertCanManage({ authorId: 'a' }, author));
   t.notThrows(() => assertCanManage({ authorId: 'a' }, editor));
-  t.is((t.throws(() => assertCanManage({ authorId: 'a' }, stranger)) as AppError).status, 403);
+  t.is(HTTP_STATUS_OF[(t.throws(() => assertCanManage({ authorId: 'a' }, stranger)) as DomainError).kind], 403);
 });
 
 test('a comment is edited by its author only, and deleted by its author or a moderator', (t) => {
   t.notThrows(() => assertCanEditComment({ authorId: 'a' }, author));
-  t.is((t.throws(() => assertCanEditComment({ authorId: 'a' }, editor)) as AppError).status, 403);
+  t.is(HTTP_STATUS_OF[(t.throws(() => assertCanEditComment({ authorId: 'a' }, editor)) as DomainError).kind], 403);
   t.notThrows(() => assertCanDeleteComment({ authorId: 'a' }, editor));
-  t.is((t.throws(() => assertCanDeleteComment({ authorId: 'a' }, stranger)) as AppError).status, 403);
+  t.is(HTTP_STATUS_OF[(t.throws(() => assertCanDeleteComment({ authorId: 'a' }, stranger)) as DomainError).kind], 403);
 });

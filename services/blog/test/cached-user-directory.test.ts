@@ -1,6 +1,6 @@
 import test from 'ava';
 import type { UserDirectory } from '../src/domain/authors.js';
-import { CachedUserDirectory } from '../src/grpc/cached-user-directory.js';
+import { CachedUserDirectory } from '../src/clients/cached-user-directory.js';
 
 /** A directory that records its calls (the real one is the user service over gRPC; system tests cover it). */
 function recording() {

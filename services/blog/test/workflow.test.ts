@@ -1,5 +1,5 @@
 import test from 'ava';
-import { type AppError } from '@vcd/errors';
+import { HTTP_STATUS_OF, type DomainError } from '@vcd/errors';
 import { applyAction, changeForUpdate, initialState, type WorkflowState } from '../src/domain/workflow.js';
 
 const now = new Date('2026-01-01T10:00:00.000Z');
@@ -9,8 +9,8 @@ const draft: WorkflowState = { status: 'draft', publishAt: null, publishedAt: nu
 const published: WorkflowState = { status: 'published', publishAt: null, publishedAt: earlier };
 
 const fails = (t: import('ava').ExecutionContext, fn: () => unknown, status: number, field?: string) => {
-  const err = t.throws(fn) as AppError;
-  t.is(err.status, status);
+  const err = t.throws(fn) as DomainError;
+  t.is(HTTP_STATUS_OF[err.kind], status);
   if (field) t.truthy(err.fields?.[field], `names ${field}`);
 };
 
@@ -41,8 +41,8 @@ test('the explicit transitions move between the four states', (t) => {
 });
 
 test('transitions that make no sense from the current state are conflicts', (t) => {
-  const err = t.throws(() => applyAction(published, 'publish', now)) as AppError;
-  t.is(err.status, 409);
+  const err = t.throws(() => applyAction(published, 'publish', now)) as DomainError;
+  t.is(HTTP_STATUS_OF[err.kind], 409);
   t.is(err.code, 'BLOG.INVALID_TRANSITION');
   fails(t, () => applyAction(draft, 'unpublish', now), 409);
   fails(t, () => applyAction(published, 'schedule', now, later), 409);

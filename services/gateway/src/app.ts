@@ -12,6 +12,7 @@ import type { GatewayConfig } from './config.js';
 import { clientIp, parseTrustedProxies } from './domain/client-ip.js';
 import { DOWNSTREAM_APPS } from './domain/route-table.js';
 import type { AuthKeys } from './clients/auth-keys.js';
+import { userProfiles } from './clients/user-profiles.js';
 import { roleChangedSubscription } from './events/role-changed.handler.js';
 import { sessionRevokedSubscription } from './events/session-revoked.handler.js';
 import { authenticate } from './http/authenticate.js';
@@ -22,11 +23,11 @@ import { authorizePublicRoute, checkRequestTarget, forwardTarget, resolvedRoute,
 import { securityHeaders } from './http/security-headers.js';
 import type { ServiceDocuments } from './http/service-documents.js';
 import { asyncApiRoutes } from './http/asyncapi.routes.js';
-import { openApiAggregator } from './http/openapi-aggregate.js';
 import { rateLimit } from './http/rate-limit.js';
-import { checkReadiness } from './http/readiness.js';
 import type { SessionValidator } from './http/session-validator.js';
 import { userCompositionRoutes } from './http/user-composition.routes.js';
+import { openApiDocument } from './usecases/get-openapi-document.js';
+import { readReadiness } from './usecases/read-readiness.js';
 
 export interface GatewayDeps {
   config: GatewayConfig;
@@ -49,12 +50,12 @@ export function buildApp(deps: GatewayDeps): Koa {
   const app = new Koa({ proxy: false });
   const forwardDeps: ForwardDeps = { sidecar: deps.sidecar, timeoutMs: config.UPSTREAM_TIMEOUT_MS, bodyLimit: config.BODY_LIMIT_BYTES };
   const composed: AnyRoute[] = [
-    ...userCompositionRoutes({ forward: forwardDeps, grpc: deps.grpc, defaultAvatarUrl: config.DEFAULT_AVATAR_URL }),
+    ...userCompositionRoutes({ forward: forwardDeps, profiles: userProfiles(deps.grpc), defaultAvatarUrl: config.DEFAULT_AVATAR_URL }),
     ...avatarRoutes(),
     ...asyncApiRoutes(),
   ];
   const ownDoc = buildOpenApi({ title: 'gateway', version: '0.1.0' }, composed);
-  const openapi = openApiAggregator(deps.documents, ownDoc.paths as OpenAPIObject['paths']);
+  const openapi = openApiDocument(deps.documents, ownDoc.paths as OpenAPIObject['paths']);
   const trusted = parseTrustedProxies(config.TRUSTED_PROXIES);
   const origins = config.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
 
@@ -91,10 +92,9 @@ export function buildApp(deps: GatewayDeps): Koa {
     ctx.body = { status: 'ok', service: 'gateway' };
   });
   ops.get('/readyz', async (ctx) => {
-    const [result, routesKnown] = await Promise.all([checkReadiness(deps.sidecar, DOWNSTREAM_APPS), deps.documents.allLoaded()]);
-    const ok = result.ok && routesKnown;
-    ctx.status = ok ? 200 : 503;
-    ctx.body = { status: ok ? 'ok' : 'unavailable', ...result, routes: { ok: routesKnown } };
+    const { ready, parts, routes } = await readReadiness({ sidecar: deps.sidecar, routesKnown: () => deps.documents.allLoaded(), apps: DOWNSTREAM_APPS });
+    ctx.status = ready ? 200 : 503;
+    ctx.body = { status: ready ? 'ok' : 'unavailable', ...parts, routes };
   });
   ops.get('/api/openapi.json', async (ctx) => {
     ctx.body = await openapi();

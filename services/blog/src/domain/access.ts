@@ -1,4 +1,4 @@
-import { forbidden } from '@vcd/errors';
+import { BlogErrors } from './blog-errors.js';
 import type { ArticleStatus } from './workflow.js';
 
 /** The caller as far as blog rules care (the gateway-verified identity, or nobody). */
@@ -26,18 +26,18 @@ export function canRead(article: { status: ArticleStatus; authorId: string; publ
 /** Editing, deleting and moving an article through its workflow: its author, or an editor/admin. */
 export function assertCanManage(article: { authorId: string }, viewer: Viewer): void {
   if (viewer.userId !== article.authorId && !isModerator(viewer)) {
-    throw forbidden('BLOG.NOT_ARTICLE_AUTHOR', 'Only the author or an editor may change this article', { subject: 'article', reason: 'can only be changed by its author or an editor' });
+    throw BlogErrors.notArticleManager();
   }
 }
 
 /** Editing a comment: only its author. */
 export function assertCanEditComment(comment: { authorId: string }, viewer: Viewer): void {
-  if (viewer.userId !== comment.authorId) throw forbidden('BLOG.NOT_COMMENT_AUTHOR', 'Only the author may edit this comment', { subject: 'comment', reason: 'can only be edited by its author' });
+  if (viewer.userId !== comment.authorId) throw BlogErrors.notCommentAuthor();
 }
 
 /** Deleting a comment: its author, or a moderator (editor/admin). */
 export function assertCanDeleteComment(comment: { authorId: string }, viewer: Viewer): void {
   if (viewer.userId !== comment.authorId && !isModerator(viewer)) {
-    throw forbidden('BLOG.NOT_COMMENT_AUTHOR', 'Only the author or a moderator may delete this comment', { subject: 'comment', reason: 'can only be deleted by its author or a moderator' });
+    throw BlogErrors.notCommentModerator();
   }
 }

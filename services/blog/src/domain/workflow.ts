@@ -1,4 +1,4 @@
-import { AppError, validationError } from '@vcd/errors';
+import { BlogErrors } from './blog-errors.js';
 
 export const STATUSES = ['draft', 'scheduled', 'published', 'archived'] as const;
 export type ArticleStatus = (typeof STATUSES)[number];
@@ -23,20 +23,15 @@ export interface WorkflowChange extends WorkflowState {
   becamePublished: boolean;
 }
 
-export const invalidTransition = (from: ArticleStatus, action: WorkflowAction) =>
-  new AppError('BLOG.INVALID_TRANSITION', 409, `A ${from} article cannot be ${action === 'unpublish' ? 'unpublished' : `${action}d`}`, {
-    subject: { subject: 'article', reason: `is ${from} and cannot be ${action === 'unpublish' ? 'unpublished' : `${action}d`}` },
-  });
-
 /** Applies one workflow action to an article's state (pure: `now` is given). */
 export function applyAction(current: WorkflowState, action: WorkflowAction, now: Date, publishAt?: Date | null): WorkflowChange {
-  if (!ALLOWED_FROM[action].includes(current.status)) throw invalidTransition(current.status, action);
+  if (!ALLOWED_FROM[action].includes(current.status)) throw BlogErrors.invalidTransition(current.status, action);
   switch (action) {
     case 'publish':
       return { status: 'published', publishAt: null, publishedAt: now, becamePublished: true };
     case 'schedule':
-      if (!publishAt) throw validationError({ publishAt: ["can't be blank"] });
-      if (publishAt.getTime() <= now.getTime()) throw validationError({ publishAt: ['must be in the future'] });
+      if (!publishAt) throw BlogErrors.invalidWorkflow('publishAt', "can't be blank");
+      if (publishAt.getTime() <= now.getTime()) throw BlogErrors.invalidWorkflow('publishAt', 'must be in the future');
       return { status: 'scheduled', publishAt, publishedAt: current.publishedAt, becamePublished: false };
     case 'unpublish':
       // Back to a draft that has no publication behind it: archiving it later does not make it public again.
@@ -52,8 +47,8 @@ export function applyAction(current: WorkflowState, action: WorkflowAction, now:
  */
 export function initialState(requested: { status?: ArticleStatus; publishAt?: Date | null }, now: Date): WorkflowChange {
   const status = requested.status ?? (requested.publishAt ? 'scheduled' : 'published');
-  if (status === 'archived') throw validationError({ status: ['a new article cannot be archived'] });
-  if (requested.publishAt && status !== 'scheduled') throw validationError({ publishAt: ['is only allowed for scheduled articles'] });
+  if (status === 'archived') throw BlogErrors.invalidWorkflow('status', 'a new article cannot be archived');
+  if (requested.publishAt && status !== 'scheduled') throw BlogErrors.invalidWorkflow('publishAt', 'is only allowed for scheduled articles');
   const draft: WorkflowState = { status: 'draft', publishAt: null, publishedAt: null };
   return status === 'draft' ? { ...draft, becamePublished: false } : applyAction(draft, actionFor(status), now, requested.publishAt);
 }
@@ -73,7 +68,7 @@ export function changeForUpdate(
 ): WorkflowChange | undefined {
   const target = requested.status ?? (requested.publishAt ? 'scheduled' : undefined);
   if (!target) return undefined;
-  if (requested.publishAt && target !== 'scheduled') throw validationError({ publishAt: ['is only allowed for scheduled articles'] });
+  if (requested.publishAt && target !== 'scheduled') throw BlogErrors.invalidWorkflow('publishAt', 'is only allowed for scheduled articles');
   if (target === current.status && target !== 'scheduled') return undefined;
   return applyAction(current, actionFor(target), now, requested.publishAt);
 }

@@ -2,8 +2,13 @@ import { z } from 'zod';
 import { defineRoute } from '@vcd/http';
 import type { WorkflowAction } from '../domain/workflow.js';
 import type { BlogDeps } from '../usecases/blog-deps.js';
-import { feed, getArticle, listArticles } from '../usecases/read-articles.js';
-import { createArticle, deleteArticle, moveArticle, updateArticle } from '../usecases/write-articles.js';
+import { changeArticleStatus } from '../usecases/change-article-status.js';
+import { createArticle } from '../usecases/create-article.js';
+import { deleteArticle } from '../usecases/delete-article.js';
+import { getArticle } from '../usecases/get-article.js';
+import { listArticles } from '../usecases/list-articles.js';
+import { listFeed } from '../usecases/list-feed.js';
+import { updateArticle } from '../usecases/update-article.js';
 import { requireViewer, viewerOf } from './viewer.js';
 import { LIMITS, ListQuery, MultipleArticles, NewArticleBody, PageQuery, PublishBody, SingleArticle, Slug, UpdateArticleBody } from './schemas.js';
 
@@ -41,7 +46,7 @@ export function articleRoutes(deps: BlogDeps) {
       handler: async ({ params, body }, ctx) => {
         const publishAt = (body as z.infer<typeof PublishBody>)?.article?.publishAt;
         const resolved: WorkflowAction = action === 'publish' && publishAt ? 'schedule' : action;
-        return { body: { article: await moveArticle(deps, requireViewer(ctx), params.slug, resolved, publishAt) } };
+        return { body: { article: await changeArticleStatus(deps, requireViewer(ctx), params.slug, resolved, publishAt) } };
       },
     });
 
@@ -56,7 +61,7 @@ export function articleRoutes(deps: BlogDeps) {
       style: 'realworld',
       request: { query: z.object(PageQuery) },
       responses: { 200: { description: 'Articles (without body) and their total', schema: MultipleArticles }, 401: { description: 'Not signed in' }, 422: invalid },
-      handler: async ({ query }, ctx) => ({ body: await feed(deps, query, requireViewer(ctx)) }),
+      handler: async ({ query }, ctx) => ({ body: await listFeed(deps, query, requireViewer(ctx)) }),
     }),
     defineRoute({
       method: 'get',

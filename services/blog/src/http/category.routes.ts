@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { defineRoute } from '@vcd/http';
 import type { BlogDeps } from '../usecases/blog-deps.js';
-import { createCategory, deleteCategory, listCategories, updateCategory } from '../usecases/categories.js';
+import { createCategory } from '../usecases/create-category.js';
+import { deleteCategory } from '../usecases/delete-category.js';
+import { listCategories } from '../usecases/list-categories.js';
+import { updateCategory } from '../usecases/update-category.js';
 import { CategorySchema, LIMITS, NewCategoryBody, UpdateCategoryBody } from './schemas.js';
 
 const tags = ['Categories'];

@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { defineRoute } from '@vcd/http';
 import type { BlogDeps } from '../usecases/blog-deps.js';
-import { addComment, deleteComment, editComment, listComments } from '../usecases/comments.js';
+import { addComment } from '../usecases/add-comment.js';
+import { deleteComment } from '../usecases/delete-comment.js';
+import { editComment } from '../usecases/edit-comment.js';
+import { listComments } from '../usecases/list-comments.js';
 import { requireViewer, viewerOf } from './viewer.js';
 import { CommentId, CommentSchema, EditCommentBody, LIMITS, NewCommentBody, Slug } from './schemas.js';
 

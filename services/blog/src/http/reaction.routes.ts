@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { defineRoute } from '@vcd/http';
 import { FAVORITE } from '../domain/reactions.js';
 import type { BlogDeps } from '../usecases/blog-deps.js';
-import { reactToArticle, reactToComment, unreactToArticle, unreactToComment } from '../usecases/reactions.js';
+import { addReaction } from '../usecases/add-reaction.js';
+import { removeReaction } from '../usecases/remove-reaction.js';
 import { requireViewer } from './viewer.js';
 import { CommentId, CommentSchema, Kind, SingleArticle, Slug } from './schemas.js';
 
@@ -20,7 +21,7 @@ export function reactionRoutes(deps: BlogDeps) {
       style: 'realworld',
       request: { params: z.object({ slug: Slug }) },
       responses: { 200: { description: 'The article', schema: SingleArticle }, 404: { description: 'No such article' } },
-      handler: async ({ params }, ctx) => ({ body: { article: await reactToArticle(deps, requireViewer(ctx), params.slug, FAVORITE) } }),
+      handler: async ({ params }, ctx) => ({ body: await addReaction(deps, requireViewer(ctx), { slug: params.slug }, FAVORITE) }),
     }),
     defineRoute({
       method: 'delete',
@@ -32,7 +33,7 @@ export function reactionRoutes(deps: BlogDeps) {
       style: 'realworld',
       request: { params: z.object({ slug: Slug }) },
       responses: { 200: { description: 'The article', schema: SingleArticle }, 404: { description: 'No such article' } },
-      handler: async ({ params }, ctx) => ({ body: { article: await unreactToArticle(deps, requireViewer(ctx), params.slug, FAVORITE) } }),
+      handler: async ({ params }, ctx) => ({ body: await removeReaction(deps, requireViewer(ctx), { slug: params.slug }, FAVORITE) }),
     }),
     defineRoute({
       method: 'post',
@@ -44,7 +45,7 @@ export function reactionRoutes(deps: BlogDeps) {
       style: 'realworld',
       request: { params: z.object({ slug: Slug, kind: Kind }) },
       responses: { 200: { description: 'The article with its reaction counts', schema: SingleArticle }, 404: { description: 'No such article' }, 422: invalid },
-      handler: async ({ params }, ctx) => ({ body: { article: await reactToArticle(deps, requireViewer(ctx), params.slug, params.kind) } }),
+      handler: async ({ params }, ctx) => ({ body: await addReaction(deps, requireViewer(ctx), { slug: params.slug }, params.kind) }),
     }),
     defineRoute({
       method: 'delete',
@@ -56,7 +57,7 @@ export function reactionRoutes(deps: BlogDeps) {
       style: 'realworld',
       request: { params: z.object({ slug: Slug, kind: Kind }) },
       responses: { 200: { description: 'The article with its reaction counts', schema: SingleArticle }, 404: { description: 'No such article' }, 422: invalid },
-      handler: async ({ params }, ctx) => ({ body: { article: await unreactToArticle(deps, requireViewer(ctx), params.slug, params.kind) } }),
+      handler: async ({ params }, ctx) => ({ body: await removeReaction(deps, requireViewer(ctx), { slug: params.slug }, params.kind) }),
     }),
     defineRoute({
       method: 'post',
@@ -68,7 +69,7 @@ export function reactionRoutes(deps: BlogDeps) {
       style: 'realworld',
       request: { params: z.object({ slug: Slug, id: CommentId, kind: Kind }) },
       responses: { 200: { description: 'The comment with its reaction counts', schema: z.object({ comment: CommentSchema }) }, 404: { description: 'No such article or comment' }, 422: invalid },
-      handler: async ({ params }, ctx) => ({ body: { comment: await reactToComment(deps, requireViewer(ctx), params.slug, params.id, params.kind) } }),
+      handler: async ({ params }, ctx) => ({ body: await addReaction(deps, requireViewer(ctx), { slug: params.slug, commentId: params.id }, params.kind) }),
     }),
     defineRoute({
       method: 'delete',
@@ -80,7 +81,7 @@ export function reactionRoutes(deps: BlogDeps) {
       style: 'realworld',
       request: { params: z.object({ slug: Slug, id: CommentId, kind: Kind }) },
       responses: { 200: { description: 'The comment with its reaction counts', schema: z.object({ comment: CommentSchema }) }, 404: { description: 'No such article or comment' }, 422: invalid },
-      handler: async ({ params }, ctx) => ({ body: { comment: await unreactToComment(deps, requireViewer(ctx), params.slug, params.id, params.kind) } }),
+      handler: async ({ params }, ctx) => ({ body: await removeReaction(deps, requireViewer(ctx), { slug: params.slug, commentId: params.id }, params.kind) }),
     }),
   ];
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineRoute } from '@vcd/http';
-import { listPublicTags } from '../db/article.repository.js';
 import type { BlogDeps } from '../usecases/blog-deps.js';
+import { listTags } from '../usecases/list-tags.js';
 
 export function tagRoutes(deps: Pick<BlogDeps, 'em' | 'publicPages'>) {
   return [
@@ -14,8 +14,7 @@ export function tagRoutes(deps: Pick<BlogDeps, 'em' | 'publicPages'>) {
       auth: 'public',
       style: 'realworld',
       responses: { 200: { description: 'Tags, sorted', schema: z.object({ tags: z.array(z.string()) }) } },
-      // The same for everyone: from the public page cache (emptied by every write).
-      handler: async () => ({ body: { tags: await deps.publicPages.getOrCompute('tags', () => listPublicTags(deps.em())) } }),
+      handler: async () => ({ body: { tags: await listTags(deps) } }),
     }),
   ];
 }

@@ -1,11 +1,11 @@
 import type { Logger } from '@vcd/logging';
 import type { UnitOfWork } from '@vcd/messaging';
-import { publishDueArticles } from '../db/article.repository.js';
+import { publishDuePosts } from '../usecases/publish-due-posts.js';
 
 /**
- * Publishes scheduled articles when their time has come (ADR 5): a poller over the article table. Each tick
- * claims due rows with FOR UPDATE SKIP LOCKED, publishes them and writes post.published to the outbox in the
- * same transaction (a unit of work on a fresh EntityManager, which wakes the relay after commit), so replicas never publish a post twice and a restart loses nothing: the state is the table.
+ * Publishes scheduled articles when their time has come (ADR 5): a poller over the article table. Each tick runs
+ * the publish-due-posts use case (a unit of work on a fresh EntityManager, which wakes the relay after commit)
+ * batch after batch until nothing is due.
  */
 export class PostScheduler {
   private timer?: NodeJS.Timeout;
@@ -37,20 +37,7 @@ export class PostScheduler {
   async runOnce(): Promise<number> {
     let total = 0;
     for (;;) {
-      const published = await this.deps.uow.run(async (tx, events) => {
-        const due = await publishDueArticles(tx, this.options.batchSize ?? 50);
-        for (const a of due) {
-          events.emit('post.published', {
-            articleId: a.id,
-            slug: a.slug,
-            title: a.title,
-            authorId: a.authorId,
-            publishedAt: new Date(a.publishedAt).toISOString(),
-            version: a.version,
-          });
-        }
-        return due.length;
-      });
+      const published = await publishDuePosts(this.deps, this.options.batchSize ?? 50);
       if (published === 0) break;
       total += published;
       this.deps.logger.info({ published }, 'post scheduler: published due articles');

@@ -1,31 +1,25 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { notFound } from '@vcd/errors';
 import type { UnitOfWork } from '@vcd/messaging';
 import type { UserDirectory } from '../domain/authors.js';
-import type { ArticleView } from '../domain/article-view.js';
 import type { FeedLinks } from '../domain/feed-links.js';
 import type { FeedVersions } from '../domain/feed-versions.js';
 import type { PublicPageCache } from '../domain/public-page-cache.js';
 
-export interface ArticlePage {
-  articles: ArticleView[];
-  articlesCount: number;
-}
-
-/** What the use cases need: the request's EntityManager, its unit of work, the user directory, a clock. */
+/** What the blog service's use cases need; app.ts builds it, tests can build their own. Not a use case. */
 export interface BlogDeps {
+  /** The request's EntityManager (one fork per request). */
   em: () => EntityManager;
   users: UserDirectory;
-  /** Changes that emit events: one transaction with the outbox rows; the relay is woken after commit. */
+  /** Drops an author's cached card (their profile changed). */
+  forgetAuthor: (userId: string) => void;
+  /**
+   * The one way a use case changes data and emits events: one transaction with the outbox rows, the relay woken
+   * after commit (wired in main.ts).
+   */
   uow: UnitOfWork;
   now: () => Date;
-  /** Pages as anonymous readers see them: article lists, tags (emptied by every write of this service). */
+  /** Pages as anonymous readers see them: article lists, tags, feeds (emptied by every write of this service). */
   publicPages: PublicPageCache;
   /** The feeds' absolute links and title, and their Last-Modified dates. */
   feeds: { links: FeedLinks; versions: FeedVersions };
 }
-
-export const articleNotFound = (slug: string) => notFound('BLOG.ARTICLE_NOT_FOUND', `No article "${slug}"`, 'article');
-export const commentNotFound = (id: number) => notFound('BLOG.COMMENT_NOT_FOUND', `No comment ${id} on this article`, 'comment');
-export const tagNotFound = (tag: string) => notFound('BLOG.TAG_NOT_FOUND', `No published article is tagged "${tag}"`, 'tag');
-export const authorNotFound = (username: string) => notFound('BLOG.AUTHOR_NOT_FOUND', `No author "${username}"`, 'author');

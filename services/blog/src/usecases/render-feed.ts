@@ -3,7 +3,8 @@ import { listFeedArticles } from '../db/article.repository.js';
 import { authorFor, idOfUsername } from '../domain/authors.js';
 import { buildFeed, FEED_CONTENT_TYPES, type FeedEntry, type FeedFormat } from '../domain/feed.js';
 import type { FeedSubject } from '../domain/feed-links.js';
-import { authorNotFound, tagNotFound, type BlogDeps } from './blog-deps.js';
+import { BlogErrors } from '../domain/blog-errors.js';
+import type { BlogDeps } from './blog-deps.js';
 
 /** How many entries a feed lists (the newest). */
 export const FEED_SIZE = 50;
@@ -40,10 +41,10 @@ export function renderFeed(deps: BlogDeps, subject: FeedSubject, format: FeedFor
     let authorId: string | undefined;
     if (subject.kind === 'author') {
       authorId = idOfUsername(await deps.users.profiles({ userIds: [], usernames: [subject.username] }), subject.username);
-      if (!authorId) throw authorNotFound(subject.username);
+      if (!authorId) throw BlogErrors.authorNotFound(subject.username);
     }
     const rows = await listFeedArticles(deps.em(), { tag: subject.kind === 'tag' ? subject.tag : undefined, authorId }, FEED_SIZE);
-    if (subject.kind === 'tag' && rows.length === 0) throw tagNotFound(subject.tag);
+    if (subject.kind === 'tag' && rows.length === 0) throw BlogErrors.tagNotFound(subject.tag);
     // One call for every author of the feed (an author's own feed already knows its one author).
     const authorIds = subject.kind === 'author' ? [] : [...new Set(rows.map((r) => r.authorId))];
     const profiles = authorIds.length ? await deps.users.profiles({ userIds: authorIds }) : new Map();

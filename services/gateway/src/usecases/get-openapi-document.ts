@@ -1,13 +1,18 @@
 import type { OpenAPIObject } from 'openapi3-ts/oas31';
-import type { ServiceDocuments } from './service-documents.js';
+
+/** The services' own OpenAPI documents as the gateway has them (fetched through Dapr; `version` changes with any). */
+export interface ServiceDocumentSource {
+  current(): Promise<{ docs: Map<string, OpenAPIObject>; missing: string[]; version: number }>;
+}
 
 /**
- * One OpenAPI document for the public API: the paths of each service's own document (fetched through Dapr),
- * under the gateway's servers and security scheme. Rebuilt only when a service's document changed.
+ * One OpenAPI document for the public API: the paths of each service's own document, under the gateway's
+ * servers and security scheme, with the gateway's own (composed) operations. Returns the use case: a function
+ * that rebuilds the document only when a service's document changed.
  */
-export function openApiAggregator(documents: ServiceDocuments, extra: OpenAPIObject['paths'] = {}) {
+export function openApiDocument(documents: ServiceDocumentSource, extra: OpenAPIObject['paths'] = {}) {
   let cached: { doc: OpenAPIObject; version: number; missing: number } | undefined;
-  return async function aggregate(): Promise<OpenAPIObject> {
+  return async function getOpenApiDocument(): Promise<OpenAPIObject> {
     const { docs, missing, version } = await documents.current();
     if (cached && cached.version === version && cached.missing === missing.length) return cached.doc;
     const doc: OpenAPIObject = {
