@@ -45,4 +45,3 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env) =>
     env,
   );
 
-export type BlogConfig = ReturnType<typeof loadConfig>;

@@ -128,7 +128,7 @@ export async function listArticles(
 }
 
 /** Claims a slug for an article (new, or one it had before); false when another article holds it. */
-export async function claimSlug(em: EntityManager, slug: string, articleId: string): Promise<boolean> {
+async function claimSlug(em: EntityManager, slug: string, articleId: string): Promise<boolean> {
   const rows = await em.execute<Row[]>(
     `insert into article_slug (slug, article_id) values (?, ?)
      on conflict (slug) do update set article_id = excluded.article_id where article_slug.article_id = excluded.article_id

@@ -14,7 +14,7 @@ export const isModerator = (viewer: Viewer | undefined) => viewer?.role === 'edi
  * Public: published, or archived straight from published (it keeps its link). An article archived before it was
  * ever published (or after being unpublished, which clears publishedAt) is as private as a draft.
  */
-export const isPublic = (article: { status: ArticleStatus; publishedAt: Date | string | null }): boolean =>
+const isPublic = (article: { status: ArticleStatus; publishedAt: Date | string | null }): boolean =>
   article.status === 'published' || (article.status === 'archived' && article.publishedAt !== null);
 
 /** Drafts, scheduled and never-published archived articles exist only for their author and editors; public ones for all. */

@@ -48,7 +48,7 @@ const REPLACEMENT = '\uFFFD';
 const EPOCH = new Date(0);
 
 /** When an entry last changed: a publication after the last edit counts as a change. */
-export const entryUpdated = (e: FeedEntry): Date => (e.publishedAt > e.updatedAt ? e.publishedAt : e.updatedAt);
+const entryUpdated = (e: FeedEntry): Date => (e.publishedAt > e.updatedAt ? e.publishedAt : e.updatedAt);
 
 /** When the feed last changed: its newest entry's change (the epoch for an empty feed, so the bytes stay stable). */
 export const feedUpdated = (entries: FeedEntry[]): Date =>

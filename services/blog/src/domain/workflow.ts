@@ -54,7 +54,7 @@ export function initialState(requested: { status?: ArticleStatus; publishAt?: Da
 }
 
 /** The action that leads to a requested status (an update with `status`). */
-export function actionFor(target: ArticleStatus): WorkflowAction {
+function actionFor(target: ArticleStatus): WorkflowAction {
   return target === 'published' ? 'publish' : target === 'scheduled' ? 'schedule' : target === 'archived' ? 'archive' : 'unpublish';
 }
 

@@ -15,7 +15,7 @@ const blank = "can't be blank";
 export const Slug = z.string().min(1).max(200);
 export const CommentId = z.coerce.number().int().positive().max(2_147_483_647);
 export const Kind = z.enum(REACTION_KINDS);
-export const PublishAt = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
+const PublishAt = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
 
 export const PageQuery = {
   limit: z.coerce.number().int().min(1).max(LIMITS.maxPage).default(20),
@@ -77,7 +77,7 @@ export const UpdateCategoryBody = z.object({
 });
 
 // Response shapes (documentation).
-export const ProfileSchema = z.object({ username: z.string(), bio: z.string().nullable(), image: z.string().nullable(), following: z.boolean() });
+const ProfileSchema = z.object({ username: z.string(), bio: z.string().nullable(), image: z.string().nullable(), following: z.boolean() });
 const Reactions = z.record(z.string(), z.number().int());
 const ArticleFields = {
   slug: z.string(),
