@@ -1,4 +1,5 @@
 import type { AuthorProfile, UserDirectory } from '../domain/authors.js';
+import { LRUCache } from 'lru-cache';
 import { recordCacheLookup } from '@vcd/telemetry';
 
 type Profile = AuthorProfile & { userId: string };
@@ -12,34 +13,35 @@ type Profile = AuthorProfile & { userId: string };
  * is late (blog down, say).
  */
 export class CachedUserDirectory implements UserDirectory {
-  private readonly cache = new Map<string, { profile: Profile; until: number }>();
+  /** The least recently used cards go first beyond `maxEntries`; a card older than `ttlMs` is never served. */
+  private readonly cache: LRUCache<string, Profile>;
 
   constructor(
     private readonly inner: UserDirectory,
     private readonly ttlMs: number,
-    private readonly maxEntries = 10_000,
-    private readonly now: () => number = Date.now,
-  ) {}
+    maxEntries = 10_000,
+    now: () => number = Date.now,
+  ) {
+    this.cache = new LRUCache({ max: maxEntries, ttl: Math.max(ttlMs, 1), ttlResolution: 0, perf: { now } });
+  }
 
   async profiles(request: { userIds: string[]; usernames?: string[]; viewerId?: string }): Promise<Map<string, Profile>> {
     // A viewer's own card is the anonymous one (nobody follows themselves): an author's writes use the cache too.
     const onlySelf = !!request.viewerId && request.userIds.length > 0 && request.userIds.every((id) => id === request.viewerId);
     if (this.ttlMs <= 0 || (request.viewerId && !onlySelf) || (request.usernames?.length ?? 0) > 0) return this.inner.profiles(request);
-    const now = this.now();
     const out = new Map<string, Profile>();
     const missing: string[] = [];
     for (const id of new Set(request.userIds)) {
       const hit = this.cache.get(id);
-      if (hit && hit.until > now) out.set(id, hit.profile);
+      if (hit) out.set(id, hit);
       else missing.push(id);
-      recordCacheLookup('author_cards', !!hit && hit.until > now);
+      recordCacheLookup('author_cards', !!hit);
     }
     if (missing.length === 0) return out;
     const fetched = await this.inner.profiles({ userIds: missing });
     for (const [id, profile] of fetched) {
       out.set(id, profile);
-      if (this.cache.size >= this.maxEntries) this.cache.delete(this.cache.keys().next().value!);
-      this.cache.set(id, { profile: { ...profile, following: false }, until: now + this.ttlMs });
+      this.cache.set(id, { ...profile, following: false });
     }
     return out;
   }

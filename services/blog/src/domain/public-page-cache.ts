@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { recordCacheLookup } from '@vcd/telemetry';
 
 /**
@@ -8,14 +9,17 @@ import { recordCacheLookup } from '@vcd/telemetry';
  * happened is not kept (it may predate the write).
  */
 export class PublicPageCache {
-  private readonly pages = new Map<string, { value: unknown; until: number }>();
+  /** The least recently used pages go first beyond `maxEntries`; a page older than `ttlMs` is never served. */
+  private readonly pages: LRUCache<string, { value: unknown }>;
   private generation = 0;
 
   constructor(
     private readonly ttlMs: number,
-    private readonly maxEntries = 1_000,
-    private readonly now: () => number = Date.now,
-  ) {}
+    maxEntries = 1_000,
+    now: () => number = Date.now,
+  ) {
+    this.pages = new LRUCache({ max: maxEntries, ttl: Math.max(ttlMs, 1), ttlResolution: 0, perf: { now } });
+  }
 
   get enabled(): boolean {
     return this.ttlMs > 0;
@@ -25,16 +29,11 @@ export class PublicPageCache {
   async getOrCompute<T>(key: string, compute: () => Promise<T>): Promise<T> {
     if (!this.enabled) return compute();
     const hit = this.pages.get(key);
-    const fresh = !!hit && hit.until > this.now();
-    recordCacheLookup('public_pages', fresh);
-    if (fresh) return hit!.value as T;
+    recordCacheLookup('public_pages', !!hit);
+    if (hit) return hit.value as T;
     const startedAt = this.generation;
     const value = await compute();
-    if (this.generation === startedAt) {
-      this.pages.delete(key);
-      if (this.pages.size >= this.maxEntries) this.pages.delete(this.pages.keys().next().value!);
-      this.pages.set(key, { value, until: this.now() + this.ttlMs });
-    }
+    if (this.generation === startedAt) this.pages.set(key, { value });
     return value;
   }
 
