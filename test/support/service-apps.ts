@@ -15,7 +15,15 @@ import { parsePublicKeys } from '../../services/auth/src/domain/jwks.js';
 import { buildApp as buildBlogApp } from '../../services/blog/src/app.js';
 import { blogDatabase } from '../../services/blog/src/db/orm.config.js';
 import type { AuthorProfile, UserDirectory } from '../../services/blog/src/domain/authors.js';
+import { parseSigningKey as parseKey, signAccessToken } from '../../services/auth/src/domain/access-token.js';
+import { toJwks } from '../../services/auth/src/domain/jwks.js';
+import { buildApp as buildGatewayApp } from '../../services/gateway/src/app.js';
+import { authKeys } from '../../services/gateway/src/clients/auth-keys.js';
+import { loadConfig as loadGatewayConfig } from '../../services/gateway/src/config.js';
+import { ServiceDocuments } from '../../services/gateway/src/http/service-documents.js';
+import { SessionValidator } from '../../services/gateway/src/http/session-validator.js';
 import { componentRedis, secret, serve, throwawayDatabase, type ThrowawayDatabase } from './component.js';
+import { FakeDaprd } from './fake-daprd.js';
 
 const logger = createLogger('component-test', { level: 'silent' });
 
@@ -38,7 +46,7 @@ export interface CallResult<T = any> { // eslint-disable-line @typescript-eslint
 
 export interface InProcessApp {
   url: string;
-  db: ThrowawayDatabase;
+  db?: ThrowawayDatabase;
   appApiToken: string;
   /** A request as daprd delivers it (see CallOptions). */
   call<T = any>(method: string, path: string, options?: CallOptions): Promise<CallResult<T>>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -88,6 +96,7 @@ export function signingKeys() {
 }
 
 export interface AuthApp extends InProcessApp {
+  db: ThrowawayDatabase;
   /** Every unit of work that committed, with the ids of its urgent events (what main.ts publishes at once). */
   commits: string[][];
   /** The user service's synchronous profile creation, as auth asked it. */
@@ -168,6 +177,7 @@ export class FakeUserDirectory implements UserDirectory {
 }
 
 export interface BlogApp extends InProcessApp {
+  db: ThrowawayDatabase;
   users: FakeUserDirectory;
   /** How many times a committed write woke the relay. */
   wakes: () => number;
@@ -198,6 +208,119 @@ export async function startBlog(): Promise<BlogApp> {
     close: async () => {
       await served.close();
       await db.drop();
+    },
+  };
+}
+
+export interface GatewayApp {
+  url: string;
+  /** Where the gateway's sidecar would be: the downstream apps answer from here (daprd.app(...)). */
+  daprd: FakeDaprd;
+  /** Sessions auth's ValidateToken calls revoked (the gateway asks over gRPC; answered in memory here). */
+  revoked: Set<string>;
+  /** A session token as auth signs it, for a user (a new session each time unless one is given). */
+  tokenFor(user: { userId: string; username: string; role?: 'user' | 'editor' | 'admin'; sessionId?: string }, options?: { expiresAt?: number; ttlSeconds?: number }): string;
+  /** A public request from a client at `ip` (X-Forwarded-For, believed from loopback here). */
+  request(method: string, path: string, options?: { ip?: string; token?: string; body?: unknown; headers?: Record<string, string> }): Promise<CallResult>;
+  close(): Promise<void>;
+}
+
+/**
+ * A client address in IPv6's documentation range, in a /64 of its own (the gateway keys IPv6 clients by their /64),
+ * so its rate-limit budgets are shared with no other test.
+ */
+export const clientAddress = () => `2001:db8:${randomBytes(2).toString('hex')}:${randomBytes(2).toString('hex')}::1`;
+
+/**
+ * The gateway in-process with its real clients (Sidecar, JWKS key set, session validator, service documents,
+ * rate limiter on a real Redis) pointed at a fake daprd: `documents` are the OpenAPI documents each service
+ * declares (the gateway forwards exactly their routes); other invocations go to handlers the test sets.
+ */
+export async function startGateway(documents: Record<'auth' | 'blog' | 'user', object>, env: Record<string, string> = {}): Promise<GatewayApp> {
+  const daprd = await new FakeDaprd().start();
+  const keys = signingKeys();
+  const signingKey = parseKey(keys.signingKey);
+  const revoked = new Set<string>();
+  const usernames = new Map<string, { username: string; role: string }>();
+  for (const app of ['auth', 'blog', 'user'] as const) {
+    daprd.app(app, (call) => {
+      if (call.path === '/openapi.json') return { body: documents[app] };
+      if (app === 'auth' && call.path === '/internal/jwks') return { body: toJwks(parsePublicKeys(keys.publicKeys)) };
+      if (call.path === '/readyz') return { body: { status: 'ok', caller: 'gateway' } };
+      return { status: 404, body: { errors: { route: ['not declared in this fake'] } } };
+    });
+  }
+  const config = loadGatewayConfig({
+    APP_PORT: '1',
+    APP_API_TOKEN: secret(),
+    DAPR_API_TOKEN: daprd.apiToken,
+    LOG_LEVEL: 'silent',
+    TRUSTED_PROXIES: '127.0.0.1',
+    UPSTREAM_TIMEOUT_MS: '2000',
+    ...env,
+  });
+  // ValidateToken and GetProfiles over gRPC through daprd, answered in memory.
+  // Answers go through the contract's own encoding, so the gateway sees them as they come off the wire.
+  type FakeRpc = { method: string; encodeResponse?: (msg: unknown) => Uint8Array; decodeResponse?: (bytes: Uint8Array) => unknown };
+  const wire = (rpc: FakeRpc, answer: unknown) => (rpc.encodeResponse && rpc.decodeResponse ? rpc.decodeResponse(rpc.encodeResponse(answer)) : answer);
+  const grpc = {
+    call: async (rpc: FakeRpc, request: { sessionId?: string; userId?: string; userIds?: string[] }) => wire(rpc, answerRpc(rpc.method, request)),
+  };
+  const answerRpc = (method: string, request: { sessionId?: string; userId?: string; userIds?: string[] }) => {
+    {
+      if (method.endsWith('/ValidateToken')) {
+        const known = usernames.get(request.userId ?? '');
+        const valid = !!known && !revoked.has(request.sessionId ?? '');
+        return { valid, userId: request.userId, username: known?.username ?? '', role: known?.role ?? 'user', reason: valid ? '' : 'revoked', activeUntilMs: Date.now() + 3_600_000 };
+      }
+      if (method.endsWith('/GetProfiles')) {
+        return { profiles: (request.userIds ?? []).filter((id) => usernames.has(id)).map((id) => ({ userId: id, username: usernames.get(id)!.username, bio: '', image: '', following: false })) };
+      }
+      throw new Error(`the fake gRPC does not serve ${method}`);
+    }
+  };
+  const redis = await componentRedis();
+  const sidecar = daprd.sidecar();
+  const serviceDocuments = new ServiceDocuments(sidecar, logger);
+  const authKeySet = authKeys(sidecar);
+  await Promise.all([serviceDocuments.loadAll(), authKeySet.load()]);
+  const app = buildGatewayApp({
+    config,
+    logger,
+    sidecar,
+    grpc: grpc as never,
+    // The gateway's workspace has an ioredis of its own version (same API; only the types differ).
+    redis: redis as never,
+    keys: authKeySet,
+    sessions: new SessionValidator(grpc as never, config.SESSION_CACHE_TTL_MS),
+    documents: serviceDocuments,
+  });
+  const served = await serve(app);
+  const call = caller(served.url, config.APP_API_TOKEN);
+  return {
+    url: served.url,
+    daprd,
+    revoked,
+    tokenFor: (user, options = {}) => {
+      usernames.set(user.userId, { username: user.username, role: user.role ?? 'user' });
+      return signAccessToken(
+        signingKey,
+        { sub: user.userId, sid: user.sessionId ?? randomUUID(), username: user.username, role: user.role ?? 'user' },
+        { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, ttlSeconds: options.ttlSeconds ?? 3600, expiresAt: options.expiresAt },
+      );
+    },
+    request: (method, path, options = {}) =>
+      call(method, path, {
+        token: null,
+        caller: null,
+        body: options.body,
+        headers: { 'x-forwarded-for': options.ip ?? clientAddress(), ...(options.token ? { authorization: `Token ${options.token}` } : {}), ...options.headers },
+      }),
+    close: async () => {
+      await served.close();
+      await sidecar.close();
+      redis.disconnect();
+      await daprd.stop();
     },
   };
 }
