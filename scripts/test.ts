@@ -130,8 +130,17 @@ if (requested.length > 0) {
   code = await runAva(requested.some((f) => f.includes('test/disruptive')) ? ['--serial', ...requested] : requested);
 } else {
   // Every level at once (ava.config.js): unit (`*.test.ts` beside the code), component (`*.component.test.ts`,
-  // one service in-process with databases of their own) and system (test/**), all but test/disruptive.
-  code = await runAva(['packages/*/test/**/*.test.ts', 'services/*/test/**/*.test.ts', 'scripts/**/*.test.ts', 'test/**/*.test.ts', '!test/disruptive/**']);
+  // one service in-process with databases of their own) and system (test/**), all but test/disruptive. ava starts
+  // files in the order of these patterns: the long system tests before test/deploy and test/docs keeps the run short.
+  code = await runAva([
+    'packages/*/test/**/*.test.ts',
+    'services/*/test/**/*.test.ts',
+    'scripts/**/*.test.ts',
+    'test/system/**/*.test.ts',
+    'test/security/**/*.test.ts',
+    'test/deploy/**/*.test.ts',
+    'test/docs/**/*.test.ts',
+  ]);
   const disruptive = await runAva(['--serial', 'test/disruptive/**/*.test.ts']);
   code ||= disruptive;
 }
