@@ -1,6 +1,7 @@
 /**
  * The test command: boots the whole stack once (free ports, its own databases and Redis DB), runs every ava
- * test against it, then stops it. System tests find the stack through STACK_INFO.
+ * test against it (unit, component and system tests; ava.config.js), then stops it. System tests find the stack
+ * through STACK_INFO; component tests use its Postgres server and Redis for databases of their own.
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
@@ -128,7 +129,18 @@ let code: number;
 if (requested.length > 0) {
   code = await runAva(requested.some((f) => f.includes('test/disruptive')) ? ['--serial', ...requested] : requested);
 } else {
-  code = await runAva(['packages/*/test/**/*.test.ts', 'services/*/test/**/*.test.ts', 'scripts/**/*.test.ts', 'test/system/**/*.test.ts', 'test/security/**/*.test.ts', 'test/deploy/**/*.test.ts']);
+  // Every level at once (ava.config.js): unit (`*.test.ts` beside the code), component (`*.component.test.ts`,
+  // one service in-process with databases of their own) and system (test/**), all but test/disruptive. ava starts
+  // files in the order of these patterns: the long system tests before test/deploy and test/docs keeps the run short.
+  code = await runAva([
+    'packages/*/test/**/*.test.ts',
+    'services/*/test/**/*.test.ts',
+    'scripts/**/*.test.ts',
+    'test/system/**/*.test.ts',
+    'test/security/**/*.test.ts',
+    'test/deploy/**/*.test.ts',
+    'test/docs/**/*.test.ts',
+  ]);
   const disruptive = await runAva(['--serial', 'test/disruptive/**/*.test.ts']);
   code ||= disruptive;
 }

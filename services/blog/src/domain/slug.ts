@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 
-const SLUG_MAX_LENGTH = 100;
+export const SLUG_MAX_LENGTH = 100;
 
 /** A URL-safe slug from a title: lower-case ASCII letters and digits joined by single dashes. */
 export function slugify(title: string, maxLength = SLUG_MAX_LENGTH): string {

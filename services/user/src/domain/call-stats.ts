@@ -1,5 +1,5 @@
 /** In-memory counters by name and key (e.g. rpc → caller app id → calls), for GET /internal/stats. */
-class Counters {
+export class Counters {
   private readonly counts = new Map<string, Map<string, number>>();
 
   add(name: string, key: string, by = 1): void {

@@ -4,14 +4,14 @@ import { Redis } from 'ioredis';
 import { admitAttempt, type SlowdownPolicy, type SlowdownState } from '../src/domain/slowdown.js';
 import { SlowdownGate } from '../src/throttle/slowdown-gate.js';
 import { Throttles, type ThrottlePolicy } from '../src/throttle/throttles.js';
-import { stack } from '../../../test/support/stack.js';
+import { componentRedis } from '../../../test/support/component.js';
 
-// The throttles against the stack's real Redis (keys under a prefix of their own), with small budgets.
+// The throttles against a real Redis (the stack's under npm test, as the apps' Redis user; keys under a prefix of
+// their own), with small budgets.
 
 let redis: Redis;
 test.before(async () => {
-  redis = new Redis(stack().secrets['redis-url']!, { lazyConnect: true });
-  await redis.connect();
+  redis = await componentRedis('redis-url');
 });
 test.after.always(() => redis?.disconnect());
 

@@ -2,33 +2,34 @@ import test from 'ava';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { MikroORM } from '@mikro-orm/postgresql';
-import { ormConfigFor } from '@vcd/db';
+import type { MikroORM } from '@mikro-orm/postgresql';
 import { createLogger } from '@vcd/logging';
 import { buildApp } from '../src/app.js';
 import { userDatabase } from '../src/db/orm.config.js';
-import { stack } from '../../../test/support/stack.js';
+import { throwawayDatabase, type ThrowawayDatabase } from '../../../test/support/component.js';
 
 /**
- * The user service in-process against its real database: auth's renames carry the account's identity version,
+ * The user service in-process against a migrated database of its own: auth's renames carry the account's identity version,
  * and however their deliveries are ordered (auth's relay publishes a batch concurrently, this service handles 32
  * deliveries at once), the profile ends with the newest name.
  */
 const TOKEN = 'app-token-for-this-test';
 const logger = createLogger('user-test', { level: 'silent' });
 
+let db: ThrowawayDatabase;
 let orm: MikroORM;
 let server: Server;
 let url: string;
 test.before(async () => {
-  orm = await MikroORM.init(ormConfigFor(userDatabase, stack().secrets['user-database-url']!, { min: 0, max: 4 }));
+  db = await throwawayDatabase('user', userDatabase);
+  orm = db.orm;
   server = buildApp({ orm, logger, appApiToken: TOKEN }).listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 test.after.always(async () => {
   server?.close();
-  await orm?.close();
+  await db?.drop();
 });
 
 const sql = <T = Record<string, unknown>>(q: string, params: unknown[] = []) => orm.em.fork().execute(q, params) as Promise<T[]>;

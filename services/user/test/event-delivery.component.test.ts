@@ -7,10 +7,10 @@ import { ormConfigFor } from '@vcd/db';
 import { createLogger } from '@vcd/logging';
 import { buildApp } from '../src/app.js';
 import { userDatabase } from '../src/db/orm.config.js';
-import { stack } from '../../../test/support/stack.js';
+import { throwawayDatabase, type ThrowawayDatabase } from '../../../test/support/component.js';
 
 /**
- * The user service in-process against its real database: how each delivery answers Dapr's status contract.
+ * The user service in-process against a migrated database of its own: how each delivery answers Dapr's status contract.
  * SUCCESS when applied, DROP for a permanently invalid event, RETRY when the database fails.
  */
 const TOKEN = 'app-token-for-this-test';
@@ -31,15 +31,17 @@ async function deliver(url: string, topic: string, data: unknown, id: string = r
   return { status: res.status, body: (await res.json()) as { status: string }, id };
 }
 
+let db: ThrowawayDatabase;
 let orm: MikroORM;
 let app: { url: string; server: Server };
 test.before(async () => {
-  orm = await MikroORM.init(ormConfigFor(userDatabase, stack().secrets['user-database-url']!, { min: 0, max: 4 }));
+  db = await throwawayDatabase('user', userDatabase);
+  orm = db.orm;
   app = await serve(orm);
 });
 test.after.always(async () => {
   app?.server.close();
-  await orm?.close();
+  await db?.drop();
 });
 
 const sql = <T = Record<string, unknown>>(q: string, params: unknown[] = []) => orm.em.fork().execute(q, params) as Promise<T[]>;
