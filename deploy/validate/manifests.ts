@@ -123,6 +123,8 @@ export async function renderKustomization(dir: string): Promise<Manifest[]> {
 export const kustomizations = {
   base: path.join(repoRoot, 'deploy/k8s/base'),
   local: path.join(repoRoot, 'deploy/k8s/overlays/local'),
+  /** The local overlay on the project's own single-node cluster (npm run k8s:up, scripts/k8s/). */
+  hostCluster: path.join(repoRoot, 'deploy/k8s/overlays/host-cluster'),
   daprSystem: path.join(repoRoot, 'deploy/k8s/dapr-system'),
 };
 

@@ -16,6 +16,7 @@ import {
 const rendered = {
   base: renderKustomization(kustomizations.base),
   local: renderKustomization(kustomizations.local),
+  hostCluster: renderKustomization(kustomizations.hostCluster),
   daprSystem: renderKustomization(kustomizations.daprSystem),
 };
 const apps = readManifest(repoRoot).then((m) => m.apps);
@@ -31,7 +32,7 @@ for (const [name, docs] of Object.entries(rendered)) {
 }
 
 test('every manifest file under deploy/k8s is part of a rendered kustomization', async (t) => {
-  const all = [...(await rendered.base), ...(await rendered.local), ...(await rendered.daprSystem)];
+  const all = [...(await rendered.base), ...(await rendered.local), ...(await rendered.hostCluster), ...(await rendered.daprSystem)];
   const renderedIds = new Set(all.map((d) => `${d.kind}/${d.metadata?.name}`));
   const files = (await yamlFilesUnder(path.join(repoRoot, 'deploy/k8s'))).filter((f) => path.basename(f) !== 'kustomization.yaml');
   for (const file of files) {
@@ -267,4 +268,65 @@ test('the local overlay runs one replica of each service from locally built imag
   }
   for (const name of ['postgres', 'redis', 'maildev']) t.truthy(find(docs, 'Service', name), `Service ${name}`);
   t.true(docs.every((d) => d.kind === 'Namespace' || d.metadata?.namespace === 'vcd'));
+});
+
+test('the host-cluster overlay (npm run k8s:up) adds what a node without provisioner, registry or Ingress controller needs, and nothing else', async (t) => {
+  const docs = await rendered.hostCluster;
+  const local = await rendered.local;
+  // The same objects as the local overlay, plus the Postgres volume.
+  const ids = (d: Manifest[]) => d.map((x) => `${x.kind}/${x.metadata?.name}`).sort();
+  t.deepEqual(ids(docs), [...ids(local), 'PersistentVolume/vcd-postgres-data'].sort());
+  // The volume is bound to the claim of the Postgres StatefulSet, under the cluster's state directory (scripts/k8s/lib.sh).
+  const pv = find(docs, 'PersistentVolume', 'vcd-postgres-data')!;
+  const sts = find(docs, 'StatefulSet', 'postgres')!;
+  const claim = sts.spec.volumeClaimTemplates[0];
+  t.deepEqual(pv.spec.claimRef, { namespace: 'vcd', name: `${claim.metadata.name}-postgres-0` });
+  t.is(pv.spec.storageClassName, '');
+  t.true(pv.spec.capacity.storage === claim.spec.resources.requests.storage);
+  const lib = await readFile(path.join(repoRoot, 'scripts/k8s/lib.sh'), 'utf8');
+  const stateDir = /STATE="\$\{K8S_STATE_DIR:-([^}]+)\}"/.exec(lib)?.[1];
+  t.truthy(stateDir);
+  t.true((pv.spec.hostPath.path as string).startsWith(`${stateDir}/pv/`), `${pv.spec.hostPath.path} is under ${stateDir}/pv (k8s:down removes it)`);
+  // Nothing is pulled: every container of every pod template comes from the node's store.
+  for (const d of docs) {
+    const podSpec = d.kind === 'Job' || d.kind === 'Deployment' || d.kind === 'StatefulSet' ? d.spec.template.spec : undefined;
+    for (const c of podSpec?.containers ?? []) t.is(c.imagePullPolicy, 'Never', `${d.kind}/${d.metadata?.name}: ${c.name}`);
+  }
+  // The gateway trusts X-Forwarded-For from the pod network's addresses only (the cluster's pod CIDR, lib.sh).
+  const env = find(docs, 'Deployment', 'gateway')!.spec.template.spec.containers[0].env as { name: string; value?: string }[];
+  const podCidr = /POD_CIDR="([^"]+)"/.exec(lib)?.[1] ?? '';
+  const trusted = env.find((e) => e.name === 'TRUSTED_PROXIES')?.value ?? '';
+  t.true(trusted.startsWith(podCidr.split('.').slice(0, 2).join('.') + '.'), `TRUSTED_PROXIES ${trusted} covers the pod network ${podCidr}`);
+});
+
+test('a terminating service pod keeps answering until callers have stopped reaching it, through a working sidecar (what the real cluster taught)', async (t) => {
+  const docs = await rendered.base;
+  for (const app of await apps) {
+    const deployment = find(docs, 'Deployment', app.appId)!;
+    const pod = deployment.spec.template;
+    const a = pod.metadata.annotations as Record<string, string>;
+    const container = pod.spec.containers[0];
+    const env = Object.fromEntries(container.env.map((e: { name: string; value?: string }) => [e.name, e.value]));
+    const preStop = container.lifecycle?.preStop?.sleep?.seconds as number;
+    const drain = Number(env.SHUTDOWN_GRACE_MS) / 1000;
+    const hold = Number.parseInt(a['dapr.io/block-shutdown-duration'] ?? '0', 10);
+    const sidecarDrain = Number(a['dapr.io/graceful-shutdown-seconds']);
+    const unhealthyAfter = Number(a['dapr.io/app-health-threshold'] ?? 3) * Number(a['dapr.io/app-health-probe-interval'] ?? 5);
+    // Clients reach the gateway through its Service's endpoints; sidecars reach the others through the cluster DNS
+    // (CoreDNS caches 30 s): the pod answers fully for at least that long after termination starts.
+    t.true(Math.min(preStop, hold) >= 30, `${app.appId}: preStop ${preStop} s, sidecar hold ${hold} s`);
+    if (app.appId === 'gateway') {
+      // Clients call the app; the app calls out through its sidecar: the sidecar outlives the app's drain.
+      t.true(unhealthyAfter > drain, `${app.appId}: the sidecar notices the app gone after ${unhealthyAfter} s, the app drains ${drain} s`);
+      t.true(hold >= preStop + unhealthyAfter, `${app.appId}: block-shutdown-duration ${hold} s`);
+    } else {
+      // Calls come in through the sidecar, which keeps pooled connections: it holds past the DNS and gRPC resolver
+      // caches (30 s each), stops taking calls and drains while the app still answers.
+      t.true(hold >= 60, `${app.appId}: the sidecar holds ${hold} s`);
+      t.true(preStop >= hold + Math.min(sidecarDrain, drain), `${app.appId}: the app (preStop ${preStop} s) outlives the sidecar's hold (${hold} s) and drain`);
+    }
+    const grace = pod.spec.terminationGracePeriodSeconds as number;
+    t.true(grace >= preStop + drain && grace >= hold + sidecarDrain, `${app.appId}: terminationGracePeriodSeconds ${grace}`);
+    t.is(deployment.spec.strategy.rollingUpdate.maxUnavailable, 0, `${app.appId}: the old pod stays until the new one is ready`);
+  }
 });
