@@ -289,8 +289,7 @@ export async function startGateway(documents: Record<'auth' | 'blog' | 'user', o
     logger,
     sidecar,
     grpc: grpc as never,
-    // The gateway's workspace has an ioredis of its own version (same API; only the types differ).
-    redis: redis as never,
+    redis,
     keys: authKeySet,
     sessions: new SessionValidator(grpc as never, config.SESSION_CACHE_TTL_MS),
     documents: serviceDocuments,

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { createPrivateKey, generateKeyPairSync, randomUUID, sign } from 'node:crypto';
-import { api, register, stack } from '../support/stack.js';
+import { api, eventually, register, stack } from '../support/stack.js';
 
 const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
 
@@ -53,8 +53,13 @@ test('after logout the session token is refused at the gateway within one second
   t.is((await api('GET', '/api/user', { token: user.token })).status, 200);
   const out = await api('POST', '/api/users/logout', { token: user.token });
   t.true(out.status === 204 || out.status === 200, `logout answered ${out.status}`);
-  await new Promise((r) => setTimeout(r, 1000));
-  t.is((await api('GET', '/api/user', { token: user.token })).status, 401);
+  // Poll; the first refused request must have been sent within one second of the logout's answer.
+  const loggedOutAt = Date.now();
+  const refusedRequestSentAfter = await eventually(async () => {
+    const sentAfter = Date.now() - loggedOutAt;
+    return (await api('GET', '/api/user', { token: user.token })).status === 401 ? sentAfter + 1 : false;
+  }, 5000, 50);
+  t.true(refusedRequestSentAfter - 1 <= 1000, `the first refused request was sent ${refusedRequestSentAfter - 1} ms after logout`);
 });
 
 test('login attempts from one address are limited: 429 with Retry-After and RateLimit headers', async (t) => {
