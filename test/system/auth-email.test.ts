@@ -4,7 +4,12 @@ import { api, eventually, newUser, publicBaseUrl } from '../support/stack.js';
 import { accountRow, freshIp, from, loginFrom, mailsTo, outboxEvents, registerFrom, sessionRows, tokenFromLink, waitForMail } from '../../services/auth/test/support/auth-system.js';
 
 const confirmVerification = (token: string) => api('POST', '/api/users/verification/confirm', { body: { token }, headers: from(freshIp()) });
-const requestReset = (email: string, ip = freshIp()) => api('POST', '/api/users/password-reset', { body: { user: { email } }, headers: from(ip) });
+/** A reset request that must be accepted (a refusal would leave a later wait for its mail unexplained). */
+const requestReset = async (email: string, ip = freshIp()) => {
+  const res = await api('POST', '/api/users/password-reset', { body: { user: { email } }, headers: from(ip) });
+  if (res.status !== 202) throw new Error(`reset request for ${email} from ${ip} answered ${res.status}: ${JSON.stringify(res.body)}`);
+  return res;
+};
 const confirmReset = (token: string, password: string, ip = freshIp()) =>
   api('POST', '/api/users/password-reset/confirm', { body: { token, password }, headers: from(ip) });
 

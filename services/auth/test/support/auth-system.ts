@@ -19,7 +19,14 @@ export async function mailsTo(address: string): Promise<CaughtMail[]> {
 
 /** Waits for the `n`-th mail (1-based) to `address` whose subject matches, as a user waits for their inbox. */
 export async function waitForMail(address: string, subject: RegExp, n = 1): Promise<CaughtMail> {
-  return eventually(async () => (await mailsTo(address)).filter((m) => subject.test(m.subject))[n - 1], 15_000, 100);
+  try {
+    return await eventually(async () => (await mailsTo(address)).filter((m) => subject.test(m.subject))[n - 1], 15_000, 100);
+  } catch (err) {
+    // Say where the mail is: never queued, queued and not sent (leased? failed?), or sent and not caught.
+    const rows = await query('auth', `select subject, created_at, next_attempt_at, sent_at, attempts, lease_until, lease_owner, last_error from mail_outbox where lower(to_address) = lower($1) order by created_at`, [address]);
+    const caught = (await mailsTo(address)).map((m) => m.subject);
+    throw new Error(`${(err as Error).message}: mail ${n} matching ${subject} to ${address} did not arrive; outbox rows ${JSON.stringify(rows)}; MailDev has ${JSON.stringify(caught)}`, { cause: err });
+  }
 }
 
 /** The token in a mailed link (…?token=…), as a frontend page would read it from its URL. */
