@@ -23,6 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { writeComposeSecrets } from '../../deploy/secrets/generate-secrets.js';
 import { composeBin, docker, ensureEngine } from '../images/docker.js';
+import { gatewayApi, PASSWORD, register as registerThrough, until, Writer } from '../../test/support/deployment-client.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const APPS = ['gateway', 'auth', 'blog', 'user'] as const;
@@ -110,113 +111,12 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
 
 // ---------------------------------------------------------------------------------------------- HTTP client
 const gateway = `http://127.0.0.1:${gatewayPort}`;
-interface Res {
-  status: number;
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
-  headers: Headers;
-}
-async function api(method: string, p: string, o: { token?: string; body?: unknown; ip?: string; headers?: Record<string, string>; timeoutMs?: number } = {}): Promise<Res> {
-  const headers: Record<string, string> = { 'x-forwarded-for': o.ip ?? '198.51.100.10', ...o.headers };
-  if (o.body !== undefined) headers['content-type'] = 'application/json';
-  if (o.token) headers.authorization = `Token ${o.token}`;
-  try {
-    const res = await fetch(gateway + p, { method, headers, body: o.body === undefined ? undefined : JSON.stringify(o.body), signal: AbortSignal.timeout(o.timeoutMs ?? 15_000) });
-    const text = await res.text();
-    let body: unknown = text;
-    try {
-      body = text ? JSON.parse(text) : undefined;
-    } catch {
-      /* not JSON */
-    }
-    return { status: res.status, body, headers: res.headers };
-  } catch (err) {
-    return { status: 0, body: { error: (err as Error).message }, headers: new Headers() };
-  }
-}
-async function until<T>(what: string, fn: () => Promise<T | false | undefined>, timeoutMs: number, everyMs = 250): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${last ? ` (${(last as Error).message})` : ''}`);
-    await sleep(everyMs);
-  }
-}
+const api = gatewayApi(gateway);
 const ready = async () => (await api('GET', '/readyz', { timeoutMs: 5000 })).status === 200;
 
-interface User {
-  username: string;
-  email: string;
-  token: string;
-  ip: string;
-}
-let ipCounter = 20;
-async function register(prefix: string): Promise<User> {
-  const username = `${prefix}${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
-  const ip = `198.51.100.${ipCounter++}`;
-  const email = `${username}@example.test`;
-  const password = 'correct horse battery staple';
-  // argon2 on a busy machine can outlast the gateway's upstream timeout: a 504 may still have registered the
-  // user, so a retry that finds the name taken signs in instead.
-  for (let attempt = 1; ; attempt++) {
-    const res = await api('POST', '/api/users', { ip, body: { user: { username, email, password } }, timeoutMs: 30_000 });
-    if (res.status === 201 || res.status === 200) return { username, email, token: res.body.user.token as string, ip };
-    if (res.status === 422 && attempt > 1) {
-      const login = await api('POST', '/api/users/login', { ip, body: { user: { email, password } }, timeoutMs: 30_000 });
-      if (login.status === 200) return { username, email, token: login.body.user.token as string, ip };
-    }
-    if (attempt >= 5 || (res.status < 500 && res.status !== 0 && res.status !== 422)) throw new Error(`register ${username}: ${res.status} ${JSON.stringify(res.body)}`);
-    await sleep(1000);
-  }
-}
+const register = (prefix: string) => registerThrough(api, prefix);
 
 // ---------------------------------------------------------------------------------------------- the writer
-/** Article creations by one author, each with its own Idempotency-Key and retried until it is answered 201. */
-class Writer {
-  readonly slugs = new Map<string, string>(); // key → slug
-  readonly errors: { at: number; status: number }[] = [];
-  private running = false;
-  private loop?: Promise<void>;
-  constructor(private readonly author: User) {}
-
-  async createOne(label: string): Promise<string> {
-    const key = randomUUID();
-    const article = { title: `${label} ${key.slice(0, 8)}`, description: 'written during a fault', body: `key ${key}`, tagList: ['compose'] };
-    for (;;) {
-      const res = await api('POST', '/api/articles', { token: this.author.token, ip: this.author.ip, body: { article }, headers: { 'idempotency-key': key }, timeoutMs: 20_000 });
-      if (res.status === 201) {
-        this.slugs.set(key, res.body.article.slug as string);
-        return res.body.article.slug as string;
-      }
-      this.errors.push({ at: Date.now(), status: res.status });
-      if (res.status >= 400 && res.status < 500 && res.status !== 429 && res.status !== 408) throw new Error(`create answered ${res.status}: ${JSON.stringify(res.body)}`);
-      if (res.status >= 500 && !(res.status === 502 || res.status === 503 || res.status === 504)) {
-        // Anything else 5xx is a bug, but keep writing so the rest of the run still reports.
-        say(`  create answered ${res.status}: ${JSON.stringify(res.body).slice(0, 200)}`);
-      }
-      await sleep(300);
-    }
-  }
-  start(label: string) {
-    this.running = true;
-    this.loop = (async () => {
-      while (this.running) {
-        await this.createOne(label);
-        await sleep(200);
-      }
-    })();
-  }
-  async stop() {
-    this.running = false;
-    await this.loop;
-  }
-}
-
 /**
  * Runs one fault with the writer going, then checks recovery time and the window of errors. Recovery is timed
  * from the moment the fault is over: the kill, or when the restarted/unpaused/started container runs again
@@ -275,15 +175,15 @@ try {
   const me = await api('GET', '/api/user', { token: alice.token, ip: alice.ip });
   check(me.body?.user?.username === alice.username, `GET /api/user (${me.status}${me.status === 200 ? '' : ` ${JSON.stringify(me.body).slice(0, 200)}`})`);
   // argon2 on a saturated machine can outlast the gateway's 5 s upstream timeout (504): that is load, try again.
-  let login = await api('POST', '/api/users/login', { ip: alice.ip, body: { user: { email: alice.email, password: 'correct horse battery staple' } } });
+  let login = await api('POST', '/api/users/login', { ip: alice.ip, body: { user: { email: alice.email, password: PASSWORD } } });
   for (let attempt = 1; attempt < 4 && (login.status === 504 || login.status === 0); attempt++) {
-    login = await api('POST', '/api/users/login', { ip: alice.ip, body: { user: { email: alice.email, password: 'correct horse battery staple' } } });
+    login = await api('POST', '/api/users/login', { ip: alice.ip, body: { user: { email: alice.email, password: PASSWORD } } });
   }
   check(login.status === 200 && login.body.user.token, `login (${login.status}${login.status === 200 ? '' : ` ${JSON.stringify(login.body).slice(0, 200)}`})`);
   await until('bob sees alice\'s profile', async () => (await api('GET', `/api/profiles/${alice.username}`, { ip: bob.ip })).status === 200, 30_000);
   const followed = await api('POST', `/api/profiles/${alice.username}/follow`, { token: bob.token, ip: bob.ip });
   check(followed.status === 200 && followed.body.profile.following === true, 'bob follows alice');
-  writer = new Writer(alice);
+  writer = new Writer(api, alice, { tag: 'compose', pauseMs: 200, onUnexpected: (m) => say(`  ${m}`) });
   const firstSlug = await writer.createOne('Hello compose');
   const got = await api('GET', `/api/articles/${firstSlug}`, { token: bob.token, ip: bob.ip });
   check(got.status === 200 && got.body.article.author.username === alice.username && got.body.article.author.following === true, 'GET /api/articles/:slug with the author card');

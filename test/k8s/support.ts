@@ -4,8 +4,7 @@
  * creating articles (each with an Idempotency-Key, retried until answered) while a fault happens.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { gatewayApi, PASSWORD, register as registerThrough, until, Writer as DeploymentWriter, type Res, type User } from '../support/deployment-client.js';
 
 export const NS = 'vcd';
 const kubectlBin = process.env.K8S_KUBECTL ?? 'kubectl';
@@ -43,105 +42,14 @@ export function viaSidecar(app: string, method: string, daprPath: string, body?:
   return JSON.parse(nodeIn(app, script)) as { status: number; body: string };
 }
 
-export interface Res {
-  status: number;
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
-  headers: Headers;
-}
-export async function api(method: string, p: string, o: { token?: string; body?: unknown; ip?: string; headers?: Record<string, string>; timeoutMs?: number } = {}): Promise<Res> {
-  const headers: Record<string, string> = { 'x-forwarded-for': o.ip ?? '198.51.100.10', ...o.headers };
-  if (o.body !== undefined) headers['content-type'] = 'application/json';
-  if (o.token) headers.authorization = `Token ${o.token}`;
-  try {
-    const res = await fetch(gatewayUrl + p, { method, headers, body: o.body === undefined ? undefined : JSON.stringify(o.body), signal: AbortSignal.timeout(o.timeoutMs ?? 15_000) });
-    const text = await res.text();
-    let body: unknown = text;
-    try {
-      body = text ? JSON.parse(text) : undefined;
-    } catch {
-      /* not JSON */
-    }
-    return { status: res.status, body, headers: res.headers };
-  } catch (err) {
-    return { status: 0, body: { error: (err as Error).message }, headers: new Headers() };
-  }
-}
-
-export async function until<T>(what: string, fn: () => Promise<T | false | undefined> | T | false | undefined, timeoutMs: number, everyMs = 250): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${last ? ` (${(last as Error).message})` : ''}`);
-    await sleep(everyMs);
-  }
-}
-
-export interface User {
-  username: string;
-  email: string;
-  token: string;
-  ip: string;
-}
-let ipCounter = Math.floor(Math.random() * 200) + 20;
-export const PASSWORD = 'correct horse battery staple';
-export async function register(prefix: string): Promise<User> {
-  const username = `${prefix}${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
-  const ip = `198.51.${100 + (ipCounter >> 8)}.${ipCounter++ & 255}`;
-  const email = `${username}@example.test`;
-  // argon2 on a busy machine can outlast the gateway's upstream timeout: a 504 may still have registered the user,
-  // so a retry that finds the name taken signs in instead.
-  for (let attempt = 1; ; attempt++) {
-    const res = await api('POST', '/api/users', { ip, body: { user: { username, email, password: PASSWORD } }, timeoutMs: 30_000 });
-    if (res.status === 201 || res.status === 200) return { username, email, token: res.body.user.token as string, ip };
-    if (res.status === 422 && attempt > 1) {
-      const login = await api('POST', '/api/users/login', { ip, body: { user: { email, password: PASSWORD } }, timeoutMs: 30_000 });
-      if (login.status === 200) return { username, email, token: login.body.user.token as string, ip };
-    }
-    if (attempt >= 5 || (res.status < 500 && res.status !== 0 && res.status !== 422)) throw new Error(`register ${username}: ${res.status} ${JSON.stringify(res.body)}`);
-    await sleep(1000);
-  }
-}
-
-/** Article creations by one author, each with its own Idempotency-Key and retried until it is answered 201. */
-export class Writer {
-  readonly slugs = new Map<string, string>(); // key → slug
-  readonly errors: { at: number; status: number }[] = [];
-  private running = false;
-  private loop?: Promise<void>;
-  constructor(private readonly author: User) {}
-
-  async createOne(label: string): Promise<string> {
-    const key = randomUUID();
-    const article = { title: `${label} ${key.slice(0, 8)}`, description: 'written on the cluster', body: `key ${key}`, tagList: ['k8s'] };
-    for (;;) {
-      const res = await api('POST', '/api/articles', { token: this.author.token, ip: this.author.ip, body: { article }, headers: { 'idempotency-key': key }, timeoutMs: 20_000 });
-      if (res.status === 201) {
-        this.slugs.set(key, res.body.article.slug as string);
-        return res.body.article.slug as string;
-      }
-      this.errors.push({ at: Date.now(), status: res.status });
-      if (res.status >= 400 && res.status < 500 && res.status !== 429 && res.status !== 408) throw new Error(`create answered ${res.status}: ${JSON.stringify(res.body)}`);
-      await sleep(300);
-    }
-  }
-  start(label: string) {
-    this.running = true;
-    this.loop = (async () => {
-      while (this.running) {
-        await this.createOne(label);
-        await sleep(150);
-      }
-    })();
-  }
-  async stop() {
-    this.running = false;
-    await this.loop;
+// The gateway client, users and the writer are the compose test's too (test/support/deployment-client.ts).
+export const api = gatewayApi(gatewayUrl);
+export const register = (prefix: string) => registerThrough(api, prefix);
+export { PASSWORD, until, type Res, type User };
+/** The cluster's writer: tagged k8s, a short pause between creations. */
+export class Writer extends DeploymentWriter {
+  constructor(author: User) {
+    super(api, author, { tag: 'k8s', pauseMs: 150 });
   }
 }
 
