@@ -104,9 +104,11 @@ test('each service publishes only its own topics: user cannot publish blog\'s, a
     const forged = await publishThrough(app, 'pubsub', topic, {}, PUBLISHER_OF[topic]);
     t.is(forged.status, 403, `${app} → ${topic}: ${forged.text}`);
   }
-  // Each owner still publishes (topics no service consumes, so the probes disturb nobody).
-  for (const topic of ['user.verified', 'user.password_reset_requested', 'user.unfollowed'] as const) {
-    const ok = await publishThrough(PUBLISHER_OF[topic], 'pubsub', topic, { probe: true });
+  // Each owner still publishes: topics no service consumes, and user.unfollowed, which blog consumes (it only drops
+  // a cached follow set of nobody), so the probes disturb nobody.
+  const probes = { 'user.verified': { probe: true }, 'user.password_reset_requested': { probe: true }, 'user.unfollowed': { followerId: randomUUID(), followeeId: randomUUID() } };
+  for (const [topic, data] of Object.entries(probes) as [keyof typeof probes, unknown][]) {
+    const ok = await publishThrough(PUBLISHER_OF[topic], 'pubsub', topic, data);
     t.is(ok.status, 204, `${PUBLISHER_OF[topic]} publishes its ${topic}: ${ok.text}`);
   }
 });

@@ -13,7 +13,9 @@ import { authDatabase } from '../../services/auth/src/db/orm.config.js';
 import { parseSigningKey } from '../../services/auth/src/domain/access-token.js';
 import { parsePublicKeys } from '../../services/auth/src/domain/jwks.js';
 import { buildApp as buildBlogApp } from '../../services/blog/src/app.js';
+import { FollowedAuthors } from '../../services/blog/src/clients/followed-authors.js';
 import { blogDatabase } from '../../services/blog/src/db/orm.config.js';
+import { PublicPageCache } from '../../services/blog/src/domain/public-page-cache.js';
 import type { AuthorProfile, UserDirectory } from '../../services/blog/src/domain/authors.js';
 import { parseSigningKey as parseKey, signAccessToken } from '../../services/auth/src/domain/access-token.js';
 import { toJwks } from '../../services/auth/src/domain/jwks.js';
@@ -153,6 +155,7 @@ export class FakeUserDirectory implements UserDirectory {
   readonly people = new Map<string, AuthorProfile & { userId: string }>();
   readonly follows = new Map<string, Set<string>>();
   calls = 0;
+  followingCalls = 0;
 
   /** A user the directory knows; returns its identity as the gateway would pass it. */
   add(username: string, role: Identity['role'] = 'user'): Identity {
@@ -172,6 +175,7 @@ export class FakeUserDirectory implements UserDirectory {
   }
 
   async following(userId: string) {
+    this.followingCalls++;
     return [...(this.follows.get(userId) ?? [])];
   }
 }
@@ -184,17 +188,24 @@ export interface BlogApp extends InProcessApp {
 }
 
 /** The blog service in-process: its database, an in-memory user directory where the user service's gRPC would be. */
-export async function startBlog(): Promise<BlogApp> {
+/**
+ * The blog app; with `caches`, the public page cache and the follow cache as main.ts wires them (long TTLs, so a
+ * test sees what a write or an event drops, not a TTL running out).
+ */
+export async function startBlog(options: { caches?: boolean } = {}): Promise<BlogApp> {
   const db = await throwawayDatabase('blog', blogDatabase);
   const appApiToken = secret();
   const users = new FakeUserDirectory();
   let wakes = 0;
+  const publicPages = options.caches ? new PublicPageCache(60_000) : undefined;
   const app = await failing(db.drop, async () => buildBlogApp({
     orm: db.orm,
     logger,
     appApiToken,
     users,
-    commitHooks: { afterCommit: () => void wakes++ },
+    publicPages,
+    follows: options.caches ? new FollowedAuthors(users, 60_000) : undefined,
+    commitHooks: { afterCommit: () => { wakes++; publicPages?.invalidate(); } },
     feeds: { publicBaseUrl: 'http://blog.test', title: 'Component test' },
   }));
   const served = await failing(db.drop, () => serve(app));

@@ -4,10 +4,11 @@ import { subscriptionRouter } from '@vcd/dapr';
 import { createServiceApp } from '@vcd/http';
 import type { Logger } from '@vcd/logging';
 import { UnitOfWork, type CommitHooks } from '@vcd/messaging';
-import type { UserDirectory } from './domain/authors.js';
+import type { FollowGraph, UserDirectory } from './domain/authors.js';
 import { FeedLinks, type FeedSettings } from './domain/feed-links.js';
 import { FeedVersions } from './domain/feed-versions.js';
 import { PublicPageCache } from './domain/public-page-cache.js';
+import { followChangedSubscriptions } from './events/follow-changed.handler.js';
 import { profileUpdatedSubscription } from './events/profile-updated.handler.js';
 import { articleRoutes } from './http/article.routes.js';
 import { categoryRoutes } from './http/category.routes.js';
@@ -30,6 +31,8 @@ export interface BlogAppDeps {
   publicPages?: PublicPageCache;
   /** Drops an author's cached card (profile.updated). */
   forgetAuthor?: (userId: string) => void;
+  /** Whom each viewer follows (default: asked of `users` on every page). */
+  follows?: FollowGraph;
   /** Absolute links and title of the feeds (default: the development gateway's address). */
   feeds?: FeedSettings;
 }
@@ -44,6 +47,7 @@ export function buildApp(deps: BlogAppDeps) {
     uow: new UnitOfWork(em, deps.commitHooks),
     users: deps.users,
     forgetAuthor: deps.forgetAuthor ?? (() => undefined),
+    follows: deps.follows ?? { of: async (viewerId) => new Set(await deps.users.following(viewerId)), forget: () => undefined },
     now: deps.now ?? (() => new Date()),
     publicPages: deps.publicPages ?? new PublicPageCache(0),
     feeds: {
@@ -61,7 +65,7 @@ export function buildApp(deps: BlogAppDeps) {
       subscriptionRouter({
         pubsub: 'broadcast',
         logger: deps.logger,
-        subscriptions: [profileUpdatedSubscription(blog)],
+        subscriptions: [profileUpdatedSubscription(blog), ...followChangedSubscriptions(blog)],
       }),
     ],
     readiness: [{ name: 'database', check: async () => void (await deps.orm.em.getConnection().execute('select 1')) }],

@@ -25,6 +25,11 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env) =>
       /** How long author cards for anonymous readers are reused (0: always ask the user service). */
       AUTHOR_CACHE_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
       /**
+       * How long whom a viewer follows is reused for their pages (0: ask the user service on every page). The user
+       * service's follow events drop it at once; this bounds the staleness when an event is late.
+       */
+      FOLLOW_CACHE_TTL_MS: z.coerce.number().int().min(0).max(600_000).default(60_000),
+      /**
        * How long the article list pages of anonymous readers are reused (0: never). Writes of this instance empty
        * them at once; another instance's writes show after at most this long.
        */

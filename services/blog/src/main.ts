@@ -5,6 +5,7 @@ import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
 import { blogDatabase } from './db/orm.config.js';
 import { CachedUserDirectory } from './clients/cached-user-directory.js';
+import { FollowedAuthors } from './clients/followed-authors.js';
 import { GrpcUserDirectory } from './clients/user-directory.js';
 import { PostScheduler } from './jobs/post-scheduler.js';
 import { PublicPageCache } from './domain/public-page-cache.js';
@@ -21,7 +22,8 @@ bootService({
     // too, so they empty the anonymous readers' pages (requests' writes empty them in app.ts as well).
     const commitHooks = relayHooks({ relays: [relay], onCommit: () => publicPages.invalidate() });
     const grpc = new DaprGrpcInvoker({ host: config.DAPR_HOST, grpcPort: config.DAPR_GRPC_PORT, apiToken: config.DAPR_API_TOKEN });
-    const users = new CachedUserDirectory(new GrpcUserDirectory(grpc), config.AUTHOR_CACHE_TTL_MS);
+    const directory = new GrpcUserDirectory(grpc);
+    const users = new CachedUserDirectory(directory, config.AUTHOR_CACHE_TTL_MS);
     scheduler = new PostScheduler({ uow: new UnitOfWork(() => orm.em.fork(), commitHooks), logger }, { pollMs: config.SCHEDULER_POLL_MS });
     scheduler.start();
     return buildApp({
@@ -32,6 +34,7 @@ bootService({
       commitHooks,
       publicPages,
       forgetAuthor: (id) => users.forget(id),
+      follows: new FollowedAuthors(directory, config.FOLLOW_CACHE_TTL_MS),
       feeds: { publicBaseUrl: config.PUBLIC_BASE_URL, title: config.FEED_TITLE, siteUrl: config.FEED_SITE_URL, articleUrlTemplate: config.FEED_ARTICLE_URL },
     });
   },

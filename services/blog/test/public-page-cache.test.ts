@@ -53,3 +53,34 @@ test('a TTL of 0 keeps nothing; the number of pages is bounded', async (t) => {
   await small.getOrCompute('a', again.compute);
   t.is(again.calls, 1, 'the oldest page was evicted');
 });
+
+test('concurrent readers of a missing page share one computation, also right after a write', async (t) => {
+  const cache = new PublicPageCache(60_000);
+  const c = counter();
+  const slowCompute = () => new Promise<number>((r) => setTimeout(() => r(c.compute()), 20));
+  const first = await Promise.all(Array.from({ length: 50 }, () => cache.getOrCompute('k', slowCompute)));
+  t.deepEqual(new Set(first), new Set([1]));
+  t.is(c.calls, 1);
+  cache.invalidate();
+  const second = await Promise.all(Array.from({ length: 50 }, () => cache.getOrCompute('k', slowCompute)));
+  t.deepEqual(new Set(second), new Set([2]), 'one recomputation for every reader that came after the write');
+  t.is(c.calls, 2);
+});
+
+test('a reader that arrives after a write never joins a computation that started before it', async (t) => {
+  const cache = new PublicPageCache(60_000);
+  let release!: (v: string) => void;
+  const before = cache.getOrCompute('k', () => new Promise<string>((r) => (release = r)));
+  cache.invalidate();
+  const after = cache.getOrCompute('k', async () => 'after the write');
+  release('before the write');
+  t.is(await before, 'before the write');
+  t.is(await after, 'after the write');
+  t.is(await cache.getOrCompute('k', async () => 'never'), 'after the write');
+});
+
+test('a failed computation is not kept', async (t) => {
+  const cache = new PublicPageCache(60_000);
+  await t.throwsAsync(cache.getOrCompute('k', async () => Promise.reject(new Error('database down'))), { message: 'database down' });
+  t.is(await cache.getOrCompute('k', async () => 'recovered'), 'recovered');
+});

@@ -26,3 +26,15 @@ export async function removeReaction(em: EntityManager, userId: string, kind: st
     await em.execute('delete from reaction where comment_id = ? and kind = ? and user_id = ?', [target.commentId, kind, userId]);
   }
 }
+
+/** The kinds of reaction `userId` left on each of `articleIds` (articles without any are absent). */
+export async function reactionsOfUser(em: EntityManager, userId: string, articleIds: string[]): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  if (articleIds.length === 0) return out;
+  const rows = await em.execute<{ article_id: string; kind: string }[]>(
+    `select article_id, kind from reaction where user_id = ? and article_id in (${articleIds.map(() => '?').join(', ')})`,
+    [userId, ...articleIds],
+  );
+  for (const r of rows) out.set(r.article_id, [...(out.get(r.article_id) ?? []), r.kind]);
+  return out;
+}

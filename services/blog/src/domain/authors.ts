@@ -15,6 +15,15 @@ export interface UserDirectory {
 }
 
 /**
+ * Whom a viewer follows, kept fresh by the user service's follow events (clients/followed-authors.ts): the
+ * `following` flags of viewer-relative pages come from here, not from a call per page.
+ */
+export interface FollowGraph {
+  of(viewerId: string): Promise<ReadonlySet<string>>;
+  forget(viewerId: string): void;
+}
+
+/**
  * The author of an item. A profile the user service does not know yet (its user.registered event is still on
  * its way) falls back to what the caller's own identity says, or to a placeholder.
  */

@@ -2,15 +2,22 @@ import { LRUCache } from 'lru-cache';
 import { recordCacheLookup } from '@vcd/telemetry';
 
 /**
- * Pages that are the same for every anonymous reader (the public article list by query, the tags), kept for
+ * Pages that are the same for every reader (the public article list by query, the tags, the feeds), kept for
  * `ttlMs`. Keys name the page (`articles:…`, `tags`), and each key always holds the same kind of page.
- * Any write in this service empties it (`invalidate`), so a reader never sees this instance's own writes late;
- * a write made by another instance of the service shows after at most `ttlMs`. A page computed while a write
- * happened is not kept (it may predate the write).
+ *
+ * - **Readers see a write at once.** Any write of this service empties it (`invalidate`, after the write
+ *   committed and before its answer leaves), and a page whose computation started before that write is never
+ *   served to a request that arrived after it. A write made by another instance of the service shows after at
+ *   most `ttlMs`.
+ * - **One computation per page, even under writes.** Concurrent requests for a page that is missing share one
+ *   computation (the page is kept as a promise from the moment it starts), so a write costs one recomputation of
+ *   each page read afterwards, not one per waiting reader (issue 17: 13 writes/s used to collapse the list).
+ * - A failed computation is not kept: the next request tries again.
  */
 export class PublicPageCache {
   /** The least recently used pages go first beyond `maxEntries`; a page older than `ttlMs` is never served. */
-  private readonly pages: LRUCache<string, { value: unknown }>;
+  private readonly pages: LRUCache<string, { generation: number; value: Promise<unknown> }>;
+  /** Moves on every write: an entry of an older generation is never served (it may predate the write). */
   private generation = 0;
 
   constructor(
@@ -25,16 +32,20 @@ export class PublicPageCache {
     return this.ttlMs > 0;
   }
 
-  /** The cached page for `key`, or `compute()`'s (kept when no write happened meanwhile). */
-  async getOrCompute<T>(key: string, compute: () => Promise<T>): Promise<T> {
+  /** The cached page for `key`, or `compute()`'s, shared with every request for `key` until the next write. */
+  getOrCompute<T>(key: string, compute: () => Promise<T>): Promise<T> {
     if (!this.enabled) return compute();
+    const generation = this.generation;
     const hit = this.pages.get(key);
-    recordCacheLookup('public_pages', !!hit);
-    if (hit) return hit.value as T;
-    const startedAt = this.generation;
-    const value = await compute();
-    if (this.generation === startedAt) this.pages.set(key, { value });
-    return value;
+    const fresh = hit !== undefined && hit.generation === generation;
+    recordCacheLookup('public_pages', fresh);
+    if (fresh) return hit.value as Promise<T>;
+    const entry = { generation, value: compute() as Promise<unknown> };
+    this.pages.set(key, entry);
+    entry.value.catch(() => {
+      if (this.pages.peek(key) === entry) this.pages.delete(key);
+    });
+    return entry.value as Promise<T>;
   }
 
   invalidate(): void {

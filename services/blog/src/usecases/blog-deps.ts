@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { UnitOfWork } from '@vcd/messaging';
-import type { UserDirectory } from '../domain/authors.js';
+import type { FollowGraph, UserDirectory } from '../domain/authors.js';
 import type { FeedLinks } from '../domain/feed-links.js';
 import type { FeedVersions } from '../domain/feed-versions.js';
 import type { PublicPageCache } from '../domain/public-page-cache.js';
@@ -10,6 +10,8 @@ export interface BlogDeps {
   /** The request's EntityManager (one fork per request). */
   em: () => EntityManager;
   users: UserDirectory;
+  /** Whom each viewer follows (cached; dropped by user.followed / user.unfollowed). */
+  follows: FollowGraph;
   /** Drops an author's cached card (their profile changed). */
   forgetAuthor: (userId: string) => void;
   /**

@@ -2,7 +2,7 @@ import { listArticles as listArticleRows, type ArticleFilter } from '../db/artic
 import { isModerator, type Viewer } from '../domain/access.js';
 import { idOfUsername, type AuthorProfile } from '../domain/authors.js';
 import type { ArticleStatus } from '../domain/workflow.js';
-import { articlesWithAuthors, type ArticlePage } from './article-views.js';
+import { forViewer, listedArticles, type ArticlePage, type ListedArticles } from './article-views.js';
 import type { BlogDeps } from './blog-deps.js';
 
 export interface ArticleQuery {
@@ -20,16 +20,20 @@ const visibility = (viewer: Viewer | undefined): ArticleFilter['privateVisibleTo
   isModerator(viewer) ? 'all' : viewer?.userId;
 
 /**
- * GET /api/articles: filters by usernames resolve in the same single call that brings the authors. Anonymous
- * readers all see the same page for a query, so theirs comes from the public page cache.
+ * GET /api/articles. A list of published articles (the default, and every search) holds the same articles for
+ * every reader, so it is computed once per query as anonymous readers see it (the public page cache), and a
+ * signed-in viewer gets a copy with their own flags added (forViewer: one indexed query, the follow cache). Lists
+ * of other statuses depend on who asks (drafts are their author's) and are queried per viewer.
  */
 export async function listArticles(deps: BlogDeps, query: ArticleQuery, viewer: Viewer | undefined): Promise<ArticlePage> {
-  if (viewer) return queryArticles(deps, query, viewer);
+  const sameForEveryone = query.status === undefined || query.status === 'published' || query.q !== undefined;
+  if (viewer && !sameForEveryone) return (await queryArticles(deps, query, viewer)).page;
   const key = 'articles:' + JSON.stringify([query.tag, query.author, query.favorited, query.status, query.category, query.q, query.limit, query.offset]);
-  return deps.publicPages.getOrCompute(key, () => queryArticles(deps, query, undefined));
+  const listed = await deps.publicPages.getOrCompute(key, () => queryArticles(deps, query, undefined));
+  return viewer ? forViewer(deps, listed, viewer) : listed.page;
 }
 
-async function queryArticles(deps: BlogDeps, query: ArticleQuery, viewer: Viewer | undefined): Promise<ArticlePage> {
+async function queryArticles(deps: BlogDeps, query: ArticleQuery, viewer: Viewer | undefined): Promise<ListedArticles> {
   const filter: ArticleFilter = {
     // Search covers published articles only.
     statuses: query.q !== undefined ? ['published'] : [query.status ?? 'published'],
@@ -48,10 +52,10 @@ async function queryArticles(deps: BlogDeps, query: ArticleQuery, viewer: Viewer
     }
     if (query.favorited !== undefined) {
       const id = idOfUsername(known, query.favorited);
-      if (!id) return { articles: [], articlesCount: 0 };
+      if (!id) return listedArticles(deps, [], 0, viewer);
       filter.favoritedBy = id;
     }
   }
-  const page = await listArticleRows(deps.em(), filter, query, viewer?.userId ?? null);
-  return { articles: await articlesWithAuthors(deps, page.articles, viewer, { withBody: false, known }), articlesCount: page.count };
+  const rows = await listArticleRows(deps.em(), filter, query, viewer?.userId ?? null);
+  return listedArticles(deps, rows.articles, rows.count, viewer, known);
 }
