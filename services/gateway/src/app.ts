@@ -18,7 +18,8 @@ import { sessionRevokedSubscription } from './events/session-revoked.handler.js'
 import { authenticate } from './http/authenticate.js';
 import { avatarRoutes, defaultImages } from './http/avatar.routes.js';
 import { docsRouter } from './http/docs-page.js';
-import { forward, type ForwardDeps } from './http/forward.js';
+import { callUpstream, forward, writeUpstream, type ForwardDeps } from './http/forward.js';
+import { PublicResponseCache } from './http/public-cache.js';
 import { authorizePublicRoute, checkRequestTarget, forwardTarget, resolvedRoute, resolvePublicRoutes } from './http/public-routes.js';
 import { securityHeaders } from './http/security-headers.js';
 import type { ServiceDocuments } from './http/service-documents.js';
@@ -57,6 +58,7 @@ export function buildApp(deps: GatewayDeps): Koa {
   const ownDoc = buildOpenApi({ title: 'gateway', version: '0.1.0' }, composed);
   const openapi = openApiDocument(deps.documents, ownDoc.paths as OpenAPIObject['paths']);
   const trusted = parseTrustedProxies(config.TRUSTED_PROXIES);
+  const publicAnswers = new PublicResponseCache(config.PUBLIC_CACHE_MAX_MS, config.PUBLIC_CACHE_MAX_BYTES);
   const origins = config.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
 
   app.use(requestContext(deps.logger));
@@ -74,6 +76,8 @@ export function buildApp(deps: GatewayDeps): Koa {
     }),
   );
   app.use(securityHeaders());
+  // Before the error mapping, so that it sees the status a failed write really answered.
+  app.use(publicAnswers.invalidateAfterWrites());
   app.use(
     errorMiddleware({
       logger: deps.logger,
@@ -129,7 +133,12 @@ export function buildApp(deps: GatewayDeps): Koa {
     if (ctx.state.route) return next(); // answered by a composed route
     if (!resolvedRoute(ctx)) return next();
     const { appId, path } = forwardTarget(ctx);
-    await forward(ctx, appId, path, forwardDeps);
+    if (!publicAnswers.applies(ctx)) return forward(ctx, appId, path, forwardDeps);
+    const { response, ageSeconds } = await publicAnswers.answer(`${appId} ${path}?${ctx.querystring}`, () =>
+      callUpstream(ctx, appId, path, forwardDeps, { query: true }),
+    );
+    writeUpstream(ctx, response);
+    if (ageSeconds !== undefined) ctx.set('Age', String(ageSeconds));
   });
   app.use((ctx: Context) => {
     if (ctx.state.route || resolvedRoute(ctx)) return;

@@ -24,6 +24,13 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env) =>
       TRUSTED_PROXIES: z.string().default(''),
       /** How long a session validity answer from auth is reused (session.revoked events invalidate it sooner). */
       SESSION_CACHE_TTL_MS: z.coerce.number().int().min(0).max(300_000).default(30_000),
+      /**
+       * The longest the gateway keeps an anonymous answer its upstream marked `public, s-maxage=N` (ADR 19); 0: keep
+       * none. Writes through this gateway empty it at once.
+       */
+      PUBLIC_CACHE_MAX_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
+      /** Memory for those answers (bytes, bodies counted). */
+      PUBLIC_CACHE_MAX_BYTES: z.coerce.number().int().min(1024).default(32 * 1024 * 1024),
       /** Rate-limit budgets (Redis, shared by every gateway replica). */
       RATE_LIMIT_IP_PER_MINUTE: perWindow(1200),
       RATE_LIMIT_USER_PER_MINUTE: perWindow(600),

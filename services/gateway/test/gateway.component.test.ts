@@ -65,6 +65,44 @@ test.serial('a declared route is forwarded to its owner with the path rebuilt fr
   t.is(feed.body.path, '/feeds/tags/dapr.atom');
 });
 
+test.serial('anonymous reads the upstream marks public are answered from memory; a write empties them before it answers', async (t) => {
+  let version = 0;
+  gw.daprd.app('blog', (call) => {
+    if (call.path === '/openapi.json') return { body: documents.blog };
+    if (call.method === 'POST') return call.body.includes('"bad"') ? { status: 422, body: { errors: { title: ['is bad'] } } } : { status: 201, body: { ok: ++version } };
+    const shared = call.path.startsWith('/api/articles?') && !call.headers['x-auth-user-id'];
+    return { status: 200, headers: shared ? { 'cache-control': 'public, max-age=0, s-maxage=5' } : {}, body: { version, path: call.path } };
+  });
+  const upstreamReads = () => gw.daprd.callsTo('blog', '/api/articles?').length;
+  const path = `/api/articles?limit=${Math.floor(Math.random() * 1e6)}`;
+  const first = await gw.request('GET', path);
+  const second = await gw.request('GET', path);
+  t.deepEqual([first.status, second.status], [200, 200]);
+  t.deepEqual(second.body, first.body);
+  t.is(second.headers.get('age'), '0', 'an answer from memory says so (RFC 9111 Age)');
+  t.is(second.headers.get('cache-control'), 'public, max-age=0, s-maxage=5');
+  const before = upstreamReads();
+  await Promise.all(Array.from({ length: 10 }, () => gw.request('GET', path)));
+  t.is(upstreamReads(), before, 'ten more anonymous reads, no upstream call');
+
+  const token = await gw.tokenFor(user());
+  await gw.request('GET', path, { token });
+  await gw.request('GET', path, { token });
+  t.is(upstreamReads(), before + 2, 'a signed-in read always goes upstream');
+  await gw.request('GET', path, { headers: { 'if-none-match': '"x"' } });
+  t.is(upstreamReads(), before + 3, 'a conditional read goes upstream');
+
+  t.is((await gw.request('POST', '/api/articles', { body: { article: {} } })).status, 401);
+  t.is((await gw.request('POST', '/api/articles', { token, body: { article: { title: 'bad' } } })).status, 422);
+  t.is((await gw.request('GET', path)).body.version, 0, 'refused writes (401, 422) changed nothing and empty nothing');
+  t.is(upstreamReads(), before + 3);
+
+  t.is((await gw.request('POST', '/api/articles', { token, body: { article: { title: 'ok' } } })).status, 201);
+  const afterWrite = await gw.request('GET', path);
+  t.is(afterWrite.body.version, 1, 'the next anonymous read sees the write at once');
+  t.is(afterWrite.headers.get('age'), null);
+});
+
 test.serial('routes nobody declares are 404 and never reach a service, whatever the spelling', async (t) => {
   echoBlog();
   const before = gw.daprd.callsTo('blog').length;

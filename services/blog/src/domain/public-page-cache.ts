@@ -32,6 +32,14 @@ export class PublicPageCache {
     return this.ttlMs > 0;
   }
 
+  /**
+   * The Cache-Control of an answer served from here: shared caches (the gateway, ADR 19) may keep it as long as
+   * this cache would (`s-maxage`, whole seconds, at least 1); browsers revalidate (`max-age=0`). None when off.
+   */
+  get sharedCacheControl(): Record<string, string> {
+    return this.enabled ? { 'Cache-Control': `public, max-age=0, s-maxage=${Math.max(1, Math.round(this.ttlMs / 1000))}` } : {};
+  }
+
   /** The cached page for `key`, or `compute()`'s, shared with every request for `key` until the next write. */
   getOrCompute<T>(key: string, compute: () => Promise<T>): Promise<T> {
     if (!this.enabled) return compute();

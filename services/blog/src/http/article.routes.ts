@@ -73,7 +73,11 @@ export function articleRoutes(deps: BlogDeps) {
       style: 'realworld',
       request: { query: ListQuery },
       responses: { 200: { description: 'Articles (without body) and the total for the filter', schema: MultipleArticles }, 422: invalid },
-      handler: async ({ query }, ctx) => ({ body: await listArticles(deps, query, viewerOf(ctx)) }),
+      handler: async ({ query }, ctx) => {
+        const viewer = viewerOf(ctx);
+        // An anonymous reader's page is the shared one: a shared cache (the gateway) may keep it as long as blog does.
+        return { body: await listArticles(deps, query, viewer), headers: viewer ? {} : deps.publicPages.sharedCacheControl };
+      },
     }),
     defineRoute({
       method: 'post',

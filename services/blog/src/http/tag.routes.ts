@@ -14,7 +14,7 @@ export function tagRoutes(deps: Pick<BlogDeps, 'em' | 'publicPages'>) {
       auth: 'public',
       style: 'realworld',
       responses: { 200: { description: 'Tags, sorted', schema: z.object({ tags: z.array(z.string()) }) } },
-      handler: async () => ({ body: { tags: await listTags(deps) } }),
+      handler: async () => ({ body: { tags: await listTags(deps) }, headers: deps.publicPages.sharedCacheControl }),
     }),
   ];
 }

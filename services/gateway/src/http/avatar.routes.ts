@@ -46,16 +46,25 @@ export function avatarRoutes() {
  * notification actors. Services keep null ("not set"); the default avatar's URL is the gateway's to know.
  */
 export function defaultImages(url: string) {
+  // An answer the gateway serves from its public cache is the same Buffer every time: filled once.
+  const filledOnce = new WeakMap<Buffer, Buffer>();
   return async function fillDefaultImages(ctx: Context, next: Next) {
     await next();
     if (!resolvedRoute(ctx) || ctx.status < 200 || ctx.status >= 300 || ctx.body == null) return;
     if (ctx.response.type !== 'application/json') return;
     const body: unknown = ctx.body;
     if (Buffer.isBuffer(body)) {
+      const known = filledOnce.get(body);
+      if (known) {
+        ctx.body = known;
+        return;
+      }
       if (body.indexOf('"image"') === -1) return;
       const text = body.toString('utf8');
       const filled = fillNullImagesInJson(text, url);
-      if (filled !== text) ctx.body = Buffer.from(filled, 'utf8');
+      const out = filled !== text ? Buffer.from(filled, 'utf8') : body;
+      filledOnce.set(body, out);
+      ctx.body = out;
     } else if (typeof body === 'string') {
       ctx.body = fillNullImagesInJson(body, url);
     } else if (typeof body === 'object' && !(body instanceof Uint8Array) && typeof (body as { pipe?: unknown }).pipe !== 'function') {

@@ -95,7 +95,7 @@ export async function callUpstream(
 }
 
 /** Writes an upstream response to the client (status, safe headers, body). */
-function writeUpstream(ctx: Context, res: UpstreamResponse, body?: unknown): void {
+export function writeUpstream(ctx: Context, res: UpstreamResponse, body?: unknown): void {
   ctx.status = res.status;
   for (const name of PASS_RESPONSE) {
     const value = res.headers.get(name);
