@@ -13,7 +13,7 @@ hostService({
   start: async ({ config, logger, sidecar }) => {
     // A Redis that hangs (frozen, partitioned) must not hang requests: a command gives up after 250 ms and the
     // rate limiter falls back to its in-memory budget (test/disruptive/redis-outage.test.ts).
-    const redis = new Redis(await sidecar.getSecret('redis-url'), { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false, commandTimeout: 250 });
+    const redis = new Redis(await sidecar.getSecret('redis-url'), { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false, commandTimeout: 250, enableAutoPipelining: true });
     redis.on('error', (err) => logger.warn({ err: err.message }, 'redis'));
     const grpc = new DaprGrpcInvoker({ host: config.DAPR_HOST, grpcPort: config.DAPR_GRPC_PORT, apiToken: config.DAPR_API_TOKEN });
     const keys = authKeys(sidecar);

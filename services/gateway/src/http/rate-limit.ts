@@ -11,7 +11,8 @@ import { counter } from '@vcd/telemetry';
 const rejectionCounter = counter('gateway_rate_limit_rejections_total', 'Requests refused with 429 by the gateway, by budget', ['budget']);
 
 /**
- * Rate limits on Redis (shared by every gateway replica), with an in-memory limiter as insurance while Redis
+ * Rate limits on Redis (shared by every gateway replica); a request spends all its budgets at once (a request over
+ * one budget has spent the others too), with an in-memory limiter as insurance while Redis
  * is unreachable. Every response carries RateLimit-Policy/RateLimit headers for its tightest budget; a
  * rejected request gets 429 with Retry-After.
  */
@@ -39,9 +40,13 @@ export function rateLimit(options: { redis: Redis; budgets: Budgets; clientIp: (
     const address = options.clientIp(ctx);
     const spend = budgetsFor({ route: resolvedRoute(ctx)?.key, ip: sourceKey(address) ?? address, userId: identity?.userId }, options.budgets);
     let tightest: { budget: Budget; res: RateLimiterRes } | undefined;
-    for (const { budget, key } of spend) {
+    // Every budget at once (one pipelined write to Redis with the gateway's auto-pipelining client), judged in order.
+    const outcomes = await Promise.allSettled(spend.map(({ budget, key }) => limiterFor(budget).consume(key)));
+    for (const [i, { budget }] of spend.entries()) {
+      const outcome = outcomes[i]!;
       try {
-        const res = await limiterFor(budget).consume(key);
+        if (outcome.status === 'rejected') throw outcome.reason;
+        const res = outcome.value;
         if (!tightest || res.remainingPoints / budget.points < tightest.res.remainingPoints / tightest.budget.points) tightest = { budget, res };
       } catch (rejection) {
         if (rejection instanceof RateLimiterRes) {
