@@ -111,11 +111,16 @@ test('anonymous lists and tags are cached, yet show every write of the blog serv
   const tags = async () => (await api('GET', '/api/tags')).body.tags as string[];
   t.is((await list()).articlesCount, 0);
   t.false((await tags()).includes(tag));
+  const repeat = await api('GET', `/api/articles?tag=${tag}`);
+  t.truthy(repeat.headers.get('age'), 'the repeated anonymous read was answered by the gateway from memory (ADR 19)');
   const created = await createArticle(jake, { tagList: [tag] });
   t.deepEqual((await list()).articles.map((a) => a.slug), [created.slug], 'a new article shows at once');
   t.true((await tags()).includes(tag), 'and so does its tag');
+  const signedIn = async () => (await api('GET', `/api/articles?tag=${tag}`, { token: fan.token })).body.articles[0] as { favorited: boolean; favoritesCount: number };
+  t.like(await signedIn(), { favorited: false, favoritesCount: 0 });
   t.is((await api('POST', `/api/articles/${created.slug}/favorite`, { token: fan.token })).status, 200);
   t.is((await list()).articles[0]!.favoritesCount, 1, 'a favorite shows at once');
+  t.like(await signedIn(), { favorited: true, favoritesCount: 1 }, 'to the reader who favorited, on the shared page');
   t.is((await api('DELETE', `/api/articles/${created.slug}/favorite`, { token: fan.token })).status, 200);
   t.is((await list()).articles[0]!.favoritesCount, 0, 'and so does taking it back');
   t.is((await api('DELETE', `/api/articles/${created.slug}`, { token: jake.token })).status, 204);
