@@ -103,6 +103,23 @@ test.serial('anonymous reads the upstream marks public are answered from memory;
   t.is(afterWrite.headers.get('age'), null);
 });
 
+test.serial('a token verified once is not checked again, yet a tampered copy and an expired one are still refused (sessions are checked on every request as before)', async (t) => {
+  echoBlog();
+  const jake = user();
+  const expiresAt = Math.floor(Date.now() / 1000) + 2;
+  const token = await gw.tokenFor(jake, { expiresAt });
+  t.is((await gw.request('GET', '/api/articles', { token })).status, 200);
+  t.is((await gw.request('GET', '/api/articles', { token })).status, 200, 'answered from the verified-token cache');
+  const [head, payload, signature] = token.split('.');
+  const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString());
+  const promoted = `${head}.${Buffer.from(JSON.stringify({ ...claims, role: 'admin', exp: claims.exp + 3600 })).toString('base64url')}.${signature}`;
+  t.is((await gw.request('GET', '/api/articles', { token: promoted })).status, 401, 'a copy with other claims is verified on its own, and fails');
+  t.is((await gw.request('GET', '/api/articles', { token: `${token}x` })).status, 401);
+  const refusedAt = await eventually(async () => ((await gw.request('GET', '/api/articles', { token })).status === 401 ? Date.now() : undefined), 5_000, 100);
+  t.truthy(refusedAt, 'refused once its exp has passed, although it was cached');
+  t.true(refusedAt! < expiresAt * 1000 + 1_500, 'within a moment of its exp');
+});
+
 test.serial('routes nobody declares are 404 and never reach a service, whatever the spelling', async (t) => {
   echoBlog();
   const before = gw.daprd.callsTo('blog').length;
