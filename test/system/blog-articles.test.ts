@@ -111,8 +111,12 @@ test('anonymous lists and tags are cached, yet show every write of the blog serv
   const tags = async () => (await api('GET', '/api/tags')).body.tags as string[];
   t.is((await list()).articlesCount, 0);
   t.false((await tags()).includes(tag));
-  const repeat = await api('GET', `/api/articles?tag=${tag}`);
-  t.truthy(repeat.headers.get('age'), 'the repeated anonymous read was answered by the gateway from memory (ADR 19)');
+  // Blog marks the anonymous page public for as long as it keeps it, so the gateway may keep it too (ADR 19; other
+  // tests' writes run meanwhile and empty the gateway's copy, so whether this read came from memory is not asserted:
+  // services/gateway/test/gateway.component.test.ts proves that).
+  const anonymousPage = await api('GET', `/api/articles?tag=${tag}`);
+  t.is(anonymousPage.headers.get('cache-control'), 'public, max-age=0, s-maxage=1');
+  t.is((await api('GET', `/api/articles?tag=${tag}`, { token: fan.token })).headers.get('cache-control'), null, 'a signed-in page is not marked public');
   const created = await createArticle(jake, { tagList: [tag] });
   t.deepEqual((await list()).articles.map((a) => a.slug), [created.slug], 'a new article shows at once');
   t.true((await tags()).includes(tag), 'and so does its tag');
