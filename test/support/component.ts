@@ -45,9 +45,10 @@ export interface ThrowawayDatabase {
 
 /**
  * Creates an empty database named after the service (`<TEST_DB_PREFIX>ct_<service>_<random>`), applies the
- * service's migrations through its ORM (as `src/db/migrate.ts` does) and returns the ORM.
+ * service's migrations through its ORM (as `src/db/migrate.ts` does) and returns the ORM. With `migrate: false` the
+ * database stays empty (test/support/schema.ts makes the schema from the entities in one).
  */
-export async function throwawayDatabase(service: string, database: ServiceDatabase): Promise<ThrowawayDatabase> {
+export async function throwawayDatabase(service: string, database: ServiceDatabase, options: { migrate?: boolean } = {}): Promise<ThrowawayDatabase> {
   const name = `${process.env.TEST_DB_PREFIX ?? 'vcd_test_'}ct_${service}_${randomBytes(4).toString('hex')}`;
   await admin((c) => c.query(`create database "${name}"`));
   // A test killed before its teardown leaves its database behind; `npm test` starts from a clean server anyway.
@@ -63,12 +64,12 @@ export async function throwawayDatabase(service: string, database: ServiceDataba
     await admin((c) => c.query(`drop database if exists "${name}" with (force)`));
   };
   try {
-    await orm.migrator.up();
+    if (options.migrate !== false) await orm.migrator.up();
   } catch (err) {
     await drop();
     throw err;
   }
-  return { name, url: url.toString(), orm, sql: (q, params = []) => orm.em.fork().execute(q, params) as never, drop };
+  return { name, url: url.toString(), orm, sql: <T,>(q: string, params: unknown[] = []) => orm.em.fork().execute<T[]>(q, params), drop };
 }
 
 /**

@@ -1,14 +1,25 @@
 import { defineEntity, p } from '@mikro-orm/core';
 
+/**
+ * The entities describe the tables exactly as the migrations below make them (columns, defaults, indexes), so
+ * MikroORM's schema diff against a migrated database is empty (docs/adr/0018-data-access-per-service.md; each
+ * service's `schema.component.test.ts`). The DDL stays the source that makes the schema.
+ */
+
 /** An event written in the same transaction as the change it describes; the relay publishes it. */
 export const OutboxMessage = defineEntity({
   name: 'OutboxMessage',
   tableName: 'outbox',
+  indexes: [
+    // The relay's pending rows (and expired leases, ADR 15), and the retention sweep of published rows.
+    { name: 'outbox_unpublished_idx', expression: `create index "outbox_unpublished_idx" on "outbox" ("created_at") where "published_at" is null` },
+    { name: 'outbox_published_idx', expression: `create index "outbox_published_idx" on "outbox" ("published_at") where "published_at" is not null` },
+  ],
   properties: {
     id: p.uuid().primary(),
     topic: p.string(),
     payload: p.json<Record<string, unknown>>(),
-    createdAt: p.datetime().onCreate(() => new Date()),
+    createdAt: p.datetime().defaultRaw('now()').onCreate(() => new Date()),
     publishedAt: p.datetime().nullable(),
     attempts: p.integer().default(0),
     lastError: p.text().nullable(),
@@ -27,7 +38,8 @@ export const InboxMessage = defineEntity({
   properties: {
     eventId: p.string().primary(),
     topic: p.string(),
-    receivedAt: p.datetime().onCreate(() => new Date()),
+    /** Indexed for the retention sweep (ADR 15). */
+    receivedAt: p.datetime().defaultRaw('now()').onCreate(() => new Date()).index('inbox_received_idx'),
   },
 });
 

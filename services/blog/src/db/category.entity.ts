@@ -6,10 +6,10 @@ export const Category = defineEntity({
   tableName: 'category',
   properties: {
     id: p.integer().primary().autoincrement(),
-    slug: p.string().unique(),
-    name: p.string().unique(),
+    slug: p.string().length(80).unique('category_slug_key'),
+    name: p.string().length(80).unique('category_name_key'),
     description: p.text().default(''),
-    createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    createdAt: p.datetime().defaultRaw('now()').onCreate(() => new Date()),
+    updatedAt: p.datetime().defaultRaw('now()').onCreate(() => new Date()).onUpdate(() => new Date()),
   },
 });

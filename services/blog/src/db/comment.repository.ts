@@ -1,5 +1,7 @@
+import { sql } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { CommentRecord } from '../domain/article-view.js';
+import { Comment } from './comment.entity.js';
 import { toDate } from './pg-values.js';
 
 type Row = Record<string, unknown>;
@@ -35,21 +37,21 @@ export async function findComment(em: EntityManager, articleId: string, id: numb
   return rows[0] ? toRecord(rows[0]) : undefined;
 }
 
+/** Adds a comment in the caller's transaction; the database stamps it and numbers it. */
 export async function insertComment(
   em: EntityManager,
   c: { articleId: string; authorId: string; parentId: number | null; body: string },
 ): Promise<number> {
-  const rows = await em.execute<Row[]>(
-    `insert into comment (article_id, author_id, parent_id, body) values (?, ?, ?, ?) returning id`,
-    [c.articleId, c.authorId, c.parentId, c.body],
-  );
-  return Number(rows[0]!.id);
+  const comment = em.create(Comment, { articleId: c.articleId, authorId: c.authorId, parentId: c.parentId, body: c.body });
+  await em.flush();
+  return comment.id;
 }
 
 export async function updateCommentBody(em: EntityManager, id: number, body: string): Promise<void> {
-  await em.execute('update comment set body = ?, updated_at = now() where id = ?', [body, id]);
+  await em.nativeUpdate(Comment, { id }, { body, updatedAt: sql.now() });
 }
 
+/** Deletes a comment; its replies and reactions go with it (foreign keys on delete cascade). */
 export async function deleteCommentRow(em: EntityManager, id: number): Promise<void> {
-  await em.execute('delete from comment where id = ?', [id]);
+  await em.nativeDelete(Comment, { id });
 }

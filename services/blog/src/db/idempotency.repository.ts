@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { IdempotencyKey } from './idempotency-key.entity.js';
 
 export interface IdempotencyClaim {
   ownerId: string;
@@ -26,11 +27,7 @@ export async function claimIdempotencyKey(em: EntityManager, c: IdempotencyClaim
     [c.ownerId, c.key, c.operation, c.requestHash, c.resourceId],
   );
   if (inserted.length > 0) return undefined;
-  const rows = await em.execute<{ operation: string; request_hash: string; resource_id: string }[]>(
-    `select operation, request_hash, resource_id from idempotency_key where owner_id = ? and key = ?`,
-    [c.ownerId, c.key],
-  );
-  const row = rows[0];
+  const row = await em.findOne(IdempotencyKey, { ownerId: c.ownerId, key: c.key });
   if (!row) throw new Error('idempotency key vanished between insert and select');
-  return { operation: row.operation, requestHash: row.request_hash, resourceId: row.resource_id };
+  return { operation: row.operation, requestHash: row.requestHash, resourceId: row.resourceId };
 }

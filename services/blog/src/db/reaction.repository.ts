@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { Reaction } from './reaction.entity.js';
 
 export type ReactionTarget = { articleId: string } | { commentId: number };
 
@@ -20,11 +21,8 @@ export async function addReaction(em: EntityManager, userId: string, kind: strin
 }
 
 export async function removeReaction(em: EntityManager, userId: string, kind: string, target: ReactionTarget): Promise<void> {
-  if ('articleId' in target) {
-    await em.execute('delete from reaction where article_id = ? and kind = ? and user_id = ?', [target.articleId, kind, userId]);
-  } else {
-    await em.execute('delete from reaction where comment_id = ? and kind = ? and user_id = ?', [target.commentId, kind, userId]);
-  }
+  const on = 'articleId' in target ? { articleId: target.articleId } : { commentId: target.commentId };
+  await em.nativeDelete(Reaction, { ...on, kind, userId });
 }
 
 /** The kinds of reaction `userId` left on each of `articleIds` (articles without any are absent). */

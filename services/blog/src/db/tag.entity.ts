@@ -5,6 +5,6 @@ export const Tag = defineEntity({
   tableName: 'tag',
   properties: {
     id: p.integer().primary().autoincrement(),
-    name: p.string().unique(),
+    name: p.string().length(64).unique('tag_name_key'),
   },
 });
