@@ -27,7 +27,7 @@ const deferred = <T>(): Deferred<T> => {
 const tick = () => new Promise((r) => setImmediate(r));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Polls until `cond` holds (at most `ms`). */
-async function until(cond: () => boolean, ms = 2000) {
+async function until(cond: () => boolean, ms = 5000) {
   const end = Date.now() + ms;
   while (!cond()) {
     if (Date.now() > end) throw new Error('condition not reached in time');
