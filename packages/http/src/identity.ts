@@ -22,6 +22,9 @@ export const IDENTITY_HEADERS = {
 
 export const ROLE_RANK: Record<Role, number> = { user: 1, editor: 2, admin: 3 };
 
+/** A role's rank; anything that is not one of the roles ("Admin", "constructor", "") ranks as user, never higher. */
+const rankOf = (role: string): number => (Object.hasOwn(ROLE_RANK, role) ? ROLE_RANK[role as Role] : ROLE_RANK.user);
+
 export function identityToHeaders(identity: Identity): Record<string, string> {
   return {
     [IDENTITY_HEADERS.userId]: identity.userId,
@@ -38,7 +41,7 @@ export function identityFromHeaders(get: (name: string) => string): Identity | u
   return {
     userId,
     username: get(IDENTITY_HEADERS.username),
-    role: role in ROLE_RANK ? role : 'user',
+    role: Object.hasOwn(ROLE_RANK, role) ? role : 'user',
     sessionId: get(IDENTITY_HEADERS.sessionId),
   };
 }
@@ -51,7 +54,7 @@ export function assertAuthorized(auth: RouteAuth, identity: Identity | undefined
   }
   if (auth === 'public' || auth === 'optional') return;
   if (!identity) throw unauthorized();
-  if (ROLE_RANK[identity.role] < ROLE_RANK[auth === 'user' ? 'user' : auth]) {
+  if (rankOf(identity.role) < ROLE_RANK[auth]) {
     throw forbidden('INSUFFICIENT_ROLE', `This requires the ${auth} role`, { subject: 'role', reason: `must be ${auth} or higher` });
   }
 }

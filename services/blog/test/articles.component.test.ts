@@ -60,14 +60,16 @@ test('the list shows published articles newest first, filters by author and tag,
 
 test('updating the title renames the slug, the old slug still resolves, and only the author may update', async (t) => {
   const [jake, other] = [someone(), someone()];
-  const created = await create(jake, { title: title('Before'), description: 'd', body: 'b' });
+  const created = await create(jake, { title: title('Before'), description: 'd', body: 'b', tagList: ['a', 'b'] });
   const slug = created.body.article.slug as string;
   const forbidden = await blog.call('PUT', `/api/articles/${slug}`, { as: other, body: { article: { body: 'mine now' } } });
   t.is(forbidden.status, 403);
-  const updated = await blog.call('PUT', `/api/articles/${slug}`, { as: jake, body: { article: { title: title('After'), body: 'edited' } } });
+  const newTitle = title('After');
+  const updated = await blog.call('PUT', `/api/articles/${slug}`, { as: jake, body: { article: { title: newTitle, body: 'edited', tagList: ['x'] } } });
   t.is(updated.status, 200, JSON.stringify(updated.body));
   t.regex(updated.body.article.slug, /^after-/);
-  t.is(updated.body.article.body, 'edited');
+  t.like(updated.body.article, { title: newTitle, body: 'edited', description: 'd', tagList: ['x'] });
+  t.true(updated.body.article.updatedAt >= updated.body.article.createdAt);
   const old = await blog.call('GET', `/api/articles/${slug}`);
   t.is(old.status, 200);
   t.is(old.body.article.slug, updated.body.article.slug);
@@ -82,18 +84,27 @@ test('a create retried with the same Idempotency-Key answers the first article a
   t.deepEqual(answers.map((a) => a.status), [201, 201, 201]);
   t.is(new Set(answers.map((a) => a.body.article.slug)).size, 1);
   t.is(answers.filter((a) => a.headers.get('idempotent-replayed') === 'true').length, 2);
+  const later = await create(jake, article, key); // a retry after all of them answered
+  t.deepEqual([later.status, later.headers.get('idempotent-replayed'), later.body.article.slug], [201, 'true', answers[0]!.body.article.slug]);
   const rows = await blog.db.sql<{ id: string }>('select id from article where author_id = ? and title = ?', [jake.userId, article.title]);
   t.is(rows.length, 1);
   t.deepEqual((await outbox(rows[0]!.id)).map((e) => e.topic), ['post.published'], 'one event');
 });
 
-test('the same key with different content is a conflict, keys are per author, a bad key is refused', async (t) => {
+test('the same key with different content is a conflict, keys are per author, no key creates every time, a bad key is refused', async (t) => {
   const [jake, jane] = [someone(), someone()];
   const key = randomUUID();
-  t.is((await create(jake, { title: title('One'), description: 'd', body: 'b' }, key)).status, 201);
+  const first = await create(jake, { title: title('One'), description: 'd', body: 'b' }, key);
+  t.is(first.status, 201);
   const other = await create(jake, { title: title('Other'), description: 'd', body: 'b' }, key);
   t.deepEqual([other.status, other.body.code], [409, 'BLOG.IDEMPOTENCY_KEY_REUSED']);
-  t.is((await create(jane, { title: title('Janes'), description: 'd', body: 'b' }, key)).status, 201);
+  const janes = await create(jane, { title: title('Janes'), description: 'd', body: 'b' }, key);
+  t.deepEqual([janes.status, janes.headers.get('idempotent-replayed')], [201, null]);
+  t.not(janes.body.article.slug, first.body.article.slug);
+  const same = { title: title('Twice'), description: 'd', body: 'b' };
+  const [a, b] = [await create(jake, same), await create(jake, same)];
+  t.deepEqual([a.status, b.status], [201, 201]);
+  t.not(a.body.article.slug, b.body.article.slug, 'without a key the same article is created again');
   t.is((await create(jake, { title: title('Bad key'), description: 'd', body: 'b' }, 'x'.repeat(256))).status, 422);
 });
 
