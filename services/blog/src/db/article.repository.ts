@@ -158,12 +158,15 @@ export interface NewArticle extends WorkflowState {
 
 export const newArticleId = () => randomUUID();
 
-export async function insertArticle(em: EntityManager, a: NewArticle & { id: string }): Promise<void> {
-  await em.execute(
+/** Inserts a new article; returns the times the database gave it. */
+export async function insertArticle(em: EntityManager, a: NewArticle & { id: string }): Promise<{ createdAt: Date; updatedAt: Date }> {
+  const rows = await em.execute<Row[]>(
     `insert into article (id, slug, title, description, body, author_id, category_id, status, publish_at, published_at, created_at, updated_at)
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?::timestamptz, ?::timestamptz, now(), now())`,
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?::timestamptz, ?::timestamptz, now(), now())
+     returning created_at, updated_at`,
     [a.id, a.slug, a.title, a.description, a.body, a.authorId, a.categoryId, a.status, isoOrNull(a.publishAt), isoOrNull(a.publishedAt)],
   );
+  return { createdAt: toDate(rows[0]!.created_at), updatedAt: toDate(rows[0]!.updated_at) };
 }
 
 const isoOrNull = (d: Date | null) => (d ? d.toISOString() : null);
