@@ -97,7 +97,8 @@ export async function launchApp(a: RunningApp, c: LaunchContext): Promise<void> 
   else delete env.OTEL_EXPORTER_OTLP_ENDPOINT;
   const [cmd, ...command] = a.spec.command;
   // VCD_CPU_PROF_DIR=dir: each Node app writes a V8 CPU profile there when it stops (open it in Chrome DevTools).
-  const profile = process.env.VCD_CPU_PROF_DIR && cmd === 'node' ? ['--cpu-prof', `--cpu-prof-dir=${process.env.VCD_CPU_PROF_DIR}`, `--cpu-prof-name=${a.spec.appId}-${Date.now()}.cpuprofile`] : [];
+  // One folder per app: the loader's worker thread writes a profile of its own beside the main thread's.
+  const profile = process.env.VCD_CPU_PROF_DIR && cmd === 'node' ? ['--cpu-prof', `--cpu-prof-dir=${path.join(process.env.VCD_CPU_PROF_DIR, a.spec.appId)}`] : [];
   const args = [...profile, ...command];
   a.app = startProcess(a.spec.appId, cmd === 'node' ? process.execPath : cmd!, args, { cwd: a.spec.appDir, sink: c.sink, env });
   c.watch(a.app);
