@@ -86,7 +86,7 @@ test('the list leaves out bodies, is most recent first, and filters by tag, auth
   t.deepEqual(nobody.body, { articles: [], articlesCount: 0 });
 });
 
-test('a page of 20 articles by several authors costs exactly one call to the user service', async (t) => {
+test('a page of 20 articles by several authors costs at most one call to the user service (none while their cards are cached)', async (t) => {
   const authors = await Promise.all([author('p1'), author('p2'), author('p3'), author('p4')]);
   const tag = `page${Date.now().toString(36)}`;
   for (let i = 0; i < 20; i++) await createArticle(authors[i % 4]!, { tagList: [tag] });
@@ -99,9 +99,9 @@ test('a page of 20 articles by several authors costs exactly one call to the use
     t.is(res.body.articles.length, 20);
     t.is(new Set(res.body.articles.map((a: { author: { username: string } }) => a.author.username)).size, 4);
     deltas.push(after - before);
-    if (after - before === 1) break;
+    if (after - before <= 1) break;
   }
-  t.true(deltas.includes(1), `GetProfiles calls per page: ${deltas.join(', ')}`);
+  t.true(deltas.some((d) => d <= 1), `GetProfiles calls per page: ${deltas.join(', ')}`);
 });
 
 test('anonymous lists and tags are cached, yet show every write of the blog service at once', async (t) => {
