@@ -98,6 +98,7 @@ try {
 
   const ready: ScenarioResult = {
     id: 'ready',
+    compared: ['seconds'],
     title: 'stack ready after start',
     metrics: { seconds: Math.round(readySeconds * 10) / 10 },
     targets: [{ metric: 'seconds', op: '<=', value: 10, row: 'stack ready after start (daprd built)' }],
@@ -120,7 +121,7 @@ try {
   for (const [name, mib] of Object.entries(memory.rss)) metrics[`rss:${name}`] = mib;
   const others = Object.keys(memory.rss).filter((n) => !apps.includes(n.replace(/:daprd$/, '')));
   ctx.add(
-    { id: 'memory', title: 'RSS after the bench', metrics, targets },
+    { id: 'memory', title: 'RSS after the bench', metrics, targets, compared: ['rss:stack', ...apps.flatMap((id) => [`rss:${id}`, `rss:${id}:daprd`])] },
     `RSS after the bench (MiB, now / peak): ${apps.map((id) => `${id} ${memory.rss[id]}/${memory.peak[id]}`).join(', ')}; sidecars ${apps.map((id) => `${id}:daprd ${memory.rss[`${id}:daprd`]}/${memory.peak[`${id}:daprd`]}`).join(', ')}; apps + sidecars ${memory.stackMiB}`,
     undefined,
     0,

@@ -79,7 +79,7 @@ export class BenchContext {
     const line = paced
       ? `${title}: ${load.count} sent at ${paced.rate}/s, p50 ${load.p50} ms, p90 ${load.p90} ms, p99 ${load.p99} ms, max ${load.max} ms, ${describeErrors(load)}${lateNote(load)}`
       : `${title}: ${load.throughput.toFixed(0)} req/s, p50 ${load.p50} ms, p99 ${load.p99} ms, ${describeErrors(load)}`;
-    this.add({ id, title, metrics, targets }, line, cpu, load.count);
+    this.add({ id, title, metrics, targets, compared: paced ? ['p99'] : ['throughput', 'p99'] }, line, cpu, load.count);
   }
 
   /** Logs every seeded user in again: fresh access tokens (they live 15 minutes) before a scenario that signs in. */

@@ -193,7 +193,9 @@ export class Recorder {
     const seconds = (performance.now() - this.started) / 1000;
     if (this.timer) {
       clearInterval(this.timer);
-      if (this.interval.all.latencies.length) this.flush();
+      // The answers after the last full interval (the tail of requests still in flight) are in the totals; a
+      // report of their own only when they span at least half an interval.
+      if (this.interval.all.latencies.length && seconds - this.interval.from >= this.intervalSeconds! / 2) this.flush();
     }
     const stats = this.all.stats();
     return {

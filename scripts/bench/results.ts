@@ -35,6 +35,8 @@ export interface ScenarioResult {
   /** Throughput (req/s), p50/p99 (ms), errors, requests, seconds, `rss:<process>` (MiB), growth % …; numbers only. */
   metrics: Record<string, number>;
   targets: Target[];
+  /** The metrics compared with the saved result (default throughput and p99); CPU per request always is. */
+  compared?: string[];
   /** CPU ms per request (or event) of each process, with `total` and `rest of machine`. */
   cpuMsPerRequest?: Record<string, number>;
   run?: RunInfo;
@@ -79,9 +81,10 @@ export function compare(current: ScenarioResult, earlier: ScenarioResult | undef
   if (!earlier) return 'no earlier result saved';
   const parts: string[] = [];
   const rss: string[] = [];
-  for (const [metric, now] of Object.entries(current.metrics)) {
+  for (const metric of current.compared ?? ['throughput', 'p99']) {
+    const now = current.metrics[metric];
     const before = earlier.metrics[metric];
-    if (before === undefined || (!['throughput', 'p50', 'p99', 'seconds', 'rss:stack'].includes(metric) && !metric.startsWith('rss:'))) continue;
+    if (now === undefined || before === undefined) continue;
     if (metric.startsWith('rss:') && metric !== 'rss:stack') {
       // Each process in one short list: the ones that moved by a MiB or more.
       if (Math.abs(now - before) >= 1) rss.push(`${metric.slice(4)} ${signed(now - before, 0)}`);

@@ -110,7 +110,7 @@ const events: Scenario = async (ctx) => {
     const line =
       `post.published → stored notification at ${load.throughput.toFixed(0)} events/s: stored ${latencies.length}/${load.count}, p50 ${metrics.p50} ms, p99 ${metrics.p99} ms, max ${metrics.max} ms` +
       ` (publish call p99 ${load.p99} ms, ${describeErrors(load)}), notifications ${notified}`;
-    ctx.add({ id: 'events', title: `post.published → notification at ${rate}/s`, metrics, targets: [{ metric: 'p99', op: '<=', value: 20, row: `\`post.published\` → notification p99 at ${rate} events/s` }] }, line, cpu, load.count, 'event');
+    ctx.add({ id: 'events', title: `post.published → notification at ${rate}/s`, metrics, compared: ['p50', 'p99'], targets: [{ metric: 'p99', op: '<=', value: 20, row: `\`post.published\` → notification p99 at ${rate} events/s` }] }, line, cpu, load.count, 'event');
   } finally {
     await userDb.end();
   }

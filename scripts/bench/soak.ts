@@ -138,6 +138,7 @@ export async function soak(ctx: BenchContext): Promise<void> {
           rate, throughput: load.throughput, p50: load.p50, p99: load.p99, worstIntervalP99Ms: worstP99, errors: load.errors, requests: load.count, seconds,
           'growth%': worstGrowth, backlogLeft: leftTotal, drainSeconds: drained, ...Object.fromEntries(Object.entries(memory.end.rss).map(([k, v]) => [`rss:${k}`, v])),
         },
+        compared: ['throughput', 'p99', 'errors', 'growth%', ...Object.keys(growth).filter((n) => ctx.stack.apps.has(n.replace(/:daprd$/, ''))).map((n) => `rss:${n}`)],
         targets: [
           { metric: 'errors', op: '<=', value: 0, row: 'soak: errors' },
           { metric: 'growth%', op: '<', value: 5, row: `soak: RSS growth from ${baselineAt} s to the end, largest app or sidecar (${worst})` },

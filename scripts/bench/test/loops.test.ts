@@ -38,7 +38,9 @@ test('the paced load sends rate × seconds requests, a fresh body each, and coun
   t.is(res.kinds.create!.count + res.kinds.fail!.count, 100);
   t.is(res.errors, res.kinds.fail!.count);
   t.is(new Set(s.bodies).size, s.bodies.length);
-  t.is(reports.reduce((a, b) => a + b, 0), 100);
+  // Interval reports as they end; the answers after the last full one are in the totals only (unless they span half an interval).
+  const reported = reports.reduce((a, b) => a + b, 0);
+  t.true(reported >= 80 && reported <= 100, `${reported}`);
 });
 
 test('the closed loop keeps its connections busy until the time is up', async (t) => {
