@@ -1,74 +1,97 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { machineBusyTicks, processTable, TICKS_PER_SECOND, type ProcEntry } from './procfs.js';
 
 /**
- * Where the CPU goes during a benchmark scenario: user+system time of each process of the stack (apps, sidecars),
- * Postgres and Redis (all their processes), and this process (the load generator), from /proc (Linux only).
+ * Where the CPU goes during a benchmark scenario: user+system time of each named group of processes (each app and
+ * its children, each sidecar, the stack's Postgres backends, its Redis, the load generator, …), from /proc (Linux
+ * only), and what the rest of the machine used meanwhile.
  */
-const TICKS_PER_SECOND = 100;
 
-async function ticksOf(pid: number): Promise<number> {
-  try {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[11]) + Number(fields[12]);
-  } catch {
-    return 0;
-  }
+/** Names the processes to account for, from the current process table (groups may change: Postgres backends come and go). */
+export type ProcessGroups = (table: Map<number, ProcEntry>) => Map<string, ProcEntry[]>;
+
+export interface CpuUsage {
+  seconds: number;
+  /** CPU ticks (1/100 s) each group used over the measurement. */
+  ticks: Record<string, number>;
+  /** Ticks the rest of the machine used meanwhile: other programs (another engineer's tests) and the kernel. */
+  otherTicks: number;
 }
 
-async function pidsByCommand(names: string[]): Promise<Map<string, number[]>> {
-  const found = new Map<string, number[]>(names.map((n) => [n, []]));
-  for (const entry of await readdir('/proc').catch(() => [] as string[])) {
-    if (!/^\d+$/.test(entry)) continue;
-    const comm = (await readFile(`/proc/${entry}/comm`, 'utf8').catch(() => '')).trim();
-    found.get(comm)?.push(Number(entry));
-  }
-  return found;
+interface Snapshot {
+  groups: Map<string, Map<number, number>>;
+  busy: number;
 }
 
-async function snapshot(named: Record<string, number>): Promise<Map<string, number>> {
-  const ticks = new Map<string, number>();
-  for (const [name, pid] of Object.entries(named)) ticks.set(name, await ticksOf(pid));
-  for (const [comm, pids] of await pidsByCommand(['postgres', 'redis-server'])) {
+async function snapshot(groups: ProcessGroups): Promise<Snapshot> {
+  const [table, busy] = await Promise.all([processTable(), machineBusyTicks()]);
+  const out = new Map<string, Map<number, number>>();
+  for (const [name, procs] of groups(table)) out.set(name, new Map(procs.map((p) => [p.pid, p.ticks])));
+  return { groups: out, busy };
+}
+
+/** Ticks per group between two snapshots; a process born in between counts whole, one that died is lost. */
+function delta(before: Snapshot, after: Snapshot): Record<string, number> {
+  const ticks: Record<string, number> = {};
+  for (const [name, procs] of after.groups) {
+    const earlier = before.groups.get(name);
     let sum = 0;
-    for (const pid of pids) sum += await ticksOf(pid);
-    ticks.set(comm, sum);
+    for (const [pid, t] of procs) sum += Math.max(0, t - (earlier?.get(pid) ?? 0));
+    ticks[name] = sum;
   }
   return ticks;
 }
 
-/** Runs `fn` and returns its result with one line: CPU% per process over its duration (100% = one core). */
-export async function withCpuUsage<T>(named: Record<string, number>, fn: () => Promise<T>): Promise<{ result: T; cpu: string }> {
-  if (process.platform !== 'linux') return { result: await fn(), cpu: '' };
-  const before = await snapshot(named);
-  const started = Date.now();
+/** Runs `fn` and returns its result with the CPU each group (and the rest of the machine) used meanwhile. */
+export async function withCpuUsage<T>(groups: ProcessGroups, fn: () => Promise<T>): Promise<{ result: T; cpu?: CpuUsage }> {
+  if (process.platform !== 'linux') return { result: await fn() };
+  const before = await snapshot(groups);
+  const started = performance.now();
   const result = await fn();
-  const seconds = (Date.now() - started) / 1000;
-  const after = await snapshot(named);
-  const usage = [...after]
-    .map(([name, t]) => [name, ((t - (before.get(name) ?? 0)) / TICKS_PER_SECOND / seconds) * 100] as const)
-    .filter(([, pct]) => pct >= 1)
-    .sort((a, b) => b[1] - a[1]);
-  const total = usage.reduce((s, [, pct]) => s + pct, 0);
-  return { result, cpu: `cpu ${total.toFixed(0)}%: ${usage.map(([n, pct]) => `${n} ${pct.toFixed(0)}%`).join(', ')}` };
+  const seconds = (performance.now() - started) / 1000;
+  const after = await snapshot(groups);
+  const ticks = delta(before, after);
+  const ours = Object.values(ticks).reduce((s, t) => s + t, 0);
+  return { result, cpu: { seconds, ticks, otherTicks: Math.max(0, after.busy - before.busy - ours) } };
+}
+
+/** CPU milliseconds per request (or event) of each group, with `total` (the groups together) and `rest of machine`. */
+export function msPerRequest(cpu: CpuUsage, requests: number): Record<string, number> {
+  const per = (t: number) => (requests > 0 ? Math.round(((t * 1000) / TICKS_PER_SECOND / requests) * 1000) / 1000 : 0);
+  const out: Record<string, number> = {};
+  for (const [name, t] of Object.entries(cpu.ticks)) out[name] = per(t);
+  out.total = per(Object.values(cpu.ticks).reduce((s, t) => s + t, 0));
+  out['rest of machine'] = per(cpu.otherTicks);
+  return out;
+}
+
+/** One line: cores used, then CPU ms per request of each group (largest first; those under 0.005 ms left out). */
+export function formatCpu(cpu: CpuUsage | undefined, requests: number, unit = 'request'): string {
+  if (!cpu) return '';
+  const ms = msPerRequest(cpu, requests);
+  const cores = (t: number) => (t / TICKS_PER_SECOND / cpu.seconds).toFixed(2);
+  const ours = Object.values(cpu.ticks).reduce((s, t) => s + t, 0);
+  const parts = Object.entries(ms)
+    .filter(([name, v]) => name !== 'total' && name !== 'rest of machine' && v >= 0.005)
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, v]) => `${name} ${v.toFixed(2)}`);
+  return `cpu ${cores(ours)} cores (rest of machine ${cores(cpu.otherTicks)}); ms/${unit}: total ${ms.total!.toFixed(2)} = ${parts.join(', ')}`;
 }
 
 /**
  * Waits until the stack is quiet (its processes together below `maxCores` of CPU over half a second), so a
- * scenario is not charged for the work the previous one left behind (events still being consumed, …).
+ * scenario is not charged for the work the previous one left behind (events still being consumed, …). The load
+ * generator and the bench process itself do not count.
  */
-export async function waitUntilQuiet(named: Record<string, number>, maxCores = 0.25, timeoutMs = 30_000): Promise<void> {
+export async function waitUntilQuiet(groups: ProcessGroups, ignore: string[], maxCores = 0.25, timeoutMs = 30_000): Promise<void> {
   if (process.platform !== 'linux') return;
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const before = await snapshot(named);
-    const started = Date.now();
+    const before = await snapshot(groups);
+    const started = performance.now();
     await new Promise((r) => setTimeout(r, 500));
-    const after = await snapshot(named);
-    const seconds = (Date.now() - started) / 1000;
-    let ticks = 0;
-    for (const [name, t] of after) if (name !== 'load generator') ticks += t - (before.get(name) ?? 0);
+    const after = await snapshot(groups);
+    const seconds = (performance.now() - started) / 1000;
+    const ticks = Object.entries(delta(before, after)).filter(([name]) => !ignore.includes(name)).reduce((s, [, t]) => s + t, 0);
     if (ticks / TICKS_PER_SECOND / seconds < maxCores) return;
   }
 }

@@ -1,37 +1,51 @@
 import { Agent, request } from 'undici';
+import { buildRequest, chooser, quantile, Recorder, type IntervalReport, type LoadResult, type RequestSpec } from './load-spec.js';
+
+/** Sends one request of `spec` and records its latency (from its own send to the end of its body) and status. */
+export async function timedRequest(pool: Agent, spec: RequestSpec, recorder: Recorder): Promise<void> {
+  const req = buildRequest(spec);
+  const t0 = performance.now();
+  if (req.eventId && spec.recordSends) recorder.sends.push([req.eventId, Date.now()]);
+  let status: string;
+  try {
+    const res = await request(req.url, { method: req.method as 'GET', headers: req.headers, body: req.body, dispatcher: pool });
+    await res.body.dump();
+    status = String(res.statusCode);
+  } catch (err) {
+    status = (err as { code?: string }).code ?? 'error';
+  }
+  recorder.add(req.kind, performance.now() - t0, status);
+}
 
 /**
  * An open-loop load at a steady rate: one request every 1000/rate ms whatever the answers do (autocannon's
- * overallRate sends in bursts), each timed from its own send. Returns latency percentiles in ms.
+ * overallRate sends in bursts), each timed from its own send, each a fresh request of a kind of `mix` picked by
+ * weight (a GET of one URL, a POST with a new body, …). Reports every `intervalSeconds` when asked (the soak).
  */
-export async function pacedLoad(url: string, rate: number, seconds: number): Promise<{ sent: number; failed: number; p50: number; p90: number; p99: number; max: number }> {
-  const pool = new Agent({ connections: 64, keepAliveTimeout: 30_000 });
-  const latencies: number[] = [];
-  let failed = 0;
-  const inflight: Promise<void>[] = [];
-  const total = Math.round(rate * seconds);
+export async function pacedLoad(o: {
+  rate: number;
+  seconds: number;
+  mix: RequestSpec[];
+  connections?: number;
+  intervalSeconds?: number;
+  onInterval?: (r: IntervalReport) => void;
+}): Promise<LoadResult> {
+  const pool = new Agent({ connections: o.connections ?? 64, keepAliveTimeout: 30_000 });
+  const next = chooser(o.mix);
+  const recorder = new Recorder(o.intervalSeconds, o.onInterval);
+  const inflight = new Set<Promise<void>>();
+  const late: number[] = [];
+  const total = Math.round(o.rate * o.seconds);
   const started = performance.now();
   for (let i = 0; i < total; i++) {
-    const due = started + (i * 1000) / rate;
+    const due = started + (i * 1000) / o.rate;
     const wait = due - performance.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    inflight.push(
-      (async () => {
-        const t0 = performance.now();
-        try {
-          const res = await request(url, { dispatcher: pool });
-          await res.body.dump();
-          if (res.statusCode >= 300) failed++;
-        } catch {
-          failed++;
-        }
-        latencies.push(performance.now() - t0);
-      })(),
-    );
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    late.push(Math.max(0, performance.now() - due));
+    const p = timedRequest(pool, next(), recorder).finally(() => inflight.delete(p));
+    inflight.add(p);
   }
   await Promise.all(inflight);
   await pool.close();
-  latencies.sort((a, b) => a - b);
-  const q = (p: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]! * 10) / 10;
-  return { sent: total, failed, p50: q(0.5), p90: q(0.9), p99: q(0.99), max: q(1) };
+  return recorder.finish({ lateP99: quantile(Float64Array.from(late).sort(), 0.99), recordSends: o.mix.some((m) => m.recordSends) });
 }

@@ -1,0 +1,54 @@
+import type { Stack } from '../runner/stack.js';
+import type { ProcessGroups } from './cpu-usage.js';
+import { executableOf, memoryOf, processTable, treeOf } from './procfs.js';
+
+const MiB = (kib: number) => Math.round(kib / 1024);
+
+export interface MemoryReport {
+  /** Resident memory (VmRSS) of each group in MiB: a process and its descendants together. */
+  rss: Record<string, number>;
+  /** Peak resident memory (VmHWM) of each group, MiB (the sum of each process's peak). */
+  peak: Record<string, number>;
+  /** The four apps and their sidecars together (the stack's target). */
+  stackMiB: number;
+  /** For each app: what its pid is (node itself, or a wrapper and the node process under it). */
+  notes: Record<string, string>;
+}
+
+/** VmRSS of every group of the stack (from /proc/<pid>/status), apps and sidecars with their descendants. */
+export async function measureMemory(stack: Stack, groups: ProcessGroups): Promise<MemoryReport> {
+  const table = await processTable();
+  const rss: Record<string, number> = {};
+  const peak: Record<string, number> = {};
+  const rssKiB: Record<string, number> = {};
+  for (const [name, procs] of groups(table)) {
+    let r = 0;
+    let p = 0;
+    for (const proc of procs) {
+      const m = await memoryOf(proc.pid);
+      r += m.rssKiB;
+      p += m.peakKiB;
+    }
+    rssKiB[name] = r;
+    rss[name] = MiB(r);
+    peak[name] = MiB(p);
+  }
+  const notes: Record<string, string> = {};
+  let stackKiB = 0;
+  for (const [id, a] of stack.apps) {
+    const pid = a.app?.child.pid;
+    if (!pid) continue;
+    const tree = treeOf(pid, table);
+    const exe = await executableOf(pid);
+    const nodes = [];
+    for (const e of tree) if ((await executableOf(e.pid)) === 'node') nodes.push(e.pid);
+    notes[id] =
+      exe === 'node' && tree.length === 1
+        ? `pid ${pid} is the node process itself, no children`
+        : exe === 'node'
+          ? `pid ${pid} is node, with ${tree.length - 1} descendant(s) (${tree.slice(1).map((e) => `${e.comm} ${e.pid}`).join(', ')}), counted with it`
+          : `pid ${pid} is a wrapper (${exe}); node runs as pid ${nodes.join(', ') || '?'}, counted with it`;
+    stackKiB += (rssKiB[id] ?? 0) + (rssKiB[`${id}:daprd`] ?? 0);
+  }
+  return { rss, peak, stackMiB: MiB(stackKiB), notes };
+}
