@@ -81,8 +81,10 @@ const stack: Stack = await startStack({
   resetDatabases: true,
   sink,
   logLevel: 'warn',
-  // Instrumentation on, as in development: every app and sidecar exports its spans (to the runner's receiver).
+  // Instrumentation on: every app and sidecar traces and exports its spans (to the runner's receiver), everything
+  // sampled as in development unless BENCH_TRACE_SAMPLING (0–1) sets the ratio a deployment would use.
   observability: 'test',
+  traceSamplingRate: process.env.BENCH_TRACE_SAMPLING ? Number(process.env.BENCH_TRACE_SAMPLING) : undefined,
 });
 const readySeconds = (performance.now() - startedAt) / 1000;
 

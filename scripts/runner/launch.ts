@@ -29,6 +29,8 @@ export interface LaunchContext {
   sentry: { address: string; trustAnchors: string; tokenFile: (appId: string) => string };
   /** OTLP/HTTP host:port of this stack's trace backend, if any. */
   otlpHostPort?: string;
+  /** Sampling ratio of the apps' traces (OTEL_TRACES_SAMPLER_ARG); default theirs (everything in development). */
+  traceSamplingRate?: number;
   /** The gateway's own address: absolute links point there unless PUBLIC_BASE_URL is set. */
   gatewayUrl?: string;
   logLevel: string;
@@ -95,6 +97,7 @@ export async function launchApp(a: RunningApp, c: LaunchContext): Promise<void> 
   // Spans go to this stack's backend, or nowhere (never to dapr.yaml's default address, another stack's Jaeger).
   if (c.otlpHostPort) env.OTEL_EXPORTER_OTLP_ENDPOINT = `http://${c.otlpHostPort}`;
   else delete env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  if (c.traceSamplingRate !== undefined) env.OTEL_TRACES_SAMPLER_ARG = String(c.traceSamplingRate);
   const [cmd, ...command] = a.spec.command;
   // VCD_CPU_PROF_DIR=dir: each Node app writes a V8 CPU profile there when it stops (open it in Chrome DevTools).
   // One folder per app: the loader's worker thread writes a profile of its own beside the main thread's.

@@ -14,6 +14,8 @@ export interface ResourceOverrides {
   smtp: { host: string; port: number };
   /** Where daprd sends its spans (OTLP/HTTP host:port of the stack's trace backend); none: no export. */
   otlpEndpoint?: string;
+  /** The sidecars' sampling ratio (0–1) instead of the Configuration's (everything, in development). */
+  traceSamplingRate?: number;
 }
 
 interface MetadataItem {
@@ -26,7 +28,7 @@ interface DaprResource {
     type?: string;
     metadata?: MetadataItem[];
     nameResolution?: { component?: string; configuration?: Record<string, unknown> };
-    tracing?: { otel?: { endpointAddress?: string } };
+    tracing?: { samplingRate?: string; otel?: { endpointAddress?: string } };
   };
 }
 
@@ -77,6 +79,7 @@ export async function renderResources(
         if (o.otlpEndpoint) tracing.otel.endpointAddress = o.otlpEndpoint;
         else delete tracing.otel;
       }
+      if (tracing && o.traceSamplingRate !== undefined) tracing.samplingRate = String(o.traceSamplingRate);
     }
     await writeFile(path.join(configDir, file), doc.map((d) => stringify(d)).join('---\n'));
   }

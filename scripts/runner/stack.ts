@@ -48,6 +48,11 @@ export interface StackOptions {
    * trace and serve metrics, nothing collects them.
    */
   observability?: 'dev' | 'test' | 'off';
+  /**
+   * Sampling of traces, apps and sidecars alike (0–1; default: everything, as development wants): the apps get it as
+   * OTEL_TRACES_SAMPLER_ARG, the sidecars' Configurations are rendered with it.
+   */
+  traceSamplingRate?: number;
 }
 
 export interface Stack {
@@ -156,6 +161,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     nameResolutionDb: path.join(options.runDir, 'nameresolution.db'),
     smtp: { host: '127.0.0.1', port: mail.smtpPort },
     otlpEndpoint: traces?.otlpHostPort,
+    traceSamplingRate: options.traceSamplingRate,
   });
   const apps = await allocateApps(specs, free);
   const sentryPorts = { grpc: await port(DEV_SENTRY_PORTS.grpc), healthz: await port(DEV_SENTRY_PORTS.healthz) };
@@ -254,6 +260,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       configDir,
       sentry: { address: `127.0.0.1:${sentryPorts.grpc}`, trustAnchors: sentry.trustAnchors, tokenFile: sentry.tokenFile },
       otlpHostPort: traces?.otlpHostPort,
+      traceSamplingRate: options.traceSamplingRate,
       gatewayUrl: stack.gatewayUrl,
       logLevel: options.logLevel ?? process.env.LOG_LEVEL ?? 'info',
       daprLogLevel: options.daprLogLevel ?? 'warn',
