@@ -13,6 +13,7 @@ import { killGroup, startProcess, stopProcess, type LogSink, type ManagedProcess
 import { untilUp } from './readiness.js';
 import { REDIS_PASSWORD_KEYS } from './redis-acl.js';
 import { startRedis } from './redis.js';
+import { compiledSpec } from './compiled-apps.js';
 import { renderResources } from './resources.js';
 import { ensureSecrets, type Secrets } from './secrets.js';
 import { startSentry, type RunningSentry } from './sentry.js';
@@ -53,6 +54,8 @@ export interface StackOptions {
    * OTEL_TRACES_SAMPLER_ARG, the sidecars' Configurations are rendered with it.
    */
   traceSamplingRate?: number;
+  /** Start the apps as compiled JavaScript from this folder (filled by compiled-apps.ts compileWorkspace), as the images do, instead of through tsx. */
+  compiledDir?: string;
 }
 
 export interface Stack {
@@ -163,7 +166,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     otlpEndpoint: traces?.otlpHostPort,
     traceSamplingRate: options.traceSamplingRate,
   });
-  const apps = await allocateApps(specs, free);
+  const compiledDir = options.compiledDir;
+  const apps = await allocateApps(compiledDir ? specs.map((s) => compiledSpec(s, manifest.root, compiledDir)) : specs, free);
   const sentryPorts = { grpc: await port(DEV_SENTRY_PORTS.grpc), healthz: await port(DEV_SENTRY_PORTS.healthz) };
 
   let maildev: ManagedProcess | undefined;
