@@ -5,6 +5,7 @@ import type { Redis } from 'ioredis';
 import type { OpenAPIObject } from 'openapi3-ts/oas31';
 import type { DaprGrpcInvoker } from '@vcd/contracts';
 import { subscriptionRouter, type Sidecar } from '@vcd/dapr';
+import { currentTraceparent } from '@vcd/telemetry';
 import { AppError, errorMiddleware } from '@vcd/errors';
 import { buildOpenApi, mountRoutes, requestContext, sameSecret, type AnyRoute } from '@vcd/http';
 import type { Logger } from '@vcd/logging';
@@ -138,7 +139,12 @@ export function buildApp(deps: GatewayDeps): Koa {
       callUpstream(ctx, appId, path, forwardDeps, { query: true }),
     );
     writeUpstream(ctx, response);
-    if (ageSeconds !== undefined) ctx.set('Age', String(ageSeconds));
+    if (ageSeconds !== undefined) {
+      ctx.set('Age', String(ageSeconds));
+      // No sidecar answered: the trace context the client gets back is the gateway's own span, in the client's trace.
+      const traceparent = currentTraceparent();
+      if (traceparent) ctx.set('traceparent', traceparent);
+    }
   });
   app.use((ctx: Context) => {
     if (ctx.state.route || resolvedRoute(ctx)) return;
