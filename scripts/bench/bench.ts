@@ -18,6 +18,7 @@ import { compileWorkspace } from '../runner/compiled-apps.js';
 import { startStack, type Stack } from '../runner/stack.js';
 import { BenchContext } from './context.js';
 import { startLoadGenerator, type LoadGenerator } from './loadgen-client.js';
+import { standInForAutovacuum } from './maintenance.js';
 import { measureMemory } from './memory.js';
 import { loadSaved, saveResults, summaryTable, type RunInfo, type ScenarioResult, type Target } from './results.js';
 import { ALIASES, EXTRA_SCENARIOS, SCENARIOS } from './scenarios.js';
@@ -100,12 +101,17 @@ const readySeconds = (performance.now() - startedAt) / 1000;
 let loadgen: LoadGenerator | undefined;
 let ctx: BenchContext | undefined;
 let failed = false;
+const vacuum = await standInForAutovacuum(
+  process.env.PG_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres',
+  ['auth', 'blog', 'user'].map((app) => `${DB_PREFIX}${app}`),
+);
 try {
   loadgen = await startLoadGenerator();
   const groups = stackProcessGroups(stack, { dbPrefix: DB_PREFIX, loadGeneratorPid: () => loadgen?.pid });
   ctx = new BenchContext(stack, loadgen, groups, saved, runInfo, SECONDS, await seed(stack.gatewayUrl!));
   ctx.report(`# VCD Simple Blog benchmarks, ${runInfo.date.slice(0, 16).replace('T', ' ')} UTC, commit ${commit}`);
   ctx.report(`# ${runInfo.cores} cores, load average ${runInfo.loadavgAtStart.toFixed(2)} at the start; ${SECONDS} s per scenario; scenarios: ${wanted.join(', ')}; stack log ${path.join(runDir, 'stack.log')}`);
+  if (vacuum.active) ctx.report('# this Postgres runs with autovacuum off: the bench vacuums and analyzes its databases every 30 s in its place (maintenance.ts)');
 
   const ready: ScenarioResult = {
     id: 'ready',
@@ -144,6 +150,7 @@ try {
   failed = true;
   process.stderr.write(`bench failed: ${(err as Error).stack ?? err}\n(stack log: ${path.join(runDir, 'stack.log')})\n`);
 } finally {
+  await vacuum.stop();
   await loadgen?.close();
   await stack.stop();
   log.end();
