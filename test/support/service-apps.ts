@@ -185,9 +185,10 @@ export interface BlogApp extends InProcessApp {
   users: FakeUserDirectory;
   /** How many times a committed write woke the relay. */
   wakes: () => number;
+  /** The app's public page cache (with `caches`). */
+  publicPages?: PublicPageCache;
 }
 
-/** The blog service in-process: its database, an in-memory user directory where the user service's gRPC would be. */
 /**
  * The blog app; with `caches`, the public page cache and the follow cache as main.ts wires them (long TTLs, so a
  * test sees what a write or an event drops, not a TTL running out).
@@ -205,7 +206,7 @@ export async function startBlog(options: { caches?: boolean } = {}): Promise<Blo
     users,
     publicPages,
     follows: options.caches ? new FollowedAuthors(users, 60_000) : undefined,
-    commitHooks: { afterCommit: () => { wakes++; publicPages?.invalidate(); } },
+    commitHooks: { afterCommit: () => void wakes++ },
     feeds: { publicBaseUrl: 'http://blog.test', title: 'Component test' },
   }));
   const served = await failing(db.drop, () => serve(app));
@@ -216,6 +217,7 @@ export async function startBlog(options: { caches?: boolean } = {}): Promise<Blo
     call: caller(served.url, appApiToken),
     users,
     wakes: () => wakes,
+    publicPages,
     close: async () => {
       await served.close();
       await db.drop();

@@ -1,7 +1,7 @@
 import { RequestContext } from '@mikro-orm/core';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { subscriptionRouter } from '@vcd/dapr';
-import { createServiceApp } from '@vcd/http';
+import { createServiceApp, type AnyRoute } from '@vcd/http';
 import type { Logger } from '@vcd/logging';
 import { UnitOfWork, type CommitHooks } from '@vcd/messaging';
 import type { FollowGraph, UserDirectory } from './domain/authors.js';
@@ -38,6 +38,8 @@ export interface BlogAppDeps {
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** Writes whose route is a comment's (`/api/articles/:slug/comments…`): what they change is on no public page. */
+const changesNoPublicPage = (route: AnyRoute | undefined) => !!route && route.path.includes('/comments');
 
 /** The blog service as a Koa app (tests call it in-process; main.ts listens). */
 export function buildApp(deps: BlogAppDeps) {
@@ -72,12 +74,13 @@ export function buildApp(deps: BlogAppDeps) {
   });
   // One EntityManager fork per request.
   app.middleware.unshift((_ctx, next) => RequestContext.create(deps.orm.em, next));
-  // Any write (it has committed or failed when the response is ready) empties the anonymous readers' pages.
+  // Any write (it has committed or failed when the response is ready) empties the anonymous readers' pages, but
+  // those to comments and their reactions: no public page (lists, tags, feeds) shows comments.
   app.middleware.unshift(async (ctx, next) => {
     try {
       await next();
     } finally {
-      if (!SAFE_METHODS.has(ctx.method)) blog.publicPages.invalidate();
+      if (!SAFE_METHODS.has(ctx.method) && !changesNoPublicPage(ctx.state.route as AnyRoute | undefined)) blog.publicPages.invalidate();
     }
   });
   return app;

@@ -18,13 +18,13 @@ bootService({
   database: blogDatabase,
   buildApp: ({ orm, logger, config, relay }) => {
     const publicPages = new PublicPageCache(config.PUBLIC_PAGE_CACHE_TTL_MS);
-    // Every committed unit of work that emitted events wakes the relay; the scheduler's publications are writes
-    // too, so they empty the anonymous readers' pages (requests' writes empty them in app.ts as well).
-    const commitHooks = relayHooks({ relays: [relay], onCommit: () => publicPages.invalidate() });
+    // Every committed unit of work that emitted events wakes the relay. The anonymous readers' pages are emptied by
+    // the writes that change them: requests' in app.ts, the scheduler's publications in publish-due-posts.
+    const commitHooks = relayHooks({ relays: [relay] });
     const grpc = new DaprGrpcInvoker({ host: config.DAPR_HOST, grpcPort: config.DAPR_GRPC_PORT, apiToken: config.DAPR_API_TOKEN });
     const directory = new GrpcUserDirectory(grpc);
     const users = new CachedUserDirectory(directory, config.AUTHOR_CACHE_TTL_MS);
-    scheduler = new PostScheduler({ uow: new UnitOfWork(() => orm.em.fork(), commitHooks), logger }, { pollMs: config.SCHEDULER_POLL_MS });
+    scheduler = new PostScheduler({ uow: new UnitOfWork(() => orm.em.fork(), commitHooks), logger, publicPages }, { pollMs: config.SCHEDULER_POLL_MS });
     scheduler.start();
     return buildApp({
       orm,

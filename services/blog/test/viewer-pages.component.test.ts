@@ -1,6 +1,8 @@
 import test from 'ava';
 import { randomUUID } from 'node:crypto';
 import type { Identity } from '@vcd/http';
+import { UnitOfWork } from '@vcd/messaging';
+import { publishDuePosts } from '../src/usecases/publish-due-posts.js';
 import { startBlog, type BlogApp } from '../../../test/support/service-apps.js';
 
 /**
@@ -128,4 +130,34 @@ test('drafts stay their author\'s: a list of drafts is asked per viewer, never f
   const stranger = await blog.call('GET', `/api/articles?status=draft&author=${author.username}`, { as: someone() });
   t.is(stranger.body.articlesCount, 0);
   t.is((await blog.call('GET', `/api/articles?status=draft&author=${author.username}`)).body.articlesCount, 0);
+});
+
+// Serial: another test's write would empty the cache in between.
+test.serial('a comment empties no public page (none shows comments); a favorite does', async (t) => {
+  const tag = `vc${randomUUID().slice(0, 8)}`;
+  const [author, reader] = [someone(), someone()];
+  const slug = await create(author, tag);
+  await list(tag);
+  t.is((await blog.call('POST', `/api/articles/${slug}/comments`, { as: reader, body: { comment: { body: 'nice' } } })).status, 200);
+  const afterComment = blog.users.calls;
+  await list(tag);
+  t.is(blog.users.calls, afterComment, 'the page was still cached after the comment');
+  t.is((await blog.call('POST', `/api/articles/${slug}/favorite`, { as: reader })).status, 200);
+  const afterFavorite = blog.users.calls;
+  t.like(bySlug((await list(tag)).body)[slug], { favoritesCount: 1 });
+  t.is(blog.users.calls, afterFavorite + 1, 'the favorite emptied it: the page was computed again');
+});
+
+test.serial('the scheduler empties the public pages when it publishes (no request made that write)', async (t) => {
+  const tag = `vs${randomUUID().slice(0, 8)}`;
+  const author = someone();
+  const res = await blog.call('POST', '/api/articles', {
+    as: author,
+    body: { article: { title: `S ${randomUUID().slice(0, 8)}`, description: 'd', body: 'b', tagList: [tag], status: 'scheduled', publishAt: new Date(Date.now() + 3_600_000).toISOString() } },
+  });
+  t.is(res.status, 201);
+  t.is((await list(tag)).body.articlesCount, 0, 'cached now, for 60 s');
+  await blog.db.sql(`update article set publish_at = now() - interval '1 second' where slug = ?`, [res.body.article.slug]); // its time has come
+  t.is(await publishDuePosts({ uow: new UnitOfWork(() => blog.db.orm.em.fork()), publicPages: blog.publicPages! }, 10), 1);
+  t.deepEqual((await list(tag)).body.articles.map((a: Listed) => a.slug), [res.body.article.slug]);
 });

@@ -1,5 +1,6 @@
 import type { Logger } from '@vcd/logging';
 import type { UnitOfWork } from '@vcd/messaging';
+import type { PublicPageCache } from '../domain/public-page-cache.js';
 import { publishDuePosts } from '../usecases/publish-due-posts.js';
 
 /**
@@ -13,7 +14,7 @@ export class PostScheduler {
   private idle: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly deps: { uow: UnitOfWork; logger: Logger },
+    private readonly deps: { uow: UnitOfWork; logger: Logger; publicPages: PublicPageCache },
     private readonly options: { pollMs: number; batchSize?: number },
   ) {}
 

@@ -4,10 +4,11 @@ import type { BlogDeps } from './blog-deps.js';
 /**
  * Publishes one batch of scheduled articles whose time has come (ADR 5): claims due rows with FOR UPDATE SKIP
  * LOCKED, publishes them and writes post.published to the outbox in the same transaction, so replicas never
- * publish a post twice and a restart loses nothing (the state is the table). Returns how many went live.
+ * publish a post twice and a restart loses nothing (the state is the table). Returns how many went live; the public
+ * pages are emptied after the commit when any did.
  */
-export function publishDuePosts(deps: Pick<BlogDeps, 'uow'>, batchSize: number): Promise<number> {
-  return deps.uow.run(async (tx, events) => {
+export async function publishDuePosts(deps: Pick<BlogDeps, 'uow' | 'publicPages'>, batchSize: number): Promise<number> {
+  const published = await deps.uow.run(async (tx, events) => {
     const due = await publishDueArticles(tx, batchSize);
     for (const a of due) {
       events.emit('post.published', {
@@ -21,4 +22,7 @@ export function publishDuePosts(deps: Pick<BlogDeps, 'uow'>, batchSize: number):
     }
     return due.length;
   });
+  // Newly public articles: the anonymous readers' pages are stale now (a request's write empties them in app.ts).
+  if (published > 0) deps.publicPages.invalidate();
+  return published;
 }
