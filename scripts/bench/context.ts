@@ -18,8 +18,6 @@ export interface BenchUser {
 export class BenchContext {
   readonly results: ScenarioResult[] = [];
   readonly lines: string[] = [];
-  /** The mixed load's measured maximum (req/s), for the soak. */
-  mixedMax?: number;
 
   constructor(
     readonly stack: Stack,
