@@ -135,13 +135,15 @@ export function buildApp(deps: GatewayDeps): Koa {
     if (!resolvedRoute(ctx)) return next();
     const { appId, path } = forwardTarget(ctx);
     if (!publicAnswers.applies(ctx)) return forward(ctx, appId, path, forwardDeps);
-    const { response, ageSeconds } = await publicAnswers.answer(`${appId} ${path}?${ctx.querystring}`, () =>
+    const { response, own, ageSeconds } = await publicAnswers.answer(`${appId} ${path}?${ctx.querystring}`, () =>
       callUpstream(ctx, appId, path, forwardDeps, { query: true }),
     );
     writeUpstream(ctx, response);
-    if (ageSeconds !== undefined) {
-      ctx.set('Age', String(ageSeconds));
-      // No sidecar answered: the trace context the client gets back is the gateway's own span, in the client's trace.
+    if (ageSeconds !== undefined) ctx.set('Age', String(ageSeconds));
+    if (!own) {
+      // No sidecar answered this request (the answer was fetched for another one): the trace context the client gets
+      // back is the gateway's own span, in the client's trace, never the other request's.
+      ctx.remove('traceparent');
       const traceparent = currentTraceparent();
       if (traceparent) ctx.set('traceparent', traceparent);
     }

@@ -104,6 +104,20 @@ test.serial('anonymous reads the upstream marks public are answered from memory;
   t.is(afterWrite.headers.get('age'), null);
 });
 
+test.serial('an answer fetched for another request never carries that request\'s trace context', async (t) => {
+  const upstreamTrace = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+  gw.daprd.app('blog', async (call) => {
+    if (call.path === '/openapi.json') return { body: documents.blog };
+    await new Promise((r) => setTimeout(r, 100)); // long enough for the second reader to join this fetch
+    return { status: 200, headers: { 'cache-control': 'public, max-age=0, s-maxage=5', traceparent: upstreamTrace }, body: { ok: true } };
+  });
+  const path = `/api/articles?limit=${Math.floor(Math.random() * 1e6)}`;
+  const [owner, joiner] = await Promise.all([gw.request('GET', path), new Promise((r) => setTimeout(r, 20)).then(() => gw.request('GET', path))]);
+  t.is(owner.headers.get('traceparent'), upstreamTrace, 'the request the upstream answered gets its trace context');
+  t.not(joiner.headers.get('traceparent'), upstreamTrace, 'a request that joined the fetch does not');
+  t.not((await gw.request('GET', path)).headers.get('traceparent'), upstreamTrace, 'nor does one answered from memory');
+});
+
 test.serial('a token verified once is not checked again, yet a tampered copy and an expired one are still refused (sessions are checked on every request as before)', async (t) => {
   echoBlog();
   const jake = user();

@@ -73,10 +73,12 @@ test('a page is fetched once for concurrent readers, then served from memory wit
   const first = await Promise.all(Array.from({ length: 20 }, () => cache.answer('k', up.fetch())));
   t.is(up.calls, 1);
   t.true(first.every((r) => text(r) === 'page 1'));
+  t.deepEqual(first.map((r) => r.own), [true, ...Array<boolean>(19).fill(false)], 'only the request that fetched owns the answer (its trace context)');
   now += 900;
   const hit = await cache.answer('k', up.fetch());
   t.is(text(hit), 'page 1');
   t.is(hit.ageSeconds, 0);
+  t.false(hit.own);
   t.is(hit.response.headers.get('traceparent'), null, 'the upstream trace context of another request is not replayed');
   now += 200; // s-maxage=1 has passed
   t.is(text(await cache.answer('k', up.fetch())), 'page 2');

@@ -49,14 +49,18 @@ export class PublicResponseCache {
     return this.enabled && ctx.method === 'GET' && !ctx.state.identity && !ctx.get('authorization') && !ctx.get('if-none-match') && !ctx.get('if-modified-since');
   }
 
-  /** The answer for `key`: from memory while fresh, otherwise `fetch()`'s (shared by concurrent misses, kept when its upstream allows). */
-  async answer(key: string, fetch: () => Promise<UpstreamResponse>): Promise<{ response: UpstreamResponse; ageSeconds?: number }> {
+  /**
+   * The answer for `key`: from memory while fresh, otherwise `fetch()`'s (shared by concurrent misses, kept when its
+   * upstream allows). `own` is false when the answer was fetched for another request (from memory, or a fetch it
+   * joined): its upstream trace context is that request's, not this one's.
+   */
+  async answer(key: string, fetch: () => Promise<UpstreamResponse>): Promise<{ response: UpstreamResponse; own: boolean; ageSeconds?: number }> {
     const hit = this.entries.get(key);
     recordCacheLookup('gateway_public_answers', !!hit);
-    if (hit) return { response: fromStored(hit), ageSeconds: Math.floor((this.now() - hit.storedAt) / 1000) };
+    if (hit) return { response: fromStored(hit), own: false, ageSeconds: Math.floor((this.now() - hit.storedAt) / 1000) };
     const generation = this.generation;
     const pending = this.inflight.get(key);
-    if (pending && pending.generation === generation) return { response: await pending.answer };
+    if (pending && pending.generation === generation) return { response: await pending.answer, own: false };
     const answer = fetch();
     const mine = { generation, answer };
     this.inflight.set(key, mine);
@@ -64,7 +68,7 @@ export class PublicResponseCache {
       const response = await answer;
       const ttl = response.status === 200 ? sharedLifetimeMs(response.headers.get('cache-control'), this.capMs) : 0;
       if (ttl > 0 && this.generation === generation) this.entries.set(key, toStored(response, this.now()), { ttl });
-      return { response };
+      return { response, own: true };
     } finally {
       if (this.inflight.get(key) === mine) this.inflight.delete(key);
     }
