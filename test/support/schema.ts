@@ -11,12 +11,13 @@
  *   (`createSchema`) in a second empty database, and Postgres's own definitions of both are compared: every column
  *   (type, nullability, default, generation), index (`pg_get_indexdef`) and constraint (`pg_get_constraintdef`).
  */
+import test from 'ava';
 import type { EntityMetadata } from '@mikro-orm/core';
 import type { ServiceDatabase } from '@vcd/db';
 import { throwawayDatabase, type ThrowawayDatabase } from './component.js';
 
 /** The SQL MikroORM would run to make the database match the entities; '' when there is nothing to change. */
-export async function schemaDiff(db: ThrowawayDatabase, options: { dropTables: boolean }): Promise<string> {
+async function schemaDiff(db: ThrowawayDatabase, options: { dropTables: boolean }): Promise<string> {
   return (await db.orm.schema.getUpdateSchemaSQL({ wrap: false, dropTables: options.dropTables })).trim();
 }
 
@@ -71,7 +72,7 @@ async function applyEnumColumnTypes(db: ThrowawayDatabase): Promise<void> {
  * database's, limited to the tables the entities map (the user service keeps tables of its own outside the ORM;
  * `schemaDiff` with `dropTables` says whether there are any). Returns each line found on one side only.
  */
-export async function entitySchemaDifferences(migrated: ThrowawayDatabase, service: string, database: ServiceDatabase): Promise<string[]> {
+async function entitySchemaDifferences(migrated: ThrowawayDatabase, service: string, database: ServiceDatabase): Promise<string[]> {
   const fromEntities = await throwawayDatabase(`${service}_entities`, database, { migrate: false });
   try {
     await fromEntities.orm.schema.createSchema();
@@ -89,4 +90,28 @@ export async function entitySchemaDifferences(migrated: ThrowawayDatabase, servi
   } finally {
     await fromEntities.drop();
   }
+}
+
+/**
+ * Registers a service's "entities are the schema" tests on a migrated database of the test file's own: MikroORM's
+ * diff is empty, and the schema the entities make is the migrated one. `ownTables: false` (a service whose
+ * repositories use SQL and map only the outbox and inbox) leaves the tables no entity maps out of the diff.
+ */
+export function testEntitiesAreTheSchema(service: string, database: ServiceDatabase, options: { ownTables?: boolean } = {}): void {
+  const ownTables = options.ownTables ?? true;
+  const what = ownTables ? 'the entities' : 'the outbox and inbox entities';
+  let migrated: ThrowawayDatabase;
+  test.before(async () => {
+    migrated = await throwawayDatabase(service, database);
+  });
+  test.after.always(async () => {
+    await migrated?.drop();
+  });
+  test(`MikroORM finds nothing to change between ${what} and the migrated database`, async (t) => {
+    const diff = await schemaDiff(migrated, { dropTables: ownTables });
+    t.is(diff, '', `the entities and the migrations disagree; MikroORM would run:\n${diff}`);
+  });
+  test(`the schema ${what} make is the migrated one, index definitions and constraints included`, async (t) => {
+    t.deepEqual(await entitySchemaDifferences(migrated, service, database), []);
+  });
 }
