@@ -159,6 +159,35 @@ test('the feed lists published articles by the authors the caller follows', asyn
   t.is((await api('GET', '/api/articles/feed')).status, 401);
 });
 
+test('a follow shows in the follower\'s lists once user.followed reaches blog through the sidecars, and an unfollow likewise', async (t) => {
+  // The test stack keeps a viewer's follows for FOLLOW_CACHE_TTL_MS (60 s): seeing the change within 10 s proves the
+  // event dropped them (ADR 19).
+  const [reader, writer] = await Promise.all([author('vr'), author('vw')]);
+  const tag = `follow${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+  const article = await createArticle(writer, { tagList: [tag] });
+  const following = async () => (await api('GET', `/api/articles?tag=${tag}`, { token: reader.token })).body.articles[0]?.author.following as boolean;
+  t.false(await following(), 'the reader follows nobody yet (and blog has cached that)');
+  t.is((await api('POST', `/api/profiles/${writer.username}/follow`, { token: reader.token })).status, 200);
+  t.true(await eventually(async () => (await following()) === true, 10_000, 50));
+  const feed = await api('GET', '/api/articles/feed', { token: reader.token });
+  t.true(feed.body.articles.some((a: { slug: string }) => a.slug === article.slug));
+  t.is((await api('DELETE', `/api/profiles/${writer.username}/follow`, { token: reader.token })).status, 200);
+  t.true(await eventually(async () => (await following()) === false, 10_000, 50));
+  t.is((await api('GET', '/api/articles/feed', { token: reader.token })).body.articlesCount, 0);
+});
+
+test('the gateway answers a repeated anonymous read from its memory (Age), through the real sidecars', async (t) => {
+  const jake = await author('ga');
+  const tag = `age${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+  await createArticle(jake, { tagList: [tag] });
+  // Other tests write meanwhile and every write empties the cache, so a pair of reads is tried until one stays cached.
+  const age = await eventually(async () => {
+    await api('GET', `/api/articles?tag=${tag}`);
+    return (await api('GET', `/api/articles?tag=${tag}`)).headers.get('age') ?? undefined;
+  }, 10_000, 20);
+  t.regex(age, /^\d+$/);
+});
+
 test('bad bodies and queries get 422 with the fields named', async (t) => {
   const jake = await author();
   const missing = await api('POST', '/api/articles', { token: jake.token, body: { article: { description: 'x' } } });

@@ -5,8 +5,9 @@ import { recordCacheLookup } from '@vcd/telemetry';
  * Pages that are the same for every reader (the public article list by query, the tags, the feeds), kept for
  * `ttlMs`. Keys name the page (`articles:…`, `tags`), and each key always holds the same kind of page.
  *
- * - **Readers see a write at once.** Any write of this service empties it (`invalidate`, after the write
- *   committed and before its answer leaves), and a page whose computation started before that write is never
+ * - **Readers see a write at once.** Every write that can change a page empties it (`invalidate`, after the write
+ *   committed and before its answer leaves: app.ts for requests, all but comments'; the scheduler after publishing),
+ *   and a page whose computation started before that write is never
  *   served to a request that arrived after it. A write made by another instance of the service shows after at
  *   most `ttlMs`.
  * - **One computation per page, even under writes.** Concurrent requests for a page that is missing share one
