@@ -231,6 +231,8 @@ export interface GatewayApp {
   daprd: FakeDaprd;
   /** Sessions auth's ValidateToken calls revoked (the gateway asks over gRPC; answered in memory here). */
   revoked: Set<string>;
+  /** The gateway's session validator (revoke sessions as session.revoked would). */
+  sessions: SessionValidator;
   /** A session token as auth signs it, for a user (a new session each time unless one is given). */
   tokenFor(user: { userId: string; username: string; role?: 'user' | 'editor' | 'admin'; sessionId?: string }, options?: { expiresAt?: number; ttlSeconds?: number }): Promise<string>;
   /** A public request from a client at `ip` (X-Forwarded-For, believed from loopback here). */
@@ -297,6 +299,7 @@ export async function startGateway(documents: Record<'auth' | 'blog' | 'user', o
   const serviceDocuments = new ServiceDocuments(sidecar, logger);
   const authKeySet = authKeys(sidecar);
   await Promise.all([serviceDocuments.loadAll(), authKeySet.load()]);
+  const sessions = new SessionValidator(grpc as never, config.SESSION_CACHE_TTL_MS);
   const app = buildGatewayApp({
     config,
     logger,
@@ -304,7 +307,7 @@ export async function startGateway(documents: Record<'auth' | 'blog' | 'user', o
     grpc: grpc as never,
     redis,
     keys: authKeySet,
-    sessions: new SessionValidator(grpc as never, config.SESSION_CACHE_TTL_MS),
+    sessions,
     documents: serviceDocuments,
   });
   const served = await serve(app);
@@ -313,6 +316,7 @@ export async function startGateway(documents: Record<'auth' | 'blog' | 'user', o
     url: served.url,
     daprd,
     revoked,
+    sessions,
     tokenFor: (user, options = {}) => {
       usernames.set(user.userId, { username: user.username, role: user.role ?? 'user' });
       return signAccessToken(

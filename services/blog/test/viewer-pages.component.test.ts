@@ -58,7 +58,13 @@ test('each viewer sees their own favorites, reactions and follows on the shared 
   t.like(theirs[janes], { favorited: false, author: { following: false } });
   t.like(theirs[bobs], { favorited: true, myReactions: [] });
 
-  const anonymous = bySlug((await list(tag)).body);
+  const signedIn = await list(tag, reader);
+  t.is(signedIn.headers.get('gateway-cache-control'), 'max-age=60', 'a viewer\'s copy may be kept by the gateway, for that viewer (ADR 21)');
+  t.is(signedIn.headers.get('cache-control'), 'private, no-cache', 'and by no other cache');
+  const anonymousAnswer = await list(tag);
+  t.is(anonymousAnswer.headers.get('cache-control'), 'public, max-age=0, s-maxage=60', 'as long as blog keeps the page (60 s here)');
+  t.is(anonymousAnswer.headers.get('gateway-cache-control'), null);
+  const anonymous = bySlug(anonymousAnswer.body);
   for (const a of Object.values(anonymous)) t.like(a, { favorited: false, myReactions: [], author: { following: false } });
   t.like(anonymous[janes], { favoritesCount: 1 });
 });
@@ -127,6 +133,7 @@ test('drafts stay their author\'s: a list of drafts is asked per viewer, never f
   t.is(res.status, 201);
   const own = await blog.call('GET', `/api/articles?status=draft&author=${author.username}`, { as: author });
   t.deepEqual(own.body.articles.map((a: Listed) => a.slug), [res.body.article.slug]);
+  t.is(own.headers.get('gateway-cache-control'), null, 'a list of drafts is kept by no cache');
   const stranger = await blog.call('GET', `/api/articles?status=draft&author=${author.username}`, { as: someone() });
   t.is(stranger.body.articlesCount, 0);
   t.is((await blog.call('GET', `/api/articles?status=draft&author=${author.username}`)).body.articlesCount, 0);

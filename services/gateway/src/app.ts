@@ -20,7 +20,7 @@ import { authenticate } from './http/authenticate.js';
 import { avatarRoutes, defaultImages } from './http/avatar.routes.js';
 import { docsRouter } from './http/docs-page.js';
 import { callUpstream, forward, writeUpstream, type ForwardDeps } from './http/forward.js';
-import { PublicResponseCache } from './http/public-cache.js';
+import { AnswerCache } from './http/answer-cache.js';
 import { authorizePublicRoute, checkRequestTarget, forwardTarget, resolvedRoute, resolvePublicRoutes } from './http/public-routes.js';
 import { securityHeaders } from './http/security-headers.js';
 import type { ServiceDocuments } from './http/service-documents.js';
@@ -59,7 +59,7 @@ export function buildApp(deps: GatewayDeps): Koa {
   const ownDoc = buildOpenApi({ title: 'gateway', version: '0.1.0' }, composed);
   const openapi = openApiDocument(deps.documents, ownDoc.paths as OpenAPIObject['paths']);
   const trusted = parseTrustedProxies(config.TRUSTED_PROXIES);
-  const publicAnswers = new PublicResponseCache(config.PUBLIC_CACHE_MAX_MS, config.PUBLIC_CACHE_MAX_BYTES);
+  const answers = new AnswerCache(config.PUBLIC_CACHE_MAX_MS, config.PUBLIC_CACHE_MAX_BYTES);
   const origins = config.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
 
   app.use(requestContext(deps.logger));
@@ -78,7 +78,7 @@ export function buildApp(deps: GatewayDeps): Koa {
   );
   app.use(securityHeaders());
   // Before the error mapping, so that it sees the status a failed write really answered.
-  app.use(publicAnswers.invalidateAfterWrites());
+  app.use(answers.invalidateAfterWrites());
   app.use(
     errorMiddleware({
       logger: deps.logger,
@@ -134,8 +134,9 @@ export function buildApp(deps: GatewayDeps): Koa {
     if (ctx.state.route) return next(); // answered by a composed route
     if (!resolvedRoute(ctx)) return next();
     const { appId, path } = forwardTarget(ctx);
-    if (!publicAnswers.applies(ctx)) return forward(ctx, appId, path, forwardDeps);
-    const { response, own, ageSeconds } = await publicAnswers.answer(`${appId} ${path}?${ctx.querystring}`, () =>
+    const key = answers.keyOf(ctx, appId, path);
+    if (!key) return forward(ctx, appId, path, forwardDeps);
+    const { response, own, ageSeconds } = await answers.answer(key, () =>
       callUpstream(ctx, appId, path, forwardDeps, { query: true }),
     );
     writeUpstream(ctx, response);

@@ -104,6 +104,49 @@ test.serial('anonymous reads the upstream marks public are answered from memory;
   t.is(afterWrite.headers.get('age'), null);
 });
 
+test.serial('a signed-in read the upstream marks for the gateway is kept for that identity alone, never shown to another reader, and a write empties it', async (t) => {
+  let version = 0;
+  gw.daprd.app('blog', (call) => {
+    if (call.path === '/openapi.json') return { body: documents.blog };
+    if (call.method === 'POST') return { status: 201, body: { ok: ++version } };
+    const viewer = call.headers['x-auth-user-id'] ?? null;
+    const headers: Record<string, string> = viewer
+      ? { 'cache-control': 'private, no-cache', 'gateway-cache-control': 'max-age=5' }
+      : { 'cache-control': 'public, max-age=0, s-maxage=5' };
+    return { status: 200, headers, body: { version, viewer, session: call.headers['x-auth-session-id'] ?? null } };
+  });
+  const path = `/api/articles?limit=${Math.floor(Math.random() * 1e6)}`;
+  const upstreamReads = () => gw.daprd.callsTo('blog', path).length;
+  const [alice, bob] = [user(), user()];
+  const aliceToken = await gw.tokenFor(alice);
+  const first = await gw.request('GET', path, { token: aliceToken });
+  const second = await gw.request('GET', path, { token: aliceToken });
+  t.like(second.body, { viewer: alice.userId, session: alice.sessionId });
+  t.is(second.headers.get('age'), '0', 'the second read came from memory');
+  t.is(second.headers.get('gateway-cache-control'), null, 'the field for the gateway never reaches a client');
+  t.is(first.headers.get('gateway-cache-control'), null);
+  t.is(second.headers.get('cache-control'), 'private, no-cache', 'browsers get the answer\'s own Cache-Control');
+  t.is(upstreamReads(), 1);
+
+  t.like((await gw.request('GET', path, { token: await gw.tokenFor(bob) })).body, { viewer: bob.userId }, 'another user gets their own answer');
+  t.like((await gw.request('GET', path, { token: await gw.tokenFor({ ...alice, sessionId: randomUUID() }) })).body, { viewer: alice.userId }, 'another session of the same user too');
+  const anonymous = await gw.request('GET', path);
+  t.like(anonymous.body, { viewer: null }, 'an anonymous reader never gets a viewer\'s answer');
+  t.is(upstreamReads(), 4, 'each of them went upstream');
+  t.is((await gw.request('GET', path, { token: 'not-a-token' })).status, 401, 'a bad token is refused before any cache');
+  gw.revoked.add(alice.sessionId);
+  gw.sessions.revoke([alice.sessionId]);
+  t.is((await gw.request('GET', path, { token: aliceToken })).status, 401, 'a revoked session is refused although its answer is kept');
+
+  const carol = user();
+  const carolToken = await gw.tokenFor(carol);
+  await gw.request('GET', path, { token: carolToken });
+  t.is((await gw.request('POST', '/api/articles', { token: carolToken, body: { article: { title: 'ok' } } })).status, 201);
+  const afterWrite = await gw.request('GET', path, { token: carolToken });
+  t.is(afterWrite.body.version, 1, 'the writer\'s next read sees the write at once');
+  t.is(afterWrite.headers.get('age'), null);
+});
+
 test.serial('an answer fetched for another request never carries that request\'s trace context', async (t) => {
   const upstreamTrace = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
   gw.daprd.app('blog', async (call) => {

@@ -41,6 +41,17 @@ export class PublicPageCache {
     return this.enabled ? { 'Cache-Control': `public, max-age=0, s-maxage=${Math.max(1, Math.round(this.ttlMs / 1000))}` } : {};
   }
 
+  /**
+   * The field of a viewer's copy of a shared page (ADR 21): the gateway alone may keep it, for that viewer alone, as
+   * long as this cache keeps the page (`Gateway-Cache-Control`, which the gateway never passes on); browsers and
+   * other caches must revalidate (`private, no-cache`). None when off.
+   */
+  get viewerCacheControl(): Record<string, string> {
+    return this.enabled
+      ? { 'Cache-Control': 'private, no-cache', 'Gateway-Cache-Control': `max-age=${Math.max(1, Math.round(this.ttlMs / 1000))}` }
+      : {};
+  }
+
   /** The cached page for `key`, or `compute()`'s, shared with every request for `key` until the next write. */
   getOrCompute<T>(key: string, compute: () => Promise<T>): Promise<T> {
     if (!this.enabled) return compute();

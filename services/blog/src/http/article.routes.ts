@@ -6,7 +6,7 @@ import { changeArticleStatus } from '../usecases/change-article-status.js';
 import { createArticle } from '../usecases/create-article.js';
 import { deleteArticle } from '../usecases/delete-article.js';
 import { getArticle } from '../usecases/get-article.js';
-import { listArticles } from '../usecases/list-articles.js';
+import { isSameForEveryone, listArticles } from '../usecases/list-articles.js';
 import { listFeed } from '../usecases/list-feed.js';
 import { updateArticle } from '../usecases/update-article.js';
 import { requireViewer, viewerOf } from './viewer.js';
@@ -76,7 +76,9 @@ export function articleRoutes(deps: BlogDeps) {
       handler: async ({ query }, ctx) => {
         const viewer = viewerOf(ctx);
         // An anonymous reader's page is the shared one: a shared cache (the gateway) may keep it as long as blog does.
-        return { body: await listArticles(deps, query, viewer), headers: viewer ? {} : deps.publicPages.sharedCacheControl };
+        // A viewer's copy of it may be kept by the gateway alone, for that viewer alone (ADR 21); drafts never.
+        const headers = !viewer ? deps.publicPages.sharedCacheControl : isSameForEveryone(query) ? deps.publicPages.viewerCacheControl : {};
+        return { body: await listArticles(deps, query, viewer), headers };
       },
     }),
     defineRoute({

@@ -26,12 +26,15 @@ const visibility = (viewer: Viewer | undefined): ArticleFilter['privateVisibleTo
  * of other statuses depend on who asks (drafts are their author's) and are queried per viewer.
  */
 export async function listArticles(deps: BlogDeps, query: ArticleQuery, viewer: Viewer | undefined): Promise<ArticlePage> {
-  const sameForEveryone = query.status === undefined || query.status === 'published' || query.q !== undefined;
-  if (viewer && !sameForEveryone) return (await queryArticles(deps, query, viewer)).page;
+  if (viewer && !isSameForEveryone(query)) return (await queryArticles(deps, query, viewer)).page;
   const key = 'articles:' + JSON.stringify([query.tag, query.author, query.favorited, query.status, query.category, query.q, query.limit, query.offset]);
   const listed = await deps.publicPages.getOrCompute(key, () => queryArticles(deps, query, undefined));
   return viewer ? forViewer(deps, listed, viewer) : listed.page;
 }
+
+/** Does this query list the same articles for every reader (published ones; any search), flags aside? */
+export const isSameForEveryone = (query: Pick<ArticleQuery, 'status' | 'q'>): boolean =>
+  query.status === undefined || query.status === 'published' || query.q !== undefined;
 
 async function queryArticles(deps: BlogDeps, query: ArticleQuery, viewer: Viewer | undefined): Promise<ListedArticles> {
   const filter: ArticleFilter = {

@@ -1,26 +1,53 @@
 /**
+ * The directives of a Cache-Control-like field by lower-cased name, or undefined when one is malformed or repeated
+ * (such a field is not trusted at all).
+ */
+function directivesOf(field: string): Map<string, string> | undefined {
+  const directives = new Map<string, string>();
+  for (const part of field.split(',')) {
+    const [rawName, ...rest] = part.split('=');
+    const name = rawName!.trim().toLowerCase();
+    if (!name) continue;
+    if (directives.has(name)) return undefined;
+    directives.set(name, rest.join('=').trim());
+  }
+  return directives;
+}
+
+/** A delta-seconds directive (`s-maxage`, `max-age`): a positive whole number, else 0 (not kept). */
+function secondsOf(value: string | undefined): number {
+  return value !== undefined && /^\d{1,9}$/.test(value) ? Number(value) : 0;
+}
+
+const REFUSALS = ['private', 'no-store', 'no-cache'];
+
+/**
  * Whether, and for how long, the gateway may keep an upstream answer for other anonymous readers: the upstream's
  * own word, as a shared cache reads it (RFC 9111 §5.2.2). Only `public` answers with an explicit `s-maxage` are
  * kept, never longer than `capMs`; `private`, `no-store` and `no-cache` (which asks for revalidation every time)
- * keep nothing, nor does any directive spelled wrongly. Pure: tested on its own.
+ * keep nothing, nor does any directive spelled wrongly or repeated. Pure: tested on its own.
  */
 export function sharedLifetimeMs(cacheControl: string | null | undefined, capMs: number): number {
   if (!cacheControl || capMs <= 0) return 0;
-  let isPublic = false;
-  let sMaxAge: number | undefined;
-  for (const part of cacheControl.split(',')) {
-    const [rawName, ...rest] = part.split('=');
-    const name = rawName!.trim().toLowerCase();
-    const value = rest.join('=').trim();
-    if (name === 'public') isPublic = true;
-    else if (name === 'private' || name === 'no-store' || name === 'no-cache') return 0;
-    else if (name === 's-maxage') {
-      if (!/^\d{1,9}$/.test(value) || sMaxAge !== undefined) return 0; // malformed or repeated: not trusted
-      sMaxAge = Number(value);
-    }
-  }
-  if (!isPublic || !sMaxAge) return 0;
-  return Math.min(sMaxAge * 1000, capMs);
+  const d = directivesOf(cacheControl);
+  if (!d || !d.has('public') || REFUSALS.some((r) => d.has(r))) return 0;
+  return Math.min(secondsOf(d.get('s-maxage')) * 1000, capMs);
+}
+
+/**
+ * The field in which a service lets the gateway alone keep an answer made for ONE signed-in reader, and for how
+ * long: `Gateway-Cache-Control: max-age=N` (a targeted Cache-Control field in the manner of RFC 9213, whose target
+ * is this gateway; never passed on to a client). Such an answer is kept under the reader's verified identity and
+ * served to that identity only. Browsers and other caches see the answer's own Cache-Control.
+ */
+export const GATEWAY_CACHE_CONTROL = 'gateway-cache-control';
+
+/** How long the gateway may keep an answer for the identity it was made for (0: not at all). Pure. */
+export function viewerLifetimeMs(gatewayCacheControl: string | null | undefined, capMs: number): number {
+  if (!gatewayCacheControl || capMs <= 0) return 0;
+  const d = directivesOf(gatewayCacheControl);
+  if (!d || d.has('no-store') || d.has('no-cache')) return 0;
+  return Math.min(secondsOf(d.get('max-age')) * 1000, capMs);
 }
 
 /** Methods that change nothing (RFC 9110 §9.2.1): every other one empties the cache once it has answered. */
