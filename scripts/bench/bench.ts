@@ -135,8 +135,9 @@ try {
   const apps = [...stack.apps.keys()];
   const targets: Target[] = apps.map((id) => ({ metric: `rss:${id}`, op: '<=', value: 120, row: `RSS of ${id} (Node) after the bench` }));
   targets.push({ metric: 'rss:stack', op: '<=', value: 1024, row: 'RSS of the stack after the bench (4 apps + 4 sidecars)' });
-  const metrics: Record<string, number> = { 'rss:stack': memory.stackMiB };
+  const metrics: Record<string, number> = { 'rss:stack': memory.stackMiB, 'pss:stack': memory.stackPssMiB };
   for (const [name, mib] of Object.entries(memory.rss)) metrics[`rss:${name}`] = mib;
+  for (const [name, mib] of Object.entries(memory.pss)) metrics[`pss:${name}`] = mib;
   const others = Object.keys(memory.rss).filter((n) => !apps.includes(n.replace(/:daprd$/, '')));
   ctx.add(
     { id: 'memory', title: 'RSS after the bench', metrics, targets, compared: ['rss:stack', ...apps.flatMap((id) => [`rss:${id}`, `rss:${id}:daprd`])] },
@@ -144,6 +145,9 @@ try {
     undefined,
     0,
   );
+  const parts = (n: string) => `${n} ${memory.anon[n]}+${memory.file[n]} (pss ${memory.pss[n]})`;
+  ctx.report(`    private + shared file pages (MiB; pss: shared pages divided among the processes mapping them): ${apps.flatMap((id) => [parts(id), parts(`${id}:daprd`)]).join(', ')}`);
+  ctx.report(`    apps + sidecars by PSS (each page of the shared node and daprd executables counted once): ${memory.stackPssMiB} MiB`);
   ctx.report(`    apps: ${apps.map((id) => `${id}: ${memory.notes[id]}`).join('; ')}`);
   ctx.report(`    besides (not in the stack's total): ${others.map((n) => `${n} ${memory.rss[n]}`).join(', ')} MiB (postgres: the stack's backends and the server's own processes; shared buffers counted once per process)`);
 } catch (err) {

@@ -9,8 +9,15 @@ export interface MemoryReport {
   rss: Record<string, number>;
   /** Peak resident memory (VmHWM) of each group, MiB (the sum of each process's peak). */
   peak: Record<string, number>;
-  /** The four apps and their sidecars together (the stack's target). */
+  /** Of each group's RSS, the private part (RssAnon) and the shared file pages (RssFile), MiB. */
+  anon: Record<string, number>;
+  file: Record<string, number>;
+  /** Proportional set size of each group (shared pages divided among the processes mapping them), MiB. */
+  pss: Record<string, number>;
+  /** The four apps and their sidecars together (the stack's target): the sum of their RSS. */
   stackMiB: number;
+  /** The same processes' PSS summed: what they take together, each shared page (the daprd and node executables) once. */
+  stackPssMiB: number;
   /** For each app: what its pid is (node itself, or a wrapper and the node process under it). */
   notes: Record<string, string>;
 }
@@ -20,21 +27,28 @@ export async function measureMemory(stack: Stack, groups: ProcessGroups): Promis
   const table = await processTable();
   const rss: Record<string, number> = {};
   const peak: Record<string, number> = {};
+  const anon: Record<string, number> = {};
+  const file: Record<string, number> = {};
+  const pss: Record<string, number> = {};
   const rssKiB: Record<string, number> = {};
+  const pssKiB: Record<string, number> = {};
   for (const [name, procs] of groups(table)) {
-    let r = 0;
-    let p = 0;
+    const sum = { rssKiB: 0, peakKiB: 0, anonKiB: 0, fileKiB: 0, pssKiB: 0 };
     for (const proc of procs) {
       const m = await memoryOf(proc.pid);
-      r += m.rssKiB;
-      p += m.peakKiB;
+      for (const k of Object.keys(sum) as (keyof typeof sum)[]) sum[k] += m[k];
     }
-    rssKiB[name] = r;
-    rss[name] = MiB(r);
-    peak[name] = MiB(p);
+    rssKiB[name] = sum.rssKiB;
+    pssKiB[name] = sum.pssKiB;
+    rss[name] = MiB(sum.rssKiB);
+    peak[name] = MiB(sum.peakKiB);
+    anon[name] = MiB(sum.anonKiB);
+    file[name] = MiB(sum.fileKiB);
+    pss[name] = MiB(sum.pssKiB);
   }
   const notes: Record<string, string> = {};
   let stackKiB = 0;
+  let stackPssKiB = 0;
   for (const [id, a] of stack.apps) {
     const pid = a.app?.child.pid;
     if (!pid) continue;
@@ -49,6 +63,7 @@ export async function measureMemory(stack: Stack, groups: ProcessGroups): Promis
           ? `pid ${pid} is node, with ${tree.length - 1} descendant(s) (${tree.slice(1).map((e) => `${e.comm} ${e.pid}`).join(', ')}), counted with it`
           : `pid ${pid} is a wrapper (${exe}); node runs as pid ${nodes.join(', ') || '?'}, counted with it`;
     stackKiB += (rssKiB[id] ?? 0) + (rssKiB[`${id}:daprd`] ?? 0);
+    stackPssKiB += (pssKiB[id] ?? 0) + (pssKiB[`${id}:daprd`] ?? 0);
   }
-  return { rss, peak, stackMiB: MiB(stackKiB), notes };
+  return { rss, peak, anon, file, pss, stackMiB: MiB(stackKiB), stackPssMiB: MiB(stackPssKiB), notes };
 }

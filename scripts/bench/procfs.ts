@@ -61,11 +61,25 @@ export function treeOf(pid: number, table: Map<number, ProcEntry>): ProcEntry[] 
   return out;
 }
 
-/** VmRSS and VmHWM (peak) of one process, in KiB (0 when it is gone). */
-export async function memoryOf(pid: number): Promise<{ rssKiB: number; peakKiB: number }> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
-  const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
-  return { rssKiB: kib('VmRSS'), peakKiB: kib('VmHWM') };
+/**
+ * The memory of one process, in KiB (0 when it is gone): VmRSS and VmHWM (peak); RssAnon, the part only this process
+ * holds (heaps, stacks), and RssFile, pages of mapped files (its executable and libraries) that every process
+ * mapping the same file shares; Pss, its proportional share (each shared page divided among the processes that map
+ * it), so the Pss of several processes adds up to the memory they really take together.
+ */
+export async function memoryOf(pid: number): Promise<{ rssKiB: number; peakKiB: number; anonKiB: number; fileKiB: number; pssKiB: number }> {
+  const [status, rollup] = await Promise.all([
+    readFile(`/proc/${pid}/status`, 'utf8').catch(() => ''),
+    readFile(`/proc/${pid}/smaps_rollup`, 'utf8').catch(() => ''),
+  ]);
+  const kib = (text: string, field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? 0);
+  return {
+    rssKiB: kib(status, 'VmRSS'),
+    peakKiB: kib(status, 'VmHWM'),
+    anonKiB: kib(status, 'RssAnon'),
+    fileKiB: kib(status, 'RssFile') + kib(status, 'RssShmem'),
+    pssKiB: kib(rollup, 'Pss'),
+  };
 }
 
 /** The executable a process runs (its basename), or '' when unreadable. */

@@ -40,8 +40,17 @@ export interface LaunchContext {
   watch: (proc: ManagedProcess) => void;
 }
 
-/** Starts an app's daprd (mTLS through sentry, metrics on loopback), then the app beside it. */
+/** Starts an app's daprd, then the app beside it. */
 export async function launchSidecarAndApp(a: RunningApp, c: LaunchContext): Promise<void> {
+  startSidecar(a, c);
+  await launchApp(a, c);
+}
+
+/**
+ * Starts an app's daprd (mTLS through sentry, metrics on loopback) without waiting for it: it loads its components
+ * and waits for its app meanwhile (launchApp waits until both are healthy).
+ */
+export function startSidecar(a: RunningApp, c: LaunchContext): void {
   a.daprd = startProcess(
     `${a.spec.appId}:dapr`,
     daprdPath(),
@@ -78,7 +87,6 @@ export async function launchSidecarAndApp(a: RunningApp, c: LaunchContext): Prom
     },
   );
   c.watch(a.daprd);
-  await launchApp(a, c);
 }
 
 /** Starts the app (its sidecar already runs) and waits until the app and the sidecar's link to it are healthy. */

