@@ -84,3 +84,19 @@ test('a failed computation is not kept', async (t) => {
   await t.throwsAsync(cache.getOrCompute('k', async () => Promise.reject(new Error('database down'))), { message: 'database down' });
   t.is(await cache.getOrCompute('k', async () => 'recovered'), 'recovered');
 });
+
+test('a lasting value (a total) outlives writes but not its TTL; concurrent readers share it; a failure is not kept', async (t) => {
+  let now = 5000;
+  const cache = new PublicPageCache(1000, 10, () => now);
+  const c = counter();
+  const first = await Promise.all(Array.from({ length: 5 }, () => cache.getOrComputeLasting('total', c.compute)));
+  t.deepEqual(first, [1, 1, 1, 1, 1]);
+  cache.invalidate();
+  t.is(await cache.getOrComputeLasting('total', c.compute), 1, 'a write does not empty it');
+  t.is(await cache.getOrCompute('page', async () => 'p'), 'p', 'pages are apart from lasting values');
+  now = 6001;
+  t.is(await cache.getOrComputeLasting('total', c.compute), 2, 'never older than the TTL');
+  await t.throwsAsync(cache.getOrComputeLasting('broken', async () => Promise.reject(new Error('db down'))));
+  t.is(await cache.getOrComputeLasting('broken', async () => 7), 7);
+  t.is(await new PublicPageCache(0).getOrComputeLasting('x', async () => 1).then(() => new PublicPageCache(0).getOrComputeLasting('x', async () => 2)), 2, 'a TTL of 0 keeps nothing');
+});

@@ -168,3 +168,17 @@ test.serial('the scheduler empties the public pages when it publishes (no reques
   t.is(await publishDuePosts({ uow: new UnitOfWork(() => blog.db.orm.em.fork()), publicPages: blog.publicPages! }, 10), 1);
   t.deepEqual((await list(tag)).body.articles.map((a: Listed) => a.slug), [res.body.article.slug]);
 });
+
+test('past a full first page the total is kept for the page TTL under writes; the articles themselves show a write at once', async (t) => {
+  const tag = `vt${randomUUID().slice(0, 8)}`;
+  const author = someone();
+  await Promise.all(Array.from({ length: 3 }, () => create(author, tag)));
+  const page = (offset: number, as?: Identity) => blog.call('GET', `/api/articles?tag=${tag}&limit=2&offset=${offset}`, { as });
+  t.is((await page(2)).body.articlesCount, 3, 'counted');
+  const newest = await create(author, tag);
+  const first = await page(0);
+  t.is(first.body.articles[0].slug, newest, 'the new article is on the first page at once');
+  t.is(first.body.articlesCount, 3, 'its total is the one counted for this filter less than the TTL ago (60 s here; 1 s by default)');
+  t.is((await page(0, someone())).body.articlesCount, 3, 'a signed-in reader gets the same shared page');
+  t.is((await blog.call('GET', `/api/articles?tag=${tag}`)).body.articlesCount, 4, 'a first page that holds every article tells its total');
+});

@@ -108,6 +108,8 @@ export async function listArticles(
   filter: ArticleFilter,
   page: { limit: number; offset: number },
   viewerId: string | null,
+  /** How the total is had when a query is needed: by default that query; a caller may keep totals (list-articles.ts). */
+  total: (count: () => Promise<number>) => Promise<number> = (count) => count(),
 ): Promise<{ articles: ArticleRecord[]; count: number }> {
   const where = whereOf(filter);
   const order = filter.q !== undefined
@@ -121,8 +123,8 @@ export async function listArticles(
   const count =
     page.offset === 0 && rows.length < page.limit
       ? rows.length
-      : Number(
-          (await em.execute<Row[]>(`select count(*)::int as n from article a left join category c on c.id = a.category_id where ${where.sql}`, where.params))[0]?.n ?? 0,
+      : await total(async () =>
+          Number((await em.execute<Row[]>(`select count(*)::int as n from article a left join category c on c.id = a.category_id where ${where.sql}`, where.params))[0]?.n ?? 0),
         );
   return { articles: rows.map(toRecord), count };
 }

@@ -9,7 +9,8 @@ import { recordCacheLookup } from '@vcd/telemetry';
  *   committed and before its answer leaves: app.ts for requests, all but comments'; the scheduler after publishing),
  *   and a page whose computation started before that write is never
  *   served to a request that arrived after it. A write made by another instance of the service shows after at
- *   most `ttlMs`.
+ *   most `ttlMs`. Values kept with `getOrComputeLasting` (the totals of lists) are the exception: they may lag writes
+ *   by up to `ttlMs`.
  * - **One computation per page, even under writes.** Concurrent requests for a page that is missing share one
  *   computation (the page is kept as a promise from the moment it starts), so a write costs one recomputation of
  *   each page read afterwards, not one per waiting reader (issue 17: 13 writes/s used to collapse the list).
@@ -20,6 +21,8 @@ export class PublicPageCache {
   private readonly pages: LRUCache<string, { generation: number; value: Promise<unknown> }>;
   /** Moves on every write: an entry of an older generation is never served (it may predate the write). */
   private generation = 0;
+  /** Values kept for `ttlMs` whatever is written meanwhile (getOrComputeLasting). */
+  private readonly lasting: LRUCache<string, Promise<unknown>>;
 
   constructor(
     private readonly ttlMs: number,
@@ -27,6 +30,7 @@ export class PublicPageCache {
     now: () => number = Date.now,
   ) {
     this.pages = new LRUCache({ max: maxEntries, ttl: Math.max(ttlMs, 1), ttlResolution: 0, perf: { now } });
+    this.lasting = new LRUCache({ max: maxEntries, ttl: Math.max(ttlMs, 1), ttlResolution: 0, perf: { now } });
   }
 
   get enabled(): boolean {
@@ -66,6 +70,24 @@ export class PublicPageCache {
       if (this.pages.peek(key) === entry) this.pages.delete(key);
     });
     return entry.value as Promise<T>;
+  }
+
+  /**
+   * `compute()`'s value for `key`, kept for `ttlMs` and NOT emptied by writes: for what may lag writes by that long
+   * (the totals of lists past their first page), never for what a reader must see at once. Concurrent requests
+   * share one computation; a failed one is not kept.
+   */
+  getOrComputeLasting<T>(key: string, compute: () => Promise<T>): Promise<T> {
+    if (!this.enabled) return compute();
+    const hit = this.lasting.get(key);
+    recordCacheLookup('public_totals', hit !== undefined);
+    if (hit !== undefined) return hit as Promise<T>;
+    const value = compute() as Promise<unknown>;
+    this.lasting.set(key, value);
+    value.catch(() => {
+      if (this.lasting.peek(key) === value) this.lasting.delete(key);
+    });
+    return value as Promise<T>;
   }
 
   invalidate(): void {

@@ -24,6 +24,9 @@ const visibility = (viewer: Viewer | undefined): ArticleFilter['privateVisibleTo
  * every reader, so it is computed once per query as anonymous readers see it (the public page cache), and a
  * signed-in viewer gets a copy with their own flags added (forViewer: one indexed query, the follow cache). Lists
  * of other statuses depend on who asks (drafts are their author's) and are queried per viewer.
+ *
+ * Freshness: the articles of a page show every write at once. Its `articlesCount`, when the page does not tell it
+ * (past the first page, or a full first page), may lag writes by up to the page TTL (1 s by default; ADR 19).
  */
 export async function listArticles(deps: BlogDeps, query: ArticleQuery, viewer: Viewer | undefined): Promise<ArticlePage> {
   if (viewer && !isSameForEveryone(query)) return (await queryArticles(deps, query, viewer)).page;
@@ -59,6 +62,9 @@ async function queryArticles(deps: BlogDeps, query: ArticleQuery, viewer: Viewer
       filter.favoritedBy = id;
     }
   }
-  const rows = await listArticleRows(deps.em(), filter, query, viewer?.userId ?? null);
+  // The shared page's total (needed past the first page) is kept per filter for the page TTL, writes or not: under
+  // writes every page is recomputed, and a count over the whole table per page and write was most of that work.
+  const total = viewer ? undefined : (count: () => Promise<number>) => deps.publicPages.getOrComputeLasting(`total:${JSON.stringify(filter)}`, count);
+  const rows = await listArticleRows(deps.em(), filter, query, viewer?.userId ?? null, total);
   return listedArticles(deps, rows.articles, rows.count, viewer, known);
 }
