@@ -148,6 +148,7 @@ try {
   const parts = (n: string) => `${n} ${memory.anon[n]}+${memory.file[n]} (pss ${memory.pss[n]})`;
   ctx.report(`    private + shared file pages (MiB; pss: shared pages divided among the processes mapping them): ${apps.flatMap((id) => [parts(id), parts(`${id}:daprd`)]).join(', ')}`);
   ctx.report(`    apps + sidecars by PSS (each page of the shared node and daprd executables counted once): ${memory.stackPssMiB} MiB`);
+  ctx.report(`    V8 heap of each app, used / total, and memory outside it (external, MiB; from its /metrics): ${(await Promise.all(apps.map(async (id) => `${id} ${await heapOf(stack.apps.get(id)!.metricsPort)}`))).join(', ')}`);
   ctx.report(`    apps: ${apps.map((id) => `${id}: ${memory.notes[id]}`).join('; ')}`);
   ctx.report(`    besides (not in the stack's total): ${others.map((n) => `${n} ${memory.rss[n]}`).join(', ')} MiB (postgres: the stack's backends and the server's own processes; shared buffers counted once per process)`);
 } catch (err) {
@@ -178,3 +179,13 @@ if (ctx?.results.length) {
   ctx.report(`saved in ${path.relative(root, resultsDir)}/last.json (the one before in previous.json), the report in last.txt, the table in last.md`);
 }
 process.exit(failed ? 1 : 0);
+
+/** An app's V8 heap (used / total) and external memory, in MiB, from its Prometheus endpoint (prom-client's defaults). */
+async function heapOf(metricsPort: number): Promise<string> {
+  const text = await fetch(`http://127.0.0.1:${metricsPort}/metrics`).then((r) => r.text(), () => '');
+  const mib = (name: string) => {
+    const m = new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+]+)$`, 'm').exec(text);
+    return m ? String(Math.round(Number(m[1]) / 1048576)) : '?';
+  };
+  return `${mib('nodejs_heap_size_used_bytes')}/${mib('nodejs_heap_size_total_bytes')} +${mib('nodejs_external_memory_bytes')}`;
+}

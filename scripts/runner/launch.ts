@@ -106,6 +106,9 @@ export async function launchApp(a: RunningApp, c: LaunchContext): Promise<void> 
   if (c.otlpHostPort) env.OTEL_EXPORTER_OTLP_ENDPOINT = `http://${c.otlpHostPort}`;
   else delete env.OTEL_EXPORTER_OTLP_ENDPOINT;
   if (c.traceSamplingRate !== undefined) env.OTEL_TRACES_SAMPLER_ARG = String(c.traceSamplingRate);
+  // VCD_APP_NODE_OPTIONS: NODE_OPTIONS for the apps alone (V8 flags measured by the bench; the load generator and
+  // the runner keep their own).
+  if (process.env.VCD_APP_NODE_OPTIONS !== undefined) env.NODE_OPTIONS = process.env.VCD_APP_NODE_OPTIONS;
   const [cmd, ...command] = a.spec.command;
   // VCD_CPU_PROF_DIR=dir: each Node app writes a V8 CPU profile there when it stops (open it in Chrome DevTools).
   // One folder per app: the loader's worker thread writes a profile of its own beside the main thread's.

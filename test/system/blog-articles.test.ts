@@ -116,7 +116,9 @@ test('anonymous lists and tags are cached, yet show every write of the blog serv
   // services/gateway/test/gateway.component.test.ts proves that).
   const anonymousPage = await api('GET', `/api/articles?tag=${tag}`);
   t.is(anonymousPage.headers.get('cache-control'), 'public, max-age=0, s-maxage=1');
-  t.is((await api('GET', `/api/articles?tag=${tag}`, { token: fan.token })).headers.get('cache-control'), null, 'a signed-in page is not marked public');
+  const signedInPage = await api('GET', `/api/articles?tag=${tag}`, { token: fan.token });
+  t.is(signedInPage.headers.get('cache-control'), 'private, no-cache', 'a signed-in page is not marked public (only the gateway keeps it, for this reader: ADR 21)');
+  t.is(signedInPage.headers.get('gateway-cache-control'), null, 'the field for the gateway never reaches the client');
   const created = await createArticle(jake, { tagList: [tag] });
   t.deepEqual((await list()).articles.map((a) => a.slug), [created.slug], 'a new article shows at once');
   t.true((await tags()).includes(tag), 'and so does its tag');

@@ -1,23 +1,4 @@
-import { MikroORM } from '@mikro-orm/postgresql';
-import { ormConfigFor, type ServiceDatabase } from './orm-config.js';
-
-/** Applies pending migration files against DATABASE_URL (the runner and deployments call it before start-up). */
-export async function migrateFromEnv(service: string, db: ServiceDatabase): Promise<void> {
-  const url = process.env.DATABASE_URL;
-  if (!url) {
-    process.stderr.write(`${service}: DATABASE_URL is required to migrate\n`);
-    process.exit(1);
-  }
-  const orm = await MikroORM.init(ormConfigFor(db, url, { min: 0, max: 2 }));
-  try {
-    const applied = await orm.migrator.up();
-    process.stdout.write(`${service}: ${applied.length} migration(s) applied\n`);
-  } finally {
-    await orm.close();
-  }
-}
-
-export { MikroORM };
+export { MikroORM } from '@mikro-orm/postgresql';
 export * from './orm-config.js';
 export * from './boot-service.js';
 export * from './orm-logger.js';

@@ -2,7 +2,7 @@ import { defineConfig, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import type { EntitySchema } from '@mikro-orm/core';
 import type { Logger } from '@vcd/logging';
-import { messagingEntities } from '@vcd/messaging';
+import { messagingEntities } from '@vcd/messaging/entities';
 import { ormDebugFor, SafeOrmLogger } from './orm-logger.js';
 
 export interface ServiceDatabase {

@@ -1,4 +1,4 @@
-import { migrateFromEnv } from '@vcd/db';
+import { migrateFromEnv } from '@vcd/db/migrate';
 import { authDatabase } from './orm.config.js';
 
 await migrateFromEnv('auth', authDatabase);

@@ -1,4 +1,4 @@
-import { migrateFromEnv } from '@vcd/db';
+import { migrateFromEnv } from '@vcd/db/migrate';
 import { blogDatabase } from './orm.config.js';
 
 await migrateFromEnv('blog', blogDatabase);

@@ -1,4 +1,4 @@
-import { migrateFromEnv } from '@vcd/db';
+import { migrateFromEnv } from '@vcd/db/migrate';
 import { userDatabase } from './orm.config.js';
 
 await migrateFromEnv('user', userDatabase);
