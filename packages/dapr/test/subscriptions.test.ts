@@ -196,3 +196,105 @@ test('a declared Content-Length over the limit is refused at once, before any of
   t.regex(raw, /connection: close/i);
   t.deepEqual(s.handled, []);
 });
+
+// Bulk deliveries (Dapr bulk subscribe): one request, an outcome per entry id.
+
+async function serveBulk(subscription: Subscription, maxEventBytes?: number) {
+  const s = await serve({ ...subscription, bulk: { maxMessages: 8, maxAwaitMs: 5 } }, maxEventBytes);
+  const deliverBulk = async (entries: unknown[]) => {
+    const res = await fetch(`${s.base}/events/${subscription.topic}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ id: 'b1', type: 'com.dapr.event.sent.bulk', topic: subscription.topic, pubsubname: 'pubsub', metadata: {}, entries }),
+    });
+    return { http: res.status, ...((await res.json()) as { statuses: { entryId: string; status: string }[] }) };
+  };
+  return { ...s, deliverBulk };
+}
+const entry = (entryId: string, e: unknown) => ({ entryId, event: e, contentType: 'application/cloudevents+json', metadata: {} });
+const outcomes = (r: { statuses: { entryId: string; status: string }[] }) => Object.fromEntries(r.statuses.map((x) => [x.entryId, x.status]));
+
+test('GET /dapr/subscribe asks for bulk delivery with the batch limits of a bulk subscription', async (t) => {
+  const s = await serveBulk(fromBlog);
+  t.teardown(s.close);
+  t.deepEqual(await s.subscribe(), [
+    { pubsubname: 'pubsub', topic: 'post.published', route: '/events/post.published', deadLetterTopic: 'deadletter', bulkSubscribe: { enabled: true, maxMessagesCount: 8, maxAwaitDurationMs: 5 } },
+  ]);
+});
+
+test('a batch gets an outcome per entry: forged, malformed and failing entries apart from the good ones', async (t) => {
+  const s = await serveBulk({
+    ...fromBlog,
+    handler: async (e) => {
+      if (e.id === 'bad-data') throw new PermanentEventError('bad payload');
+      if (e.id === 'db-down') throw new Error('database down');
+    },
+  });
+  t.teardown(s.close);
+  const r = await s.deliverBulk([
+    entry('1', event('blog', 'ok-1')),
+    entry('2', event('user', 'forged')),
+    entry('3', 'not a cloud event'),
+    entry('4', { ...event('blog'), id: 42 }),
+    entry('5', event('blog', 'bad-data')),
+    entry('6', event('blog', 'db-down')),
+    entry('7', event('blog', 'ok-2')),
+    { event: event('blog', 'no-entry-id') },
+    null,
+  ]);
+  t.is(r.http, 200);
+  // An entry without an id gets no status: daprd retries whatever it gets none for.
+  t.deepEqual(outcomes(r), { 1: 'SUCCESS', 2: 'DROP', 3: 'DROP', 4: 'DROP', 5: 'DROP', 6: 'RETRY', 7: 'SUCCESS' });
+  t.deepEqual(s.handled, ['ok-1', 'bad-data', 'db-down', 'ok-2']);
+});
+
+test('a batch handler applies the accepted events together; when it fails, each event goes through the handler alone', async (t) => {
+  const batches: string[][] = [];
+  let batchFails = false;
+  const s = await serveBulk({
+    ...fromBlog,
+    handler: async (e) => {
+      if (e.id === 'poison') throw new PermanentEventError('bad payload');
+    },
+    batchHandler: async (events) => {
+      batches.push(events.map((e) => e.id));
+      if (batchFails) throw new Error('one of them is poison');
+    },
+  });
+  t.teardown(s.close);
+  const r1 = await s.deliverBulk([entry('a', event('blog', 'e1')), entry('b', event('user', 'forged')), entry('c', event('blog', 'e2'))]);
+  t.deepEqual(outcomes(r1), { a: 'SUCCESS', b: 'DROP', c: 'SUCCESS' });
+  t.deepEqual(batches, [['e1', 'e2']]);
+  t.deepEqual(s.handled, []);
+  batchFails = true;
+  const r2 = await s.deliverBulk([entry('a', event('blog', 'e3')), entry('b', event('blog', 'poison')), entry('c', event('blog', 'e4'))]);
+  t.deepEqual(outcomes(r2), { a: 'SUCCESS', b: 'DROP', c: 'SUCCESS' });
+  t.deepEqual(s.handled, ['e3', 'poison', 'e4']);
+  t.true(s.logged.some((l) => l.msg === 'batch not applied; its events go one by one'));
+});
+
+test('in a batch, only the entry over the size limit is dropped; a single event over it is refused on a bulk route too', async (t) => {
+  const s = await serveBulk(fromBlog, 4096);
+  t.teardown(s.close);
+  const r = await s.deliverBulk([entry('small', padded(3000)), entry('big', padded(5000)), entry('small2', { ...padded(2000), id: 'two' })]);
+  t.deepEqual(outcomes(r), { small: 'SUCCESS', big: 'DROP', small2: 'SUCCESS' });
+  t.deepEqual(s.handled, ['big-3000', 'two']);
+  t.deepEqual(await s.deliver(padded(5000)), { http: 200, status: 'DROP' });
+  t.is(s.handled.length, 2);
+});
+
+test('a bulk body over the batch limit is refused unread, with no statuses (daprd retries, then dead-letters)', async (t) => {
+  const s = await serveBulk(fromBlog, 1024);
+  t.teardown(s.close);
+  const r = await s.deliverBulk(Array.from({ length: 9 }, (_, i) => entry(String(i), { ...padded(900), id: `e${i}` })));
+  t.is(r.http, 200);
+  t.is(r.statuses as unknown, undefined);
+  t.deepEqual(s.handled, []);
+});
+
+test('a CloudEvent that carries an `entries` field is still one event, not a batch', async (t) => {
+  const s = await serveBulk(fromBlog);
+  t.teardown(s.close);
+  t.deepEqual(await s.deliver({ ...event('blog', 'tricky'), entries: [entry('x', event('blog', 'smuggled'))] }), { http: 200, status: 'SUCCESS' });
+  t.deepEqual(s.handled, ['tricky']);
+});

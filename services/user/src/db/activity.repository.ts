@@ -12,6 +12,25 @@ export async function recordActivity(em: EntityManager, eventId: string, a: Acti
   );
 }
 
+/** recordActivity for many entries (each with its event) in one statement. */
+export async function recordActivities(em: EntityManager, entries: { eventId: string; draft: ActivityDraft }[]): Promise<void> {
+  await em.execute(
+    `insert into activity (id, user_id, kind, article_id, comment_id, target_type, reaction, event_id, created_at)
+     select gen_random_uuid(), x.user_id, x.kind, x.article_id, x.comment_id, x.target_type, x.reaction, x.event_id, coalesce(x.at, now())
+     from json_to_recordset(?::json)
+       as x(user_id uuid, kind text, article_id text, comment_id text, target_type text, reaction text, event_id text, at timestamptz)
+     on conflict (event_id) do nothing`,
+    [
+      JSON.stringify(
+        entries.map(({ eventId, draft: a }) => ({
+          user_id: a.userId, kind: a.kind, article_id: a.articleId, comment_id: a.commentId ?? null, target_type: a.targetType ?? null,
+          reaction: a.reaction ?? null, event_id: eventId, at: a.at ?? null,
+        })),
+      ),
+    ],
+  );
+}
+
 /** What an article's publication caused in activity: its author's "published" entry (removed on unpublish). */
 export async function removePublishedActivity(em: EntityManager, articleId: string): Promise<void> {
   await em.execute(`delete from activity where article_id = ? and kind = 'published'`, [articleId]);

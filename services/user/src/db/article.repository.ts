@@ -17,6 +17,22 @@ export async function markArticlePublic(em: EntityManager, a: { articleId: strin
   );
 }
 
+/** markArticlePublic for many articles in one statement; of several changes to one article, the newest counts. */
+export async function markArticlesPublic(em: EntityManager, articles: { articleId: string; slug: string; title: string; at: string }[]): Promise<void> {
+  const newest = new Map<string, (typeof articles)[number]>();
+  for (const a of articles) {
+    const known = newest.get(a.articleId);
+    if (!known || Date.parse(known.at) <= Date.parse(a.at)) newest.set(a.articleId, a);
+  }
+  await em.execute(
+    `insert into article (article_id, slug, title, status, changed_at)
+     select x.article_id, x.slug, x.title, 'published', x.at from json_to_recordset(?::json) as x(article_id text, slug text, title text, at timestamptz)
+     on conflict (article_id) do update set slug = excluded.slug, title = excluded.title, status = 'published', changed_at = excluded.changed_at
+     where article.status <> 'deleted' and article.changed_at <= excluded.changed_at`,
+    [JSON.stringify([...newest.values()].map((a) => ({ article_id: a.articleId, slug: a.slug, title: a.title, at: a.at })))],
+  );
+}
+
 /**
  * post.unpublished: not public as of `at` (slug and title forgotten). True when this is the newest change of the
  * article (the caller then removes what the publication caused); false when a newer one is already known.

@@ -42,6 +42,22 @@ export async function notifyFollowersOfNewPost(
   return rows.length;
 }
 
+/** notifyFollowersOfNewPost for many posts (each with its event) in one statement. */
+export async function notifyFollowersOfNewPosts(em: EntityManager, posts: { eventId: string; authorId: string; articleId: string }[]): Promise<number> {
+  const rows = (await em.execute(
+    `insert into notification (id, user_id, kind, actor_id, article_id, event_id)
+     select gen_random_uuid(), f.follower_id, 'new_post', f.followee_id, x.article_id, x.event_id
+     from json_to_recordset(?::json) as x(event_id text, article_id text, author_id uuid)
+     join follow f on f.followee_id = x.author_id
+     left join preference p on p.user_id = f.follower_id
+     where f.follower_id <> f.followee_id and coalesce(p.${SETTING_COLUMN.newPosts}, true)
+     on conflict (event_id, user_id) do nothing
+     returning id`,
+    [JSON.stringify(posts.map((p) => ({ event_id: p.eventId, article_id: p.articleId, author_id: p.authorId })))],
+  )) as unknown[];
+  return rows.length;
+}
+
 /** What an article's publication caused in notifications: the followers' "new post" (removed on unpublish). */
 export async function removeNewPostNotifications(em: EntityManager, articleId: string): Promise<void> {
   await em.execute(`delete from notification where article_id = ? and kind = 'new_post'`, [articleId]);

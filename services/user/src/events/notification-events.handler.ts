@@ -1,5 +1,5 @@
 import type { Subscription } from '@vcd/dapr';
-import { announceNewPost } from '../usecases/announce-new-post.js';
+import { announceNewPost, announceNewPosts } from '../usecases/announce-new-post.js';
 import { forgetArticle } from '../usecases/forget-article.js';
 import { hideArticle } from '../usecases/hide-article.js';
 import { notifyComment } from '../usecases/notify-comment.js';
@@ -10,7 +10,12 @@ import { consume, type ConsumerDeps } from './consume.js';
 
 /** The events about articles, comments, reactions and follows, each over its use case (see there). */
 export const userServiceSubscriptions = (deps: ConsumerDeps): Subscription[] => [
-  consume(deps, 'post.published', (tx, post, _e, id) => announceNewPost(tx, post, id)),
+  consume(
+    deps,
+    'post.published',
+    (tx, post, _e, id) => announceNewPost(tx, post, id),
+    (tx, posts) => announceNewPosts(tx, posts),
+  ),
   consume(deps, 'post.updated', (tx, post) => refreshArticle(tx, post)),
   consume(deps, 'post.unpublished', (tx, post) => hideArticle(tx, post)),
   consume(deps, 'post.deleted', (tx, post) => forgetArticle(tx, post)),

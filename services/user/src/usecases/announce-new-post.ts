@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { recordActivity } from '../db/activity.repository.js';
-import { markArticlePublic } from '../db/article.repository.js';
-import { notifyFollowersOfNewPost } from '../db/notification.repository.js';
+import { recordActivities, recordActivity } from '../db/activity.repository.js';
+import { markArticlePublic, markArticlesPublic } from '../db/article.repository.js';
+import { notifyFollowersOfNewPost, notifyFollowersOfNewPosts } from '../db/notification.repository.js';
 import { publishedActivity } from '../domain/activity.js';
 import type { PostPublished } from '../domain/consumed-events.js';
 
@@ -10,4 +10,12 @@ export async function announceNewPost(tx: EntityManager, post: PostPublished, ev
   await markArticlePublic(tx, { articleId: post.articleId, slug: post.slug, title: post.title, at: post.publishedAt ?? new Date().toISOString() });
   await notifyFollowersOfNewPost(tx, eventId, post);
   await recordActivity(tx, eventId, publishedActivity(post));
+}
+
+/** announceNewPost for a batch of post.published events (each with its id), in one statement per table. */
+export async function announceNewPosts(tx: EntityManager, posts: { data: PostPublished; eventId: string }[]): Promise<void> {
+  const at = (p: PostPublished) => p.publishedAt ?? new Date().toISOString();
+  await markArticlesPublic(tx, posts.map(({ data: p }) => ({ articleId: p.articleId, slug: p.slug, title: p.title, at: at(p) })));
+  await notifyFollowersOfNewPosts(tx, posts.map(({ data: p, eventId }) => ({ eventId, authorId: p.authorId, articleId: p.articleId })));
+  await recordActivities(tx, posts.map(({ data, eventId }) => ({ eventId, draft: publishedActivity(data) })));
 }
