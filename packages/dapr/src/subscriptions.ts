@@ -9,6 +9,9 @@ const deliveries = counter('events_delivered_total', 'Pub/sub deliveries handled
 /** From the event's time (its outbox row's commit) to its effect applied here: publish→applied latency. */
 const endToEnd = histogram('events_publish_to_applied_seconds', 'Seconds from an event being written (CloudEvent time) to its handler succeeding, by topic', ['topic'], LATENCY_BUCKETS);
 
+/** Events per bulk delivery (Dapr bulk subscribe), by topic. */
+const batchSizes = histogram('events_batch_size', 'Events per bulk delivery from daprd, by topic', ['topic'], [1, 2, 4, 8, 16, 32, 64]);
+
 /** Dapr's pub/sub delivery contract: SUCCESS acks, RETRY redelivers, DROP sends to the dead-letter topic. */
 export type DeliveryOutcome = 'SUCCESS' | 'RETRY' | 'DROP';
 
@@ -117,6 +120,7 @@ export function subscriptionRouter(options: {
       const body = await readJsonBody(ctx, bodyLimit);
       ctx.status = 200;
       if (body !== 'too-large' && isBulkEnvelope(body.json)) {
+        batchSizes.observe({ topic: s.topic }, body.json.entries.length);
         ctx.body = { statuses: await deliverBatch(s, body.json.entries, ctx, log, body.bytes > maxEventBytes ? maxEventBytes : undefined) };
         return;
       }
