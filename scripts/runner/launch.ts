@@ -118,6 +118,10 @@ export async function launchApp(a: RunningApp, c: LaunchContext): Promise<void> 
   c.watch(a.app);
   // The app listens once it has its secrets and database; then daprd's /v1.0/healthz answers 204 once its
   // components are loaded and it has connected to the app.
+  const started = performance.now();
+  const since = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
   await untilUp(a.app, `http://127.0.0.1:${a.appPort}/healthz`, c.readyTimeoutMs, (s) => s === 200);
+  c.sink.line('runner', 'stdout', `${a.spec.appId} listening ${since()} after its start`);
   await waitFor(`http://127.0.0.1:${a.daprHttpPort}/v1.0/healthz`, { 'dapr-api-token': a.daprApiToken }, c.readyTimeoutMs, (s) => s === 204);
+  c.sink.line('runner', 'stdout', `${a.spec.appId}'s sidecar connected to it ${since()} after its start`);
 }

@@ -14,7 +14,8 @@ import type Koa from 'koa';
 import { MikroORM } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import { Redis } from 'ioredis';
-import { ormConfigFor, type ServiceDatabase } from '@vcd/db';
+import type { ServiceDatabase } from '@vcd/db';
+import { migratingOrmConfigFor } from '@vcd/db/migrate';
 import { createLogger } from '@vcd/logging';
 import { stack, stackRedis } from './stack.js';
 
@@ -55,7 +56,7 @@ export async function throwawayDatabase(service: string, database: ServiceDataba
   const url = new URL(adminUrl());
   url.pathname = `/${name}`;
   // The service's ORM settings, with a silent logger: MikroORM's migrator would print every migration it applies.
-  const orm = await MikroORM.init(ormConfigFor(database, url.toString(), { min: 0, max: 4 }, createLogger(`${service}-test`, { level: 'silent' })));
+  const orm = await MikroORM.init(migratingOrmConfigFor(database, url.toString(), { min: 0, max: 4 }, createLogger(`${service}-test`, { level: 'silent' })));
   let dropped = false;
   const drop = async () => {
     if (dropped) return;

@@ -10,9 +10,10 @@ const duplicates = counter('inbox_duplicates_dropped_total', 'Redelivered events
 
 /**
  * Deliveries come in batches (Dapr bulk subscribe, ADR 22): up to 32 events of a topic at once (the Redis
- * component's `concurrency`, the most deliveries it has in flight), held at most 5 ms for a batch to fill.
+ * component's `concurrency`, the most deliveries it has in flight), held at most 1 ms for a batch to fill: under load
+ * a batch is what arrived while the previous one was applied.
  */
-const EVENT_BATCH: BulkDelivery = { maxMessages: 32, maxAwaitMs: 5 };
+const EVENT_BATCH: BulkDelivery = { maxMessages: 32, maxAwaitMs: 1 };
 
 export interface ConsumerDeps {
   /** The consumers' unit of work (on a fork of the service's EntityManager): inbox row, effect and events commit together. */
