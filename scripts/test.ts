@@ -43,6 +43,9 @@ process.env.REGISTRATIONS_PER_IP_PER_HOUR ??= '500';
 process.env.AUTHOR_CACHE_TTL_MS ??= '60000';
 // Likewise a viewer's follows: a follow that shows in lists within seconds was carried by user.followed.
 process.env.FOLLOW_CACHE_TTL_MS ??= '60000';
+// And the gateway's profile cards: a profile edit not made through the gateway shows in GET /api/user within
+// seconds only if profile.updated dropped the card.
+process.env.PROFILE_CARD_CACHE_TTL_MS ??= '60000';
 // The suite registers users from many test files at once on a 2-core machine that also runs every app, sidecar
 // and ava worker: argon2 queues, and a registration could outlast the gateway's 5 s upstream timeout (504). Tests
 // are not timed (npm run bench measures speed), so the test stack's gateway waits up to 15 s.

@@ -1,5 +1,6 @@
 import test from 'ava';
-import { api, register } from '../support/stack.js';
+import { invokeAs, query } from '../../services/user/test/support/user-stack.js';
+import { api, eventually, register } from '../support/stack.js';
 
 test('PUT /api/user changes bio and image (user service) and the RealWorld user object shows them', async (t) => {
   const user = await register();
@@ -26,4 +27,18 @@ test('PUT /api/user with an unknown field is refused naming the field, and chang
 
 test('PUT /api/user without a token is 401', async (t) => {
   t.is((await api('PUT', '/api/user', { body: { user: { bio: 'x' } } })).status, 401);
+});
+
+test('a profile edit made elsewhere reaches GET /api/user through profile.updated, not the card\'s TTL', async (t) => {
+  // The test stack keeps cards 60 s (PROFILE_CARD_CACHE_TTL_MS in scripts/test.ts): within seconds, only the event
+  // can have dropped the card the gateway kept at registration.
+  const user = await register();
+  t.is((await api('GET', '/api/user', { token: user.token })).body.user.bio, null);
+  const [account] = await query<{ id: string }>('auth', 'select id from account where username = $1', [user.username]);
+  // Another gateway replica's edit, as it reaches the user service: through a gateway sidecar, to its internal API.
+  const edit = await invokeAs('gateway', 'user', 'PUT', `internal/profiles/${account!.id}`, { bio: 'edited elsewhere' });
+  t.is(edit.status, 200);
+  await eventually(async () => (await api('GET', '/api/user', { token: user.token })).body.user.bio === 'edited elsewhere', 10_000, 100);
+  const login = await api('POST', '/api/users/login', { body: { user: { email: user.email, password: user.password } } });
+  t.is(login.body.user.bio, 'edited elsewhere');
 });

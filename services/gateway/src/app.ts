@@ -13,8 +13,10 @@ import type { GatewayConfig } from './config.js';
 import { clientIp, parseTrustedProxies } from './domain/client-ip.js';
 import { DOWNSTREAM_APPS } from './domain/route-table.js';
 import type { AuthKeys } from './clients/auth-keys.js';
+import { CachedProfileCards } from './clients/cached-profile-cards.js';
 import { userProfiles } from './clients/user-profiles.js';
 import { roleChangedSubscription } from './events/role-changed.handler.js';
+import { profileUpdatedSubscription } from './events/profile-updated.handler.js';
 import { sessionRevokedSubscription } from './events/session-revoked.handler.js';
 import { authenticate } from './http/authenticate.js';
 import { avatarRoutes, defaultImages } from './http/avatar.routes.js';
@@ -50,9 +52,10 @@ export interface GatewayDeps {
 export function buildApp(deps: GatewayDeps): Koa {
   const { config } = deps;
   const app = new Koa({ proxy: false });
+  const cards = new CachedProfileCards(userProfiles(deps.grpc), config.PROFILE_CARD_CACHE_TTL_MS);
   const forwardDeps: ForwardDeps = { sidecar: deps.sidecar, timeoutMs: config.UPSTREAM_TIMEOUT_MS, bodyLimit: config.BODY_LIMIT_BYTES };
   const composed: AnyRoute[] = [
-    ...userCompositionRoutes({ forward: forwardDeps, profiles: userProfiles(deps.grpc), defaultAvatarUrl: config.DEFAULT_AVATAR_URL }),
+    ...userCompositionRoutes({ forward: forwardDeps, profiles: cards, defaultAvatarUrl: config.DEFAULT_AVATAR_URL }),
     ...avatarRoutes(),
     ...asyncApiRoutes(),
   ];
@@ -110,7 +113,7 @@ export function buildApp(deps: GatewayDeps): Koa {
   const fromSidecar = subscriptionRouter({
     pubsub: 'broadcast',
     logger: deps.logger,
-    subscriptions: [sessionRevokedSubscription(deps.sessions), roleChangedSubscription(deps.sessions)],
+    subscriptions: [sessionRevokedSubscription(deps.sessions), roleChangedSubscription(deps.sessions), profileUpdatedSubscription(cards)],
   });
   // /dapr/* and /events/* are for the gateway's sidecar only: its token first, then the subscription routes.
   app.use(async (ctx: Context, next: Next) => {

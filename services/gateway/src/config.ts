@@ -24,6 +24,8 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env) =>
       TRUSTED_PROXIES: z.string().default(''),
       /** How long a session validity answer from auth is reused (session.revoked events invalidate it sooner). */
       SESSION_CACHE_TTL_MS: z.coerce.number().int().min(0).max(300_000).default(30_000),
+      /** How long a profile card (bio, image) from the user service is reused; profile.updated drops it sooner. 0: never. */
+      PROFILE_CARD_CACHE_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
       /**
        * The longest the gateway keeps an anonymous answer its upstream marked `public, s-maxage=N` (ADR 19); 0: keep
        * none. Writes through this gateway empty it at once.

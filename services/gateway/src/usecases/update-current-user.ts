@@ -14,12 +14,14 @@ export interface UserChanges {
 }
 
 /** The compensating step: puts bio and image back; a failure here is logged loudly. */
-async function restoreProfile(deps: Pick<CompositionDeps, 'upstream' | 'log'>, userId: string, before: ProfileCard): Promise<void> {
+async function restoreProfile(deps: Pick<CompositionDeps, 'upstream' | 'log' | 'profiles'>, userId: string, before: ProfileCard): Promise<void> {
   try {
     const res = await deps.upstream('user', `/internal/profiles/${encodeURIComponent(userId)}`, { method: 'PUT', body: before });
     if (res.status !== 200) throw new Error(`user answered ${res.status}`);
   } catch (err) {
     deps.log.error({ err, userId }, 'PUT /api/user: could not put the profile back after auth refused');
+  } finally {
+    deps.profiles.forget(userId);
   }
 }
 
@@ -40,6 +42,8 @@ export async function updateCurrentUser(deps: CompositionDeps & { defaultAvatarU
   let profile: ProfileCard | undefined;
   if (changesProfile) {
     const res = await deps.upstream('user', `/internal/profiles/${encodeURIComponent(caller.userId)}`, { method: 'PUT', body: profileChange });
+    // Whatever the answer, the kept card may be stale now: the next read asks the user service.
+    deps.profiles.forget(caller.userId);
     if (res.status !== 200) return { passThrough: res };
     const updated = (jsonOf(res) as { profile: ProfileCard }).profile;
     profile = { bio: updated.bio, image: updated.image }; // only what user owns: the name is auth's
