@@ -11,6 +11,8 @@ if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules
   say "installing npm dependencies (npm ci)"
   npm ci --no-audit --no-fund --loglevel=error
 fi
+# argon2 built for this CPU when it can be (AVX2; ADR 23), the portable binary otherwise: never fails the bootstrap.
+bash scripts/build-argon2.sh || true
 # Prometheus (with promtool) is the metrics store and UI of the development and test stacks (docs/observability.md).
 if ! command -v psql >/dev/null || ! command -v redis-server >/dev/null || ! command -v docker-compose >/dev/null || ! command -v promtool >/dev/null; then
   if command -v apt-get >/dev/null; then
