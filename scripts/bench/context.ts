@@ -46,7 +46,10 @@ export class BenchContext {
 
   /** Waits until the stack is quiet, then runs `fn` measuring the CPU of every process meanwhile. */
   async measure<T>(fn: () => Promise<T>): Promise<{ result: T; cpu?: CpuUsage }> {
-    await waitUntilQuiet(this.groups, [LOAD_GENERATOR, BENCH_PROCESS]);
+    const quiet = await waitUntilQuiet(this.groups, [LOAD_GENERATOR, BENCH_PROCESS]);
+    // Said when it matters: the next numbers then include what the previous scenario left behind.
+    if (!quiet.quiet) this.report(`    (the stack was still busy after ${quiet.seconds} s: ${quiet.cores.toFixed(2)} cores; measuring anyway)`);
+    else if (quiet.seconds >= 5) this.report(`    (waited ${quiet.seconds} s for the stack to go quiet first)`);
     return withCpuUsage(this.groups, fn);
   }
 

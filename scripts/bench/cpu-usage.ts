@@ -80,11 +80,19 @@ export function formatCpu(cpu: CpuUsage | undefined, requests: number, unit = 'r
 /**
  * Waits until the stack is quiet (its processes together below `maxCores` of CPU over half a second), so a
  * scenario is not charged for the work the previous one left behind (events still being consumed, …). The load
- * generator and the bench process itself do not count.
+ * generator and the bench process itself do not count. Says whether it got quiet, after how long, and the last load.
  */
-export async function waitUntilQuiet(groups: ProcessGroups, ignore: string[], maxCores = 0.25, timeoutMs = 30_000): Promise<void> {
-  if (process.platform !== 'linux') return;
+export async function waitUntilQuiet(
+  groups: ProcessGroups,
+  ignore: string[],
+  maxCores = 0.25,
+  timeoutMs = 30_000,
+): Promise<{ quiet: boolean; seconds: number; cores: number }> {
+  const started0 = performance.now();
+  const waited = () => Math.round((performance.now() - started0) / 100) / 10;
+  if (process.platform !== 'linux') return { quiet: true, seconds: 0, cores: 0 };
   const deadline = Date.now() + timeoutMs;
+  let cores = 0;
   while (Date.now() < deadline) {
     const before = await snapshot(groups);
     const started = performance.now();
@@ -92,6 +100,8 @@ export async function waitUntilQuiet(groups: ProcessGroups, ignore: string[], ma
     const after = await snapshot(groups);
     const seconds = (performance.now() - started) / 1000;
     const ticks = Object.entries(delta(before, after)).filter(([name]) => !ignore.includes(name)).reduce((s, [, t]) => s + t, 0);
-    if (ticks / TICKS_PER_SECOND / seconds < maxCores) return;
+    cores = ticks / TICKS_PER_SECOND / seconds;
+    if (cores < maxCores) return { quiet: true, seconds: waited(), cores };
   }
+  return { quiet: false, seconds: waited(), cores };
 }
