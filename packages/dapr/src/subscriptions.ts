@@ -119,7 +119,8 @@ export function subscriptionRouter(options: {
     router.post(routeOf(s), async (ctx) => {
       const body = await readJsonBody(ctx, bodyLimit);
       ctx.status = 200;
-      if (body !== 'too-large' && isBulkEnvelope(body.json)) {
+      // A batch only where the subscription asked for batches; anywhere else the envelope is not a CloudEvent: DROP.
+      if (s.bulk && body !== 'too-large' && isBulkEnvelope(body.json)) {
         batchSizes.observe({ topic: s.topic }, body.json.entries.length);
         ctx.body = { statuses: await deliverBatch(s, body.json.entries, ctx, log, body.bytes > maxEventBytes ? maxEventBytes : undefined) };
         return;

@@ -292,6 +292,18 @@ test('a bulk body over the batch limit is refused unread, with no statuses (dapr
   t.deepEqual(s.handled, []);
 });
 
+test('a subscription that did not ask for batches takes no bulk envelope: it is not a CloudEvent, so DROP', async (t) => {
+  const s = await serve(fromBlog);
+  t.teardown(s.close);
+  const res = await fetch(`${s.base}/events/post.published`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ id: 'b1', type: 'com.dapr.event.sent.bulk', topic: 'post.published', entries: [entry('1', event('blog', 'smuggled'))] }),
+  });
+  t.deepEqual(await res.json(), { status: 'DROP' });
+  t.deepEqual(s.handled, []);
+});
+
 test('a CloudEvent that carries an `entries` field is still one event, not a batch', async (t) => {
   const s = await serveBulk(fromBlog);
   t.teardown(s.close);
