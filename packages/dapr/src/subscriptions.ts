@@ -134,7 +134,7 @@ export function subscriptionRouter(options: {
         return;
       }
       const event = asCloudEvent(body.json);
-      const status = event ? ((await screen(s, event, log)) ?? (await deliverOne(s, event, ctx, log))) : 'DROP';
+      const status = event ? (screen(s, event, log) ?? (await deliverOne(s, event, ctx, log))) : 'DROP';
       record(s.topic, status, event);
       ctx.body = { status };
     });

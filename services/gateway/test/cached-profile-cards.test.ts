@@ -75,3 +75,15 @@ test('with a TTL of 0 nothing is kept', async (t) => {
   await cards.cardOf('alice');
   t.is(user.calls.length, 2);
 });
+
+test('a fresh look-up asks the user service even while a card is kept, and keeps what it got', async (t) => {
+  const table = { alice: { bio: 'old', image: null } };
+  const user = fakeUser(table);
+  const cards = new CachedProfileCards(user.inner, 60_000);
+  await cards.cardOf('alice');
+  table.alice.bio = 'changed elsewhere';
+  t.is((await cards.cardOf('alice')).bio, 'old', 'kept');
+  t.is((await cards.cardOf('alice', { fresh: true })).bio, 'changed elsewhere');
+  t.is((await cards.cardOf('alice')).bio, 'changed elsewhere');
+  t.deepEqual(user.calls, ['alice', 'alice']);
+});

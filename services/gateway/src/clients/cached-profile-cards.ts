@@ -23,10 +23,11 @@ export class CachedProfileCards {
     this.cache = new LRUCache({ max: maxEntries, ttl: Math.max(ttlMs, 1), ttlResolution: 0, perf: { now } });
   }
 
-  async cardOf(userId: string): Promise<ProfileCard> {
+  /** The card, from memory unless `fresh` (a compensating step must put back what the user service holds now). */
+  async cardOf(userId: string, options: { fresh?: boolean } = {}): Promise<ProfileCard> {
     if (this.ttlMs <= 0) return this.inner.cardOf(userId);
-    const hit = this.cache.get(userId);
-    recordCacheLookup('profile_cards', !!hit);
+    const hit = options.fresh ? undefined : this.cache.get(userId);
+    if (!options.fresh) recordCacheLookup('profile_cards', !!hit);
     if (hit) return hit;
     const drops = this.drops;
     const card = await this.inner.cardOf(userId);

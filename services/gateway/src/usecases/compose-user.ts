@@ -9,7 +9,7 @@ import { jsonOf, type UpstreamAnswer } from '../domain/upstream-answer.js';
 export interface CompositionDeps {
   upstream: (appId: 'auth' | 'user', path: string, override?: { method?: string; body?: unknown }) => Promise<UpstreamAnswer>;
   /** Profile cards, kept a few seconds (clients/cached-profile-cards.ts); `forget` drops one its owner changed. */
-  profiles: { cardOf(userId: string): Promise<ProfileCard>; forget(userId: string): void };
+  profiles: { cardOf(userId: string, options?: { fresh?: boolean }): Promise<ProfileCard>; forget(userId: string): void };
   log: { error(obj: object, msg: string): void };
 }
 

@@ -38,7 +38,8 @@ export async function updateCurrentUser(deps: CompositionDeps & { defaultAvatarU
   const profileChange = { ...(bio !== undefined ? { bio } : {}), ...(image !== undefined ? { image } : {}) };
   const changesProfile = Object.keys(profileChange).length > 0;
   const changesCredentials = Object.keys(credentials).length > 0;
-  const before = changesProfile && changesCredentials ? await deps.profiles.cardOf(caller.userId) : undefined;
+  // What to put back if auth refuses: the profile as the user service holds it now, never a kept copy.
+  const before = changesProfile && changesCredentials ? await deps.profiles.cardOf(caller.userId, { fresh: true }) : undefined;
   let profile: ProfileCard | undefined;
   if (changesProfile) {
     const res = await deps.upstream('user', `/internal/profiles/${encodeURIComponent(caller.userId)}`, { method: 'PUT', body: profileChange });

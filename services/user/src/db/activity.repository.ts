@@ -3,16 +3,9 @@ import type { ActivityDraft, ActivityRecord } from '../domain/activity.js';
 import type { Page } from './follow.repository.js';
 
 /** Records what a user did; the event id is unique, so a repeated event records nothing new. */
-export async function recordActivity(em: EntityManager, eventId: string, a: ActivityDraft): Promise<void> {
-  await em.execute(
-    `insert into activity (id, user_id, kind, article_id, comment_id, target_type, reaction, event_id, created_at)
-     values (gen_random_uuid(), ?, ?, ?, ?, ?, ?, ?, coalesce(?::timestamptz, now()))
-     on conflict (event_id) do nothing`,
-    [a.userId, a.kind, a.articleId, a.commentId ?? null, a.targetType ?? null, a.reaction ?? null, eventId, a.at ?? null],
-  );
-}
+export const recordActivity = (em: EntityManager, eventId: string, a: ActivityDraft): Promise<void> => recordActivities(em, [{ eventId, draft: a }]);
 
-/** recordActivity for many entries (each with its event) in one statement. */
+/** Records many entries (each with its event) in one statement; an event already recorded records nothing new. */
 export async function recordActivities(em: EntityManager, entries: { eventId: string; draft: ActivityDraft }[]): Promise<void> {
   await em.execute(
     `insert into activity (id, user_id, kind, article_id, comment_id, target_type, reaction, event_id, created_at)

@@ -8,16 +8,10 @@ import type { EntityManager } from '@mikro-orm/postgresql';
  */
 
 /** post.published / post.updated: public under this slug and title, as of `at`. */
-export async function markArticlePublic(em: EntityManager, a: { articleId: string; slug: string; title: string; at: string }): Promise<void> {
-  await em.execute(
-    `insert into article (article_id, slug, title, status, changed_at) values (?, ?, ?, 'published', ?::timestamptz)
-     on conflict (article_id) do update set slug = excluded.slug, title = excluded.title, status = 'published', changed_at = excluded.changed_at
-     where article.status <> 'deleted' and article.changed_at <= excluded.changed_at`,
-    [a.articleId, a.slug, a.title, a.at],
-  );
-}
+export const markArticlePublic = (em: EntityManager, a: { articleId: string; slug: string; title: string; at: string }): Promise<void> =>
+  markArticlesPublic(em, [a]);
 
-/** markArticlePublic for many articles in one statement; of several changes to one article, the newest counts. */
+/** Many articles public in one statement, each as of its `at`; of several changes to one article, the newest counts. */
 export async function markArticlesPublic(em: EntityManager, articles: { articleId: string; slug: string; title: string; at: string }[]): Promise<void> {
   const newest = new Map<string, (typeof articles)[number]>();
   for (const a of articles) {

@@ -5,19 +5,13 @@ import type { EntityManager } from '@mikro-orm/postgresql';
  * CloudEvent id was handled already. The same row and rule as @vcd/messaging's handleOnce, inside a unit of work
  * (handleOnce opens a transaction of its own, which a consumer that emits events cannot share).
  */
-export async function claimDelivery(tx: EntityManager, event: { id: string; topic: string }): Promise<boolean> {
-  // received_at: when this row was written (clock_timestamp), not when its transaction began (now()): a batch's
-  // transaction holds many events, and the bench reads how long each took to be applied.
-  const inserted = (await tx.execute(`insert into inbox (event_id, topic, received_at) values (?, ?, clock_timestamp()) on conflict (event_id) do nothing returning event_id`, [
-    event.id,
-    event.topic,
-  ])) as unknown[];
-  return inserted.length > 0;
-}
+export const claimDelivery = async (tx: EntityManager, event: { id: string; topic: string }): Promise<boolean> =>
+  (await claimDeliveries(tx, [event])).size > 0;
 
 /**
- * Records a batch of deliveries in one statement (the caller's transaction); returns the ids not handled before. An id
- * twice in the batch counts once.
+ * Records deliveries in one statement (the caller's transaction); returns the ids not handled before (an id twice in
+ * the batch counts once). received_at is when the row was written (clock_timestamp), not when its transaction began
+ * (now()): a batch's transaction holds many events, and the bench reads how long each took to be applied.
  */
 export async function claimDeliveries(tx: EntityManager, events: { id: string; topic: string }[]): Promise<Set<string>> {
   const rows = (await tx.execute(

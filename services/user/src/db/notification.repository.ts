@@ -24,25 +24,10 @@ export async function insertNotifications(em: EntityManager, eventId: string, dr
   return stored;
 }
 
-/** A new post notifies every follower of its author who wants it: one statement, however many followers. */
-export async function notifyFollowersOfNewPost(
-  em: EntityManager,
-  eventId: string,
-  post: { authorId: string; articleId: string },
-): Promise<number> {
-  const rows = (await em.execute(
-    `insert into notification (id, user_id, kind, actor_id, article_id, event_id)
-     select gen_random_uuid(), f.follower_id, 'new_post', f.followee_id, ?, ?
-     from follow f left join preference p on p.user_id = f.follower_id
-     where f.followee_id = ? and f.follower_id <> f.followee_id and coalesce(p.${SETTING_COLUMN.newPosts}, true)
-     on conflict (event_id, user_id) do nothing
-     returning id`,
-    [post.articleId, eventId, post.authorId],
-  )) as unknown[];
-  return rows.length;
-}
-
-/** notifyFollowersOfNewPost for many posts (each with its event) in one statement. */
+/**
+ * New posts (each with its event) notify every follower of their authors who wants it: one statement, however many
+ * posts and followers. The (event, recipient) unique key makes a repeated insert a no-op.
+ */
 export async function notifyFollowersOfNewPosts(em: EntityManager, posts: { eventId: string; authorId: string; articleId: string }[]): Promise<number> {
   const rows = (await em.execute(
     `insert into notification (id, user_id, kind, actor_id, article_id, event_id)
