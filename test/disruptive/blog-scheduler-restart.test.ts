@@ -8,8 +8,8 @@ const control = async (action: 'stop' | 'start') => {
 
 test('a post scheduled before a restart goes live when its time passed while the blog service was down', async (t) => {
   const jake = await author();
-  // Far enough ahead that the create and a graceful stop end before it, even on a loaded machine (with 3 s, a slow
-  // stop once let the still-running scheduler publish it on time, which is right, and the test failed).
+  // Far enough ahead that the create and a graceful stop end before it, even on a loaded machine; the assertion below
+  // says so when they did not (then a still-running scheduler may rightly have published it on time).
   const publishAt = new Date(Date.now() + 10_000).toISOString();
   const scheduled = await createArticle(jake, { status: 'scheduled', publishAt });
   await control('stop');
