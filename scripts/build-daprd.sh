@@ -24,8 +24,10 @@ daprd_ok() { [[ -x "$1" && "$("$1" --version 2>/dev/null | head -n1 | tr -d '[:s
 
 # daprd is built with the fixes in tools/daprd/patches (ADR 8); the stamp records which set, so a change to them
 # rebuilds it. (A daprd of your own, official or not, can still be used with DAPRD_PATH=/path/to/daprd.)
+# It links only the components listed in tools/daprd/components.txt (ADR 24); the id covers that list too.
 PATCHES=("$ROOT"/tools/daprd/patches/*.patch)
-PATCH_ID="$(cat "${PATCHES[@]}" | sha256sum | cut -c1-12)"
+COMPONENTS_LIST="$ROOT/tools/daprd/components.txt"
+PATCH_ID="$(cat "${PATCHES[@]}" "$COMPONENTS_LIST" | sha256sum | cut -c1-12)"
 
 missing=()
 if wants daprd && { ! daprd_ok "$BIN_DIR/daprd" || ! grep -qx "daprd $PATCH_ID static" "$STAMP" 2>/dev/null; }; then missing+=(daprd); fi
@@ -41,11 +43,18 @@ mkdir -p "$CACHE_DIR" "$BIN_DIR"
 SRC="$(cd "$ROOT/tools/daprd" && go mod download github.com/dapr/dapr && go list -m -f '{{.Dir}}' github.com/dapr/dapr)"
 if [[ -z "$SRC" || ! -d "$SRC" ]]; then log "could not locate the github.com/dapr/dapr@v$DAPR_VERSION source"; exit 1; fi
 
-# A writable copy of the pinned source without the Pulsar component (its modules are not served here).
+# A writable copy of the pinned source with only the component registrations we keep (tools/daprd/components.txt).
 WORK="$CACHE_DIR/v$DAPR_VERSION"
 rm -rf "$WORK" && mkdir -p "$WORK/bin"
 cp -r "$SRC" "$WORK/dapr" && chmod -R u+w "$WORK/dapr"
-rm -f "$WORK/dapr/cmd/daprd/components/pubsub_pulsar.go" "$WORK/dapr/cmd/daprd/components/pubsub_pulsar_test.go"
+mapfile -t KEEP < <(grep -vE '^\s*(#|$)' "$COMPONENTS_LIST")
+kept=0
+for f in "$WORK"/dapr/cmd/daprd/components/*.go; do
+  name="$(basename "$f" .go)"; name="${name%_test}"
+  [[ "$name" == zz_notag ]] && continue
+  if [[ " ${KEEP[*]} " == *" $name "* ]]; then [[ "$f" == *_test.go ]] || kept=$((kept + 1)); else rm -f "$f"; fi
+done
+if [[ $kept -ne ${#KEEP[@]} ]]; then log "tools/daprd/components.txt names $((${#KEEP[@]} - kept)) component(s) Dapr $DAPR_VERSION does not have"; exit 1; fi
 for patch in "${PATCHES[@]}"; do
   log "applying $(basename "$patch")"
   (cd "$WORK/dapr" && git apply --verbose "$patch" 2>&1 | sed 's/^/  /' >&2) || { log "could not apply $patch"; exit 1; }
@@ -55,7 +64,7 @@ cp "$ROOT/tools/daprd/go.mod" "$ROOT/tools/daprd/go.sum" "$WORK/"
 
 pkgs=()
 for m in "${missing[@]}"; do pkgs+=("github.com/dapr/dapr/cmd/$m"); done
-log "compiling (go build -tags allcomponents); progress: packages compiled so far"
+log "compiling (go build -tags allcomponents, ${#KEEP[@]} components); progress: packages compiled so far"
 (
   cd "$WORK"
   go build -mod=mod -tags allcomponents -trimpath -ldflags "-s -w -X github.com/dapr/dapr/pkg/buildinfo.version=$DAPR_VERSION" \

@@ -17,12 +17,16 @@ export const PG_MAJOR = '17';
 export const PAUSE_VERSION = '1.0';
 export const SERVICES = ['gateway', 'auth', 'blog', 'user'] as const;
 
-/** The id of the daprd patch set (tools/daprd/patches), computed as scripts/build-daprd.sh does. */
+/**
+ * The id of our daprd build: its patch set (tools/daprd/patches) and the components it links
+ * (tools/daprd/components.txt), computed as scripts/build-daprd.sh does.
+ */
 export function daprdPatchId(root: string): string {
   const dir = path.join(root, 'tools/daprd/patches');
   const files = readdirSync(dir).filter((f) => f.endsWith('.patch')).sort();
   const hash = createHash('sha256');
   for (const f of files) hash.update(readFileSync(path.join(dir, f)));
+  hash.update(readFileSync(path.join(root, 'tools/daprd/components.txt')));
   return hash.digest('hex').slice(0, 12);
 }
 
