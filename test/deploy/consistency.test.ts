@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -174,4 +174,29 @@ test("compose sidecars trace like development's and resolve names through Docker
     const mounts = (services[`${app.appId}-dapr`]!.volumes ?? []).map((v) => (typeof v === 'string' ? v : `${v.source}:${v.target}`));
     t.true(mounts.some((m) => m.startsWith(path.join(repoRoot, 'components/compose/config', `${app.appId}.yaml`)) && m.includes(':/dapr/config.yaml')), `${app.appId}-dapr mounts its own Configuration`);
   }
+});
+
+test('daprd is built with every component and name resolver the environments use (tools/daprd/components.txt, ADR 24)', async (t) => {
+  const built = new Set(
+    (await readFile(path.join(repoRoot, 'tools/daprd/components.txt'), 'utf8'))
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line && !line.startsWith('#')),
+  );
+  const used = new Map<string, string>();
+  for (const [where, docs] of Object.entries({ development: await devResources, compose: await composeResources, kubernetes: await k8s })) {
+    for (const d of docs) if (d.kind === 'Component') used.set(`${(d.spec!.type as string).replaceAll('.', '_')}`, `${where}: ${d.metadata!.name}`);
+  }
+  const configs = [...(await yamlFilesUnder(path.join(repoRoot, 'dapr'))), ...(await yamlFilesUnder(path.join(repoRoot, 'components/compose/config')))];
+  for (const file of configs) {
+    for (const d of await loadDocuments(file)) {
+      const resolver = (d.spec as { nameResolution?: { component?: string } } | undefined)?.nameResolution?.component;
+      if (d.kind === 'Configuration' && resolver) used.set(`nameresolution_${resolver}`, path.relative(repoRoot, file));
+    }
+  }
+  // daprd's defaults where a Configuration names no resolver: mDNS outside Kubernetes, Kubernetes DNS inside it.
+  used.set('nameresolution_mdns', "daprd's default outside Kubernetes");
+  used.set('nameresolution_kubernetes', "daprd's default in Kubernetes");
+  t.true(used.has('pubsub_redis') && used.has('nameresolution_sqlite'), 'the scan found the components');
+  for (const [component, where] of used) t.true(built.has(component), `${component} (${where}) is not in tools/daprd/components.txt`);
 });
