@@ -123,14 +123,16 @@ export class OutboxRelay extends BatchWorker {
 
   protected async processBatch(): Promise<number> {
     await this.sweepWhenDue();
+    const batchSize = this.options.batchSize ?? 50;
     const rows = await this.claim(
       `select id from outbox where published_at is null and (lease_until is null or lease_until < now())
        order by created_at limit ? for update skip locked`,
-      [this.options.batchSize ?? 50],
+      [batchSize],
     );
     const { sent, failed } = await this.publish(rows);
-    // A failure stops this drain; the next poll retries.
-    return failed > 0 ? 0 : sent;
+    // A failure stops this drain; the next poll retries. So does a batch that was not full: the claim found every row
+    // committed before it, and a commit after it called notify(), which drains again (no empty claim per drain).
+    return failed > 0 || rows.length < batchSize ? 0 : sent;
   }
 
   /**

@@ -40,6 +40,49 @@ test('creating an article answers it with its author card from the user director
   t.true(blog.wakes() > wakes, 'the committed write woke the relay');
 });
 
+test('articles created at once with one title get distinct slugs, and every new tag they share is linked to each of them', async (t) => {
+  const jake = someone();
+  const same = title('Same title');
+  // Tags no article has yet, created by 12 concurrent transactions: each links all of them, whichever created it.
+  const fresh = [title('tag-a'), title('tag-b'), title('tag-c')].map((x) => x.toLowerCase());
+  const created = await Promise.all(Array.from({ length: 12 }, () => create(jake, { title: same, description: 'd', body: 'b', tagList: [...fresh, 'shared'] })));
+  for (const res of created) t.is(res.status, 201, JSON.stringify(res.body));
+  const slugs = created.map((res) => res.body.article.slug as string);
+  t.is(new Set(slugs).size, 12, 'one slug each');
+  for (const res of created) t.deepEqual([...res.body.article.tagList].sort(), [...fresh, 'shared'].sort());
+  const links = await blog.db.sql<{ slug: string; n: number }>(
+    `select a.slug, count(*)::int as n from article a join article_tag at on at.article_id = a.id join tag on tag.id = at.tag_id
+     where a.slug in (select jsonb_array_elements_text(?::jsonb)) and tag.name in (select jsonb_array_elements_text(?::jsonb)) group by a.slug`,
+    [JSON.stringify(slugs), JSON.stringify([...fresh, 'shared'])],
+  );
+  t.deepEqual(links.map((l) => l.n), Array(12).fill(4), 'every article has its four tags in the database');
+  const claimed = await blog.db.sql<{ n: number }>('select count(*)::int as n from article_slug where slug in (select jsonb_array_elements_text(?::jsonb))', [JSON.stringify(slugs)]);
+  t.is(claimed[0]!.n, 12, 'no slug claimed for an article that does not exist');
+  t.is((await blog.db.sql<{ n: number }>('select count(*)::int as n from tag where name in (select jsonb_array_elements_text(?::jsonb))', [JSON.stringify(fresh)]))[0]!.n, 3, 'each tag once');
+});
+
+test('a new tag another transaction creates while the article is written is still linked to the article', async (t) => {
+  const jake = someone();
+  const racing = title('racing-tag').toLowerCase();
+  // Another transaction creates the tag and holds it uncommitted: the create waits on it, and the tag it then finds
+  // was committed after its statement began, so that statement alone neither created nor saw it.
+  const other = blog.db.orm.em.fork();
+  await other.begin();
+  await other.execute('insert into tag (name) values (?)', [racing]);
+  let settled = false;
+  const pending = create(jake, { title: title('Racing'), description: 'd', body: 'b', tagList: [racing, 'shared'] }).finally(() => (settled = true));
+  await new Promise((resolve) => setTimeout(resolve, 400));
+  t.false(settled, 'the create waited for the other transaction');
+  await other.commit();
+  const res = await pending;
+  t.is(res.status, 201, JSON.stringify(res.body));
+  const linked = await blog.db.sql<{ name: string }>(
+    'select tag.name from article a join article_tag at on at.article_id = a.id join tag on tag.id = at.tag_id where a.slug = ? order by tag.name',
+    [res.body.article.slug],
+  );
+  t.deepEqual(linked.map((r) => r.name), [racing, 'shared'].sort());
+});
+
 test('the list shows published articles newest first, filters by author and tag, and hides drafts from others', async (t) => {
   const [jane, reader] = [someone(), someone()];
   const tag = `t${randomUUID().slice(0, 8)}`;

@@ -149,8 +149,7 @@ export async function claimFirstFreeSlug(em: EntityManager, candidates: Iterator
 }
 
 export interface NewArticle extends WorkflowState {
-  id?: string;
-  slug: string;
+  id: string;
   title: string;
   description: string;
   body: string;
@@ -160,15 +159,55 @@ export interface NewArticle extends WorkflowState {
 
 export const newArticleId = () => randomUUID();
 
-/** Inserts a new article; returns the times the database gave it. */
-export async function insertArticle(em: EntityManager, a: NewArticle & { id: string }): Promise<{ createdAt: Date; updatedAt: Date }> {
-  const rows = await em.execute<Row[]>(
-    `insert into article (id, slug, title, description, body, author_id, category_id, status, publish_at, published_at, created_at, updated_at)
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?::timestamptz, ?::timestamptz, now(), now())
-     returning created_at, updated_at`,
-    [a.id, a.slug, a.title, a.description, a.body, a.authorId, a.categoryId, a.status, isoOrNull(a.publishAt), isoOrNull(a.publishedAt)],
+/**
+ * Inserts a new article under the first free slug of `candidates`, with its tags (creating the missing ones): one
+ * statement per slug tried, where claiming the slug, inserting the article and linking its tags took four. Returns
+ * the slug and the times the database gave the article.
+ */
+export async function insertNewArticle(
+  em: EntityManager,
+  candidates: Iterator<string>,
+  a: NewArticle,
+  tags: string[],
+): Promise<{ slug: string; createdAt: Date; updatedAt: Date }> {
+  const tagsJson = JSON.stringify(tags);
+  for (let i = 0; i < 20; i++) {
+    const slug = candidates.next().value as string;
+    // Every part runs even when the slug is taken (no article row then, so no links; new tags stay, as they would).
+    const rows = await em.execute<Row[]>(
+      `with claimed as (
+         insert into article_slug (slug, article_id) values (?, ?)
+         on conflict (slug) do update set article_id = excluded.article_id where article_slug.article_id = excluded.article_id
+         returning slug),
+       inserted as (
+         insert into article (id, slug, title, description, body, author_id, category_id, status, publish_at, published_at, created_at, updated_at)
+         select ?, claimed.slug, ?, ?, ?, ?, ?, ?, ?::timestamptz, ?::timestamptz, now(), now() from claimed
+         returning id, created_at, updated_at),
+       wanted as (select value as name from jsonb_array_elements_text(?::jsonb)),
+       created_tags as (insert into tag (name) select name from wanted on conflict (name) do nothing returning id),
+       linked as (
+         insert into article_tag (article_id, tag_id)
+         select inserted.id, t.id from inserted, (select id from created_tags union select tag.id from tag join wanted using (name)) t
+         returning 1)
+       select created_at, updated_at, (select count(*) from linked)::int as linked from inserted`,
+      [slug, a.id, a.id, a.title, a.description, a.body, a.authorId, a.categoryId, a.status, isoOrNull(a.publishAt), isoOrNull(a.publishedAt), tagsJson],
+    );
+    const row = rows[0];
+    if (!row) continue;
+    // A tag another transaction created while this statement ran is in neither of its sources (that transaction
+    // committed after this statement's snapshot): link what is missing with a statement that sees it.
+    if (Number(row.linked) < tags.length) await linkTags(em, a.id, tags);
+    return { slug, createdAt: toDate(row.created_at), updatedAt: toDate(row.updated_at) };
+  }
+  throw new Error('no free slug after 20 attempts');
+}
+
+async function linkTags(em: EntityManager, articleId: string, tags: string[]): Promise<void> {
+  await em.execute(
+    `insert into article_tag (article_id, tag_id) select ?, t.id from tag t where t.name in (${tags.map(() => '?').join(', ')})
+     on conflict do nothing`,
+    [articleId, ...tags],
   );
-  return { createdAt: toDate(rows[0]!.created_at), updatedAt: toDate(rows[0]!.updated_at) };
 }
 
 const isoOrNull = (d: Date | null) => (d ? d.toISOString() : null);
@@ -211,16 +250,13 @@ export async function updateArticle(em: EntityManager, id: string, c: ArticleCha
   return rows[0] ? Number(rows[0].version) : undefined;
 }
 
-/** Replaces an article's tags (creating unknown tags); a new article has none to remove. */
-export async function setArticleTags(em: EntityManager, articleId: string, tags: string[], options: { isNew?: boolean } = {}): Promise<void> {
-  if (!options.isNew) await em.execute('delete from article_tag where article_id = ?', [articleId]);
+/** Replaces an article's tags (creating unknown tags). */
+export async function setArticleTags(em: EntityManager, articleId: string, tags: string[]): Promise<void> {
+  await em.execute('delete from article_tag where article_id = ?', [articleId]);
   if (tags.length === 0) return;
   const list = tags.map(() => '(?)').join(', ');
   await em.execute(`insert into tag (name) values ${list} on conflict (name) do nothing`, tags);
-  await em.execute(
-    `insert into article_tag (article_id, tag_id) select ?, t.id from tag t where t.name in (${tags.map(() => '?').join(', ')})`,
-    [articleId, ...tags],
-  );
+  await linkTags(em, articleId, tags);
 }
 
 export async function deleteArticleRow(em: EntityManager, id: string): Promise<void> {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { claimFirstFreeSlug, insertArticle, newArticleId, setArticleTags } from '../db/article.repository.js';
+import { insertNewArticle, newArticleId } from '../db/article.repository.js';
 import { claimIdempotencyKey, type IdempotencyRecord } from '../db/idempotency.repository.js';
 import type { Viewer } from '../domain/access.js';
 import { normalizeTags, type ArticleRecord, type ArticleView } from '../domain/article-view.js';
@@ -40,9 +40,12 @@ export async function createArticle(
         const earlier = await claimIdempotencyKey(tx, { ownerId: author.userId, key: idempotencyKey, operation: 'article.create', requestHash, resourceId: id });
         if (earlier) throw new Replay(earlier);
       }
-      const slug = await claimFirstFreeSlug(tx, slugCandidates(input.title), id);
-      const times = await insertArticle(tx, { id, slug, title: input.title, description: input.description, body: input.body, authorId: author.userId, categoryId, ...state });
-      await setArticleTags(tx, id, tagList, { isNew: true });
+      const { slug, ...times } = await insertNewArticle(
+        tx,
+        slugCandidates(input.title),
+        { id, title: input.title, description: input.description, body: input.body, authorId: author.userId, categoryId, ...state },
+        tagList,
+      );
       if (state.becamePublished) {
         events.emit('post.published', { articleId: id, slug, title: input.title, authorId: author.userId, publishedAt: now.toISOString(), version: 1 });
       }
