@@ -121,6 +121,25 @@ test('memory is bounded by bytes: the least recently used pages go first', async
   t.is(refetched, 1, 'the newest page is still there');
 });
 
+test('expired answers are freed without being asked for again, by a sweep every max(1 s, cap)', async (t) => {
+  let now = 10_000;
+  const cache = new AnswerCache(5000, 1 << 20, () => now);
+  for (let i = 0; i < 5; i++) await cache.answer(anon(`k${i}`), async () => answer('x'.repeat(1000)));
+  t.is(cache.bytes, 5 * (1000 + 512));
+  now += 900;
+  cache.purgeStale();
+  t.is(cache.bytes, 5 * (1000 + 512), 'fresh answers stay');
+  now += 200; // s-maxage=1 has passed
+  cache.purgeStale();
+  t.is(cache.bytes, 0);
+  // The timer, on the real clock: an answer kept for 1 s is gone 2.5 s later though nobody asked for it.
+  const timed = new AnswerCache(1000);
+  await timed.answer(anon('k'), async () => answer('x'.repeat(1000)));
+  t.true(timed.bytes > 0);
+  await new Promise((resolve) => setTimeout(resolve, 2500));
+  t.is(timed.bytes, 0);
+});
+
 test('the gateway keeps an answer for its one viewer only when the upstream says Gateway-Cache-Control: max-age, never longer than the cap', (t) => {
   t.is(viewerLifetimeMs('max-age=1', 5000), 1000);
   t.is(viewerLifetimeMs('MAX-AGE=3', 5000), 3000);

@@ -43,6 +43,19 @@ export class AnswerCache {
     private readonly now: () => number = Date.now,
   ) {
     this.entries = new LRUCache({ maxSize: maxBytes, sizeCalculation: (s) => s.payload.length + 512, ttlResolution: 0, perf: { now } });
+    // An expired answer is never served, but the LRU frees it only when it is asked for again or pushed out: without
+    // this sweep a quiet gateway would hold the last busy minutes' pages (up to maxBytes) for good.
+    if (this.enabled) setInterval(() => this.purgeStale(), Math.max(1000, capMs)).unref();
+  }
+
+  /** Frees the expired answers (run every max(1 s, cap) by the constructor's timer). */
+  purgeStale(): void {
+    this.entries.purgeStale();
+  }
+
+  /** The bytes the kept answers count for (payloads and 512 per entry). */
+  get bytes(): number {
+    return this.entries.calculatedSize;
   }
 
   get enabled(): boolean {
