@@ -185,7 +185,7 @@ test('daprd is built with every component and name resolver the environments use
   );
   const used = new Map<string, string>();
   for (const [where, docs] of Object.entries({ development: await devResources, compose: await composeResources, kubernetes: await k8s })) {
-    for (const d of docs) if (d.kind === 'Component') used.set(`${(d.spec!.type as string).replaceAll('.', '_')}`, `${where}: ${d.metadata!.name}`);
+    for (const d of docs) if (d.kind === 'Component') used.set((d.spec!.type as string).replaceAll('.', '_'), `${where}: ${d.metadata!.name}`);
   }
   const configs = [...(await yamlFilesUnder(path.join(repoRoot, 'dapr'))), ...(await yamlFilesUnder(path.join(repoRoot, 'components/compose/config')))];
   for (const file of configs) {

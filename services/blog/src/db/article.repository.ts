@@ -129,23 +129,25 @@ export async function listArticles(
   return { articles: rows.map(toRecord), count };
 }
 
-/** Claims a slug for an article (new, or one it had before); false when another article holds it. */
-async function claimSlug(em: EntityManager, slug: string, articleId: string): Promise<boolean> {
-  const rows = await em.execute<Row[]>(
-    `insert into article_slug (slug, article_id) values (?, ?)
-     on conflict (slug) do update set article_id = excluded.article_id where article_slug.article_id = excluded.article_id
-     returning slug`,
-    [slug, articleId],
-  );
-  return rows.length === 1;
+/**
+ * Claims a slug (parameters: slug, article id) for an article, new or one it had before; returns the slug, or no row
+ * when another article holds it. A statement of its own, or the first part of a new article's (insertNewArticle).
+ */
+const CLAIM_SLUG = `insert into article_slug (slug, article_id) values (?, ?)
+  on conflict (slug) do update set article_id = excluded.article_id where article_slug.article_id = excluded.article_id
+  returning slug`;
+
+/** Tries the candidates in turn until `attempt` succeeds with one (a value, not undefined); at most 20. */
+async function withFirstFreeSlug<T>(candidates: Iterator<string>, attempt: (slug: string) => Promise<T | undefined>): Promise<T> {
+  for (let i = 0; i < 20; i++) {
+    const done = await attempt(candidates.next().value as string);
+    if (done !== undefined) return done;
+  }
+  throw new Error('no free slug after 20 attempts');
 }
 
 export async function claimFirstFreeSlug(em: EntityManager, candidates: Iterator<string>, articleId: string): Promise<string> {
-  for (let i = 0; i < 20; i++) {
-    const slug = candidates.next().value as string;
-    if (await claimSlug(em, slug, articleId)) return slug;
-  }
-  throw new Error('no free slug after 20 attempts');
+  return withFirstFreeSlug(candidates, async (slug) => ((await em.execute<Row[]>(CLAIM_SLUG, [slug, articleId])).length === 1 ? slug : undefined));
 }
 
 export interface NewArticle extends WorkflowState {
@@ -171,14 +173,10 @@ export async function insertNewArticle(
   tags: string[],
 ): Promise<{ slug: string; createdAt: Date; updatedAt: Date }> {
   const tagsJson = JSON.stringify(tags);
-  for (let i = 0; i < 20; i++) {
-    const slug = candidates.next().value as string;
+  return withFirstFreeSlug(candidates, async (slug) => {
     // Every part runs even when the slug is taken (no article row then, so no links; new tags stay, as they would).
     const rows = await em.execute<Row[]>(
-      `with claimed as (
-         insert into article_slug (slug, article_id) values (?, ?)
-         on conflict (slug) do update set article_id = excluded.article_id where article_slug.article_id = excluded.article_id
-         returning slug),
+      `with claimed as (${CLAIM_SLUG}),
        inserted as (
          insert into article (id, slug, title, description, body, author_id, category_id, status, publish_at, published_at, created_at, updated_at)
          select ?, claimed.slug, ?, ?, ?, ?, ?, ?, ?::timestamptz, ?::timestamptz, now(), now() from claimed
@@ -193,13 +191,12 @@ export async function insertNewArticle(
       [slug, a.id, a.id, a.title, a.description, a.body, a.authorId, a.categoryId, a.status, isoOrNull(a.publishAt), isoOrNull(a.publishedAt), tagsJson],
     );
     const row = rows[0];
-    if (!row) continue;
+    if (!row) return undefined;
     // A tag another transaction created while this statement ran is in neither of its sources (that transaction
     // committed after this statement's snapshot): link what is missing with a statement that sees it.
     if (Number(row.linked) < tags.length) await linkTags(em, a.id, tags);
     return { slug, createdAt: toDate(row.created_at), updatedAt: toDate(row.updated_at) };
-  }
-  throw new Error('no free slug after 20 attempts');
+  });
 }
 
 async function linkTags(em: EntityManager, articleId: string, tags: string[]): Promise<void> {
