@@ -81,7 +81,7 @@ export function buildApp(deps: GatewayDeps): Koa {
   );
   app.use(securityHeaders());
   // Before the error mapping, so that it sees the status a failed write really answered.
-  app.use(answers.invalidateAfterWrites());
+  app.use(answers.dropWritersAnswers());
   app.use(
     errorMiddleware({
       logger: deps.logger,

@@ -24,7 +24,7 @@ const upstream = () => {
 };
 const text = (r: { response: UpstreamResponse }) => r.response.payload.toString();
 const anon = (key: string) => ({ key, perViewer: false });
-const viewerOf = (key: string) => ({ key, perViewer: true });
+const viewerOf = (key: string, userId = key) => ({ key, perViewer: true, userId });
 
 test('only public answers with an explicit s-maxage are kept, never longer than the cap', (t) => {
   t.is(sharedLifetimeMs('public, max-age=0, s-maxage=1', 5000), 1000);
@@ -59,7 +59,7 @@ test('property: the lifetime is never negative, never above the cap or s-maxage,
   );
 });
 
-test('an unsafe request empties the cache unless it was refused as a client error', (t) => {
+test('an unsafe request counts as a write unless it was refused as a client error', (t) => {
   t.true(mayHaveWritten('POST', 201));
   t.true(mayHaveWritten('DELETE', 204));
   t.true(mayHaveWritten('PUT', 504), 'a timeout may hide a committed write');
@@ -99,16 +99,97 @@ test('answers that are not public, not 200, or whose fetch failed are not kept',
   t.is(text(await cache.answer(anon('c'), up.fetch())), 'page 5');
 });
 
-test('after a write no reader gets a page fetched before it, neither kept nor in flight', async (t) => {
+test('invalidate(): no reader gets a page fetched before it, neither kept nor in flight', async (t) => {
   const cache = new AnswerCache(5000);
   let release!: (r: UpstreamResponse) => void;
   const before = cache.answer(anon('k'), () => new Promise((r) => (release = r)));
-  cache.invalidate(); // a write answered while the fetch was running
-  const after = cache.answer(anon('k'), async () => answer('after the write'));
-  release(answer('before the write'));
+  cache.invalidate();
+  const after = cache.answer(anon('k'), async () => answer('after'));
+  release(answer('before'));
+  t.is(text(await before), 'before');
+  t.is(text(await after), 'after');
+  t.is(text(await cache.answer(anon('k'), async () => answer('never asked'))), 'after', 'the later page is the one kept');
+});
+
+const viewerPage = (body: string) => answer(body, 'private, no-cache', 200, { 'gateway-cache-control': 'max-age=1' });
+
+test('a write drops its writer\'s answers at once, in every session; every other reader keeps theirs for its lifetime (ADR 25)', async (t) => {
+  let now = 10_000;
+  const cache = new AnswerCache(5000, 1 << 20, () => now);
+  const read = (key: { key: string; perViewer: boolean; userId?: string }, body: string) =>
+    cache.answer(key, async () => (key.perViewer ? viewerPage(body) : answer(body))).then(text);
+  const alice1 = viewerOf('alice session 1', 'alice');
+  const alice2 = viewerOf('alice session 2', 'alice');
+  const bob = viewerOf('bob');
+  for (const key of [alice1, alice2, bob, anon('page')]) await read(key, 'before');
+  now += 300;
+  cache.writtenBy('alice');
+  t.is(await read(alice1, 'after'), 'after', 'the writer\'s next read is fetched again');
+  t.is(await read(alice2, 'after'), 'after', 'in their other sessions too');
+  t.is(await read(bob, 'after'), 'before', 'another reader keeps their answer');
+  t.is(await read(anon('page'), 'after'), 'before', 'so do anonymous readers');
+  cache.writtenBy(undefined);
+  t.is(await read(anon('page'), 'after'), 'before', 'an anonymous write (a log-in) drops nothing');
+  now += 701; // a second since the first fetches began
+  t.is(await read(bob, 'after'), 'after', 'no answer outlives its lifetime: the write shows within it');
+  t.is(await read(anon('page'), 'after'), 'after');
+  t.is(await read(alice1, 'later'), 'after', 'the writer\'s answer fetched after the write is kept again');
+});
+
+test('a fetch of the writer\'s that began before their write is neither kept nor shared with them; other readers still share theirs', async (t) => {
+  const cache = new AnswerCache(5000);
+  let release!: (r: UpstreamResponse) => void;
+  const alice = viewerOf('alice');
+  const before = cache.answer(alice, () => new Promise((r) => (release = r)));
+  const anonymousBefore = cache.answer(anon('page'), () => new Promise((r) => setTimeout(() => r(answer('shared')), 20)));
+  cache.writtenBy('alice');
+  const after = cache.answer(alice, async () => viewerPage('after the write'));
+  const anonymousJoined = cache.answer(anon('page'), async () => answer('never asked'));
+  release(viewerPage('before the write'));
   t.is(text(await before), 'before the write');
-  t.is(text(await after), 'after the write');
-  t.is(text(await cache.answer(anon('k'), async () => answer('never asked'))), 'after the write', 'the later page is the one kept');
+  t.is(text(await after), 'after the write', 'the writer did not join the fetch that began before their write');
+  t.is(text(await cache.answer(alice, async () => viewerPage('never asked'))), 'after the write', 'and the older answer was not kept over it');
+  t.is(text(await anonymousJoined), 'shared', 'another reader joins a running fetch whatever was written meanwhile');
+  t.is(text(await anonymousBefore), 'shared');
+});
+
+test('an answer is served at most its lifetime after its fetch began: a slow fetch is kept for what remains, or not at all', async (t) => {
+  let now = 10_000;
+  const cache = new AnswerCache(5000, 1 << 20, () => now);
+  const slow = (ms: number, body: string) => async () => {
+    now += ms;
+    return answer(body);
+  };
+  await cache.answer(anon('a'), slow(600, 'a1'));
+  const hit = await cache.answer(anon('a'), slow(0, 'a2'));
+  t.is(text(hit), 'a1');
+  now += 399;
+  t.is(text(await cache.answer(anon('a'), slow(0, 'a2'))), 'a1', '999 ms after its fetch began');
+  now += 2;
+  t.is(text(await cache.answer(anon('a'), slow(0, 'a2'))), 'a2', 'past a second after: fetched again');
+  await cache.answer(anon('b'), slow(1001, 'b1'));
+  t.is(text(await cache.answer(anon('b'), slow(0, 'b2'))), 'b2', 'a fetch that took its whole lifetime is not kept');
+  t.is(hit.ageSeconds, 0);
+  now += 1500;
+  await cache.answer(anon('c'), slow(0, 'c1'));
+  now += 500;
+  const aged = await cache.answer(anon('c'), slow(0, 'c2'));
+  t.is(aged.ageSeconds, 0, 'Age counts from the fetch\'s start');
+});
+
+test('when more users write within the cap than it remembers, a write empties every answer (never serves a writer their old answer)', async (t) => {
+  const cache = new AnswerCache(5000, 1 << 20, Date.now, 2);
+  const read = (key: { key: string; perViewer: boolean; userId?: string }, body: string) =>
+    cache.answer(key, async () => (key.perViewer ? viewerPage(body) : answer(body))).then(text);
+  await read(viewerOf('carol'), 'before');
+  await read(anon('page'), 'before');
+  cache.writtenBy('alice');
+  cache.writtenBy('bob');
+  t.is(await read(viewerOf('carol'), 'after'), 'before');
+  cache.writtenBy('dave'); // alice is forgotten: everything goes
+  t.is(await read(viewerOf('carol'), 'after'), 'after');
+  t.is(await read(anon('page'), 'after'), 'after');
+  t.is(await read(viewerOf('alice'), 'after'), 'after');
 });
 
 test('memory is bounded by bytes: the least recently used pages go first', async (t) => {
@@ -166,8 +247,8 @@ test('each field speaks to its own readers: Cache-Control public keeps nothing f
   t.is(text(hit), 'answer 5', 'an answer marked for the gateway is kept for its viewer, whatever its own Cache-Control tells browsers');
   t.is(hit.ageSeconds, 0);
   t.is((await cache.answer(viewerOf('x'), fetch((b) => viewerAnswer(b, 'max-age=1')))).response.payload.toString(), 'answer 6', 'another key is another viewer');
-  cache.invalidate();
-  t.is(text(await cache.answer(viewerOf('w'), fetch((b) => viewerAnswer(b, 'max-age=1')))), 'answer 7', 'a write empties viewers\' answers too');
+  cache.writtenBy('w');
+  t.is(text(await cache.answer(viewerOf('w'), fetch((b) => viewerAnswer(b, 'max-age=1')))), 'answer 7', 'a write drops its writer\'s answers');
 });
 
 test('property: no request spells another reader\'s key (an anonymous query cannot name a viewer, one viewer never gets another\'s)', (t) => {
