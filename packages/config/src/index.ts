@@ -52,6 +52,11 @@ export const sidecarEnv = {
   DAPR_API_TOKEN: z.string().min(16, 'must be at least 16 characters'),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   SHUTDOWN_GRACE_MS: durationMs(10_000),
+  /**
+   * Every this many ms the service checks whether it was idle and holds a busy period's heap, and then collects it
+   * at once (ADR 20, fifth addendum); 0: leave it to V8.
+   */
+  IDLE_COMPACTION_MS: durationMs(10_000),
 };
 
 /**

@@ -10,3 +10,4 @@ export * from './service-app.js';
 export * from './serve.js';
 export * from './source-key.js';
 export * from './service-host.js';
+export * from './idle-compaction.js';

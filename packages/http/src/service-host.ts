@@ -1,6 +1,7 @@
 import type Koa from 'koa';
 import { Sidecar } from '@vcd/dapr';
 import { createLogger, type Logger } from '@vcd/logging';
+import { compactWhenIdle } from './idle-compaction.js';
 import { runMain, serve } from './serve.js';
 
 /** What every service's configuration has (each service's config.ts parses it once, with its own additions). */
@@ -13,6 +14,7 @@ export interface HostConfig {
   DAPR_API_TOKEN: string;
   LOG_LEVEL: string;
   SHUTDOWN_GRACE_MS: number;
+  IDLE_COMPACTION_MS: number;
 }
 
 export interface HostedService {
@@ -38,12 +40,16 @@ export function hostService<C extends HostConfig>(options: {
     const sidecar = new Sidecar({ host: config.DAPR_HOST, httpPort: config.DAPR_HTTP_PORT, grpcPort: config.DAPR_GRPC_PORT, apiToken: config.DAPR_API_TOKEN });
     await sidecar.waitUntilReady();
     const hosted = await options.start({ config, logger, sidecar });
+    const stopCompaction = compactWhenIdle(config.IDLE_COMPACTION_MS, ({ before, after }) =>
+      logger.debug({ heapBytesBefore: before, heapBytesAfter: after }, 'idle: heap compacted'),
+    );
     await serve(hosted.app, {
       host: config.APP_HOST,
       port: config.APP_PORT,
       logger,
       graceMs: config.SHUTDOWN_GRACE_MS,
       onShutdown: async () => {
+        stopCompaction();
         await hosted.stopping?.();
         await sidecar.close();
       },
