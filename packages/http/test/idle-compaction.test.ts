@@ -1,10 +1,10 @@
 import test from 'ava';
-import { getHeapStatistics } from 'node:v8';
-import { compactWhenIdle, IdleCompaction, SLACK_BYTES } from '../src/idle-compaction.js';
+import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
+import { compactWhenIdle, IDLE_UTILIZATION, IdleCompaction, SLACK_BYTES } from '../src/idle-compaction.js';
 
 const MB = 1024 * 1024;
 
-/** A heap and an event loop on paper: `collect` leaves `live` bytes committed. */
+/** A heap and an event loop on paper: `collect` leaves `live` bytes committed (plus `young`, until a second collection). */
 function fakeProcess(start: number) {
   const state = { committed: start + SLACK_BYTES, live: start, utilization: 0, collections: 0 };
   const compaction = new IdleCompaction({
@@ -15,32 +15,48 @@ function fakeProcess(start: number) {
       state.committed = state.live;
     },
   });
-  compaction.windowEnded(); // the first idle window after start-up gives its garbage back
+  // The first idle windows after start-up give its garbage back: a collection, and the second one.
+  compaction.windowEnded();
+  compaction.windowEnded();
   return { state, compaction };
 }
 
-test('the first idle window gives start-up\'s garbage back; one after a load gives the load\'s heap back, once', (t) => {
+test('after start-up, and after a load, two idle windows give the heap back: two collections, then nothing while the heap does not grow', (t) => {
   const { state, compaction } = fakeProcess(60 * MB);
-  t.is(state.collections, 1, 'start-up');
+  t.is(state.collections, 2, 'start-up');
   t.is(state.committed, 60 * MB);
+  t.is(compaction.windowEnded(), undefined, 'an idle heap that did not grow is left alone');
   state.committed = 190 * MB; // the load
   state.utilization = 0.9;
   t.is(compaction.windowEnded(), undefined, 'never while busy');
   state.utilization = 0.01;
   t.deepEqual(compaction.windowEnded(), { before: 190 * MB, after: 60 * MB });
-  t.is(compaction.windowEnded(), undefined, 'an idle heap that did not grow is left alone');
-  t.is(state.collections, 2);
+  state.committed = 62 * MB; // what V8 keeps of its young generation until a collection after a quiet spell
+  t.deepEqual(compaction.windowEnded(), { before: 62 * MB, after: 60 * MB }, 'the second collection, one window later');
+  t.is(compaction.windowEnded(), undefined);
+  t.is(state.collections, 4);
 });
 
-test('a heap that grew less than the slack, or a window busier than 2 %, is left alone', (t) => {
+test('load between the two collections cancels the second', (t) => {
+  const { state, compaction } = fakeProcess(60 * MB);
+  state.committed = 190 * MB;
+  t.truthy(compaction.windowEnded());
+  state.utilization = 0.5;
+  t.is(compaction.windowEnded(), undefined);
+  state.utilization = 0;
+  t.is(compaction.windowEnded(), undefined, 'the heap did not grow by the slack since');
+  t.is(state.collections, 3);
+});
+
+test('a heap that grew less than the slack, or a window busier than 5 %, is left alone', (t) => {
   const { state, compaction } = fakeProcess(60 * MB);
   state.committed = 60 * MB + SLACK_BYTES - 1;
   t.is(compaction.windowEnded(), undefined);
   state.committed = 60 * MB + SLACK_BYTES;
-  state.utilization = 0.03;
+  state.utilization = 0.06;
   t.is(compaction.windowEnded(), undefined);
-  state.utilization = 0.02;
-  t.truthy(compaction.windowEnded(), 'at 2 % and the slack exactly: compacted');
+  state.utilization = IDLE_UTILIZATION;
+  t.truthy(compaction.windowEnded(), 'at 5 % and the slack exactly: compacted');
 });
 
 test('what the last compaction left is the baseline: a cache that really grew does not cause a collection per window', (t) => {
@@ -48,13 +64,14 @@ test('what the last compaction left is the baseline: a cache that really grew do
   state.live = 100 * MB; // the service now keeps 40 MB more
   state.committed = 150 * MB;
   t.truthy(compaction.windowEnded());
+  t.truthy(compaction.windowEnded(), 'and its second collection');
   t.is(state.committed, 100 * MB);
   for (let i = 0; i < 5; i++) t.is(compaction.windowEnded(), undefined);
   state.committed = 90 * MB; // V8 shrank it by itself
   t.is(compaction.windowEnded(), undefined);
   state.committed = 90 * MB + SLACK_BYTES;
   t.truthy(compaction.windowEnded(), 'measured from the smaller heap');
-  t.is(state.collections, 3);
+  t.is(state.collections, 5);
 });
 
 test('for real: garbage left by a burst of work is collected after one idle window, without --expose-gc', async (t) => {
@@ -84,4 +101,28 @@ test('a window of 0 turns it off', (t) => {
   const stop = compactWhenIdle(0, () => t.fail());
   t.is(typeof stop, 'function');
   stop();
+});
+
+test('for real: the second collection, after a quiet window of more than 5 s, gives the young generation back too', async (t) => {
+  const youngBytes = () => getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')!.space_size;
+  const compactions: { before: number; after: number }[] = [];
+  let second!: () => void;
+  const done = new Promise<void>((resolve) => (second = resolve));
+  const stop = compactWhenIdle(5_500, (bytes) => {
+    compactions.push(bytes);
+    if (compactions.length === 2) second();
+  });
+  const giveUp = setTimeout(second, 20_000);
+  // Short-lived garbage at a high rate: V8 grows the young generation to its maximum.
+  let kept = 0;
+  const until = Date.now() + 1_500;
+  while (Date.now() < until) kept += Array.from({ length: 1_000 }, (_, i) => ({ i })).length;
+  const grown = youngBytes();
+  t.true(grown >= 16 * MB, `young generation after the burst: ${Math.round(grown / MB)} MB`);
+  await done;
+  stop();
+  clearTimeout(giveUp);
+  t.is(compactions.length, 2);
+  t.true(youngBytes() <= 4 * MB, `young generation after the second collection: ${Math.round(youngBytes() / MB)} MB`);
+  t.true(kept > 0);
 });
