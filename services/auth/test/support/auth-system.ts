@@ -8,6 +8,9 @@ export interface CaughtMail {
   subject: string;
   text: string;
   to: { address: string }[];
+  /** When MailDev received it, and the Message-ID the sender gave it. */
+  date?: string;
+  messageId?: string;
 }
 
 /** Every mail MailDev received for `address`, oldest first. */
