@@ -62,8 +62,9 @@ function fullCollection(): (() => void) | undefined {
  * collection (a pause of tens of milliseconds, only when nothing else runs). `windowMs` 0: off. Returns a stop function.
  */
 export function compactWhenIdle(windowMs: number, onCompacted: (bytes: { before: number; after: number }) => void): () => void {
-  const collect = fullCollection();
-  if (windowMs <= 0 || !collect) return () => undefined;
+  // Off means untouched: V8's flags are changed only when the compaction runs.
+  const collect = windowMs > 0 ? fullCollection() : undefined;
+  if (!collect) return () => undefined;
   let last: EventLoopUtilization = performance.eventLoopUtilization();
   const compaction = new IdleCompaction({
     utilization: () => {
