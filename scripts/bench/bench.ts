@@ -113,7 +113,7 @@ try {
   ctx = new BenchContext(stack, loadgen, groups, saved, runInfo, SECONDS, await seed(stack.gatewayUrl!));
   ctx.report(`# VCD Simple Blog benchmarks, ${runInfo.date.slice(0, 16).replace('T', ' ')} UTC, commit ${commit}`);
   ctx.report(`# ${runInfo.cores} cores, load average ${runInfo.loadavgAtStart.toFixed(2)} at the start; ${SECONDS} s per scenario; scenarios: ${wanted.join(', ')}; stack log ${path.join(runDir, 'stack.log')}`);
-  if (vacuum.active) ctx.report('# this Postgres runs with autovacuum off: the bench vacuums and analyzes its databases every 30 s in its place (maintenance.ts)');
+  if (vacuum.active) ctx.report('# this Postgres runs with autovacuum off: the bench vacuums and analyzes its databases in its place, as autovacuum would: the tables past its thresholds, every 20 s, with its cost delay (maintenance.ts)');
 
   const ready: ScenarioResult = {
     id: 'ready',

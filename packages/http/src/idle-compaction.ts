@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -6,38 +7,70 @@ import { runInNewContext } from 'node:vm';
 export const IDLE_UTILIZATION = 0.05;
 /** Heap committed beyond what the last compaction left, below which a compaction is not worth its pause. */
 export const SLACK_BYTES = 24 * 1024 * 1024;
+/** Resident memory beyond what the last release left, from which an idle window also hands malloc's free memory back. */
+export const NATIVE_SLACK_BYTES = 16 * 1024 * 1024;
+
+/** What one idle window did: a full collection (and the heap before and after), and the process's resident bytes before and after. */
+export interface Compacted {
+  collected: boolean;
+  heap: { before: number; after: number };
+  rss: { before: number; after: number };
+}
 
 /**
- * When to give a busy period's heap back (ADR 20, fifth addendum): at the end of a window in which the event loop
- * was idle, if V8 holds at least SLACK_BYTES more heap than the last compaction left, one full collection (the old
- * generation's garbage), and a second one window later if the service is still idle: V8 shrinks its young generation
- * (up to 32 MB) only at a collection that follows seconds of a low allocation rate. V8's own memory reducer does the
- * same, but only when its heuristics fire, which after a long load took more than 45 s or did not happen at all.
- * Pure: the readings and the collection are given.
+ * When to give a busy period's memory back (ADR 20, fifth and sixth addenda): at the end of a window in which the
+ * event loop was idle,
+ * - if V8 holds at least SLACK_BYTES more heap than the last compaction left: one full collection (the old
+ *   generation's garbage), and a second one window later if the service is still idle: V8 shrinks its young
+ *   generation (up to 32 MB) only at a collection that follows seconds of a low allocation rate. V8's own memory
+ *   reducer does the same, but only when its heuristics fire, which after a long load took more than 45 s or did not
+ *   happen at all;
+ * - after each such collection, or when the process is NATIVE_SLACK_BYTES more resident than the last release left:
+ *   malloc's free memory back to the system (glibc keeps what a load freed in its arenas, returning only their tops).
+ * Pure: the readings, the collection and the release are given.
  */
 export class IdleCompaction {
   /** The heap the last compaction left; none yet, so the first idle window also gives start-up's garbage back. */
   private baseline = 0;
+  /** The resident bytes the last release left. */
+  private rssBaseline = 0;
   /** A compaction's second collection is due at the next idle window. */
   private secondDue = false;
 
-  constructor(private readonly readings: { utilization: () => number; heapCommitted: () => number; collect: () => void }) {}
+  constructor(
+    private readonly readings: {
+      utilization: () => number;
+      heapCommitted: () => number;
+      rss: () => number;
+      collect: () => void;
+      /** Hands malloc's free memory back to the system; absent where that cannot be done. */
+      releaseNative?: () => void;
+    },
+  ) {}
 
-  /** One window ended: compacts if it was idle and the heap grew enough since the last compaction. Returns the bytes before and after, if it did. */
-  windowEnded(): { before: number; after: number } | undefined {
+  /** One window ended: compacts if it was idle and the heap or the process grew enough since the last compaction. Returns what it did, if anything. */
+  windowEnded(): Compacted | undefined {
     const utilization = this.readings.utilization();
     const before = this.readings.heapCommitted();
-    // A heap that shrank by itself (V8's reducer) is the new baseline: the next compaction is measured from there.
+    const rssBefore = this.readings.rss();
+    // A heap (or process) that shrank by itself is the new baseline: the next compaction is measured from there.
     if (before < this.baseline) this.baseline = before;
+    if (rssBefore < this.rssBaseline) this.rssBaseline = rssBefore;
     if (utilization > IDLE_UTILIZATION) {
       this.secondDue = false;
       return undefined;
     }
-    if (!this.secondDue && before - this.baseline < SLACK_BYTES) return undefined;
-    this.secondDue = !this.secondDue;
-    this.readings.collect();
-    this.baseline = this.readings.heapCommitted();
-    return { before, after: this.baseline };
+    const collect = this.secondDue || before - this.baseline >= SLACK_BYTES;
+    const release = this.readings.releaseNative !== undefined && (collect || rssBefore - this.rssBaseline >= NATIVE_SLACK_BYTES);
+    if (!collect && !release) return undefined;
+    if (collect) {
+      this.secondDue = !this.secondDue;
+      this.readings.collect();
+      this.baseline = this.readings.heapCommitted();
+    }
+    if (release) this.readings.releaseNative!();
+    this.rssBaseline = this.readings.rss();
+    return { collected: collect, heap: { before, after: collect ? this.baseline : before }, rss: { before: rssBefore, after: this.rssBaseline } };
   }
 }
 
@@ -58,11 +91,28 @@ function fullCollection(): (() => void) | undefined {
 }
 
 /**
- * Checks every `windowMs` whether the service has been idle and holds a load's garbage, and then runs one full
- * collection (a pause of tens of milliseconds, only when nothing else runs). `windowMs` 0: off. Returns a stop function.
+ * glibc's `malloc_trim(0)` as a function, through koffi (a maintained FFI with prebuilt binaries, so no compiler in
+ * any image): returns every arena's free pages to the system, not only each arena's top. Undefined where there is
+ * no glibc (another libc, another OS) or koffi cannot load; the compaction then only collects.
  */
-export function compactWhenIdle(windowMs: number, onCompacted: (bytes: { before: number; after: number }) => void): () => void {
-  // Off means untouched: V8's flags are changed only when the compaction runs.
+function mallocTrim(): (() => void) | undefined {
+  if (process.platform !== 'linux') return undefined;
+  try {
+    const koffi = createRequire(import.meta.url)('koffi') as typeof import('koffi');
+    const trim = koffi.load('libc.so.6').func('int malloc_trim(size_t pad)') as (pad: number) => number;
+    return () => void trim(0);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Checks every `windowMs` whether the service has been idle and holds a load's garbage or malloc's free memory, and
+ * then gives it back (a pause of tens of milliseconds, only when nothing else runs). `windowMs` 0: off. Returns a
+ * stop function.
+ */
+export function compactWhenIdle(windowMs: number, onCompacted: (compacted: Compacted) => void): () => void {
+  // Off means untouched: V8's flags are changed, and koffi loaded, only when the compaction runs.
   const collect = windowMs > 0 ? fullCollection() : undefined;
   if (!collect) return () => undefined;
   let last: EventLoopUtilization = performance.eventLoopUtilization();
@@ -74,7 +124,9 @@ export function compactWhenIdle(windowMs: number, onCompacted: (bytes: { before:
       return utilization;
     },
     heapCommitted: () => getHeapStatistics().total_heap_size,
+    rss: () => process.memoryUsage.rss(),
     collect,
+    releaseNative: mallocTrim(),
   });
   const timer = setInterval(() => {
     const done = compaction.windowEnded();

@@ -40,8 +40,11 @@ export function hostService<C extends HostConfig>(options: {
     const sidecar = new Sidecar({ host: config.DAPR_HOST, httpPort: config.DAPR_HTTP_PORT, grpcPort: config.DAPR_GRPC_PORT, apiToken: config.DAPR_API_TOKEN });
     await sidecar.waitUntilReady();
     const hosted = await options.start({ config, logger, sidecar });
-    const stopCompaction = compactWhenIdle(config.IDLE_COMPACTION_MS, ({ before, after }) =>
-      logger.debug({ heapBytesBefore: before, heapBytesAfter: after }, 'idle: heap compacted'),
+    const stopCompaction = compactWhenIdle(config.IDLE_COMPACTION_MS, ({ collected, heap, rss }) =>
+      logger.debug(
+        { collected, heapBytesBefore: heap.before, heapBytesAfter: heap.after, rssBytesBefore: rss.before, rssBytesAfter: rss.after },
+        'idle: memory given back',
+      ),
     );
     await serve(hosted.app, {
       host: config.APP_HOST,

@@ -1,25 +1,39 @@
 import test from 'ava';
 import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
-import { compactWhenIdle, IDLE_UTILIZATION, IdleCompaction, SLACK_BYTES } from '../src/idle-compaction.js';
+import { compactWhenIdle, type Compacted, IDLE_UTILIZATION, IdleCompaction, NATIVE_SLACK_BYTES, SLACK_BYTES } from '../src/idle-compaction.js';
 
 const MB = 1024 * 1024;
 
-/** A heap and an event loop on paper: `collect` leaves `live` bytes committed (plus `young`, until a second collection). */
-function fakeProcess(start: number) {
-  const state = { committed: start + SLACK_BYTES, live: start, utilization: 0, collections: 0 };
+/**
+ * A heap, a process and an event loop on paper: `collect` leaves `live` bytes committed (plus `young`, until a second
+ * collection); `releaseNative` leaves `rssLive` bytes resident.
+ */
+function fakeProcess(start: number, options: { native?: boolean } = {}) {
+  const state = { committed: start + SLACK_BYTES, live: start, rss: 200 * MB, rssLive: 100 * MB, utilization: 0, collections: 0, releases: 0 };
   const compaction = new IdleCompaction({
     utilization: () => state.utilization,
     heapCommitted: () => state.committed,
+    rss: () => state.rss,
     collect: () => {
       state.collections++;
       state.committed = state.live;
     },
+    releaseNative:
+      options.native === false
+        ? undefined
+        : () => {
+            state.releases++;
+            state.rss = state.rssLive;
+          },
   });
   // The first idle windows after start-up give its garbage back: a collection, and the second one.
   compaction.windowEnded();
   compaction.windowEnded();
   return { state, compaction };
 }
+
+/** What windowEnded reports, in heap bytes only (the tests on the heap). */
+const heapOf = (compacted: Compacted | undefined) => compacted && compacted.collected && compacted.heap;
 
 test('after start-up, and after a load, two idle windows give the heap back: two collections, then nothing while the heap does not grow', (t) => {
   const { state, compaction } = fakeProcess(60 * MB);
@@ -30,9 +44,9 @@ test('after start-up, and after a load, two idle windows give the heap back: two
   state.utilization = 0.9;
   t.is(compaction.windowEnded(), undefined, 'never while busy');
   state.utilization = 0.01;
-  t.deepEqual(compaction.windowEnded(), { before: 190 * MB, after: 60 * MB });
+  t.deepEqual(heapOf(compaction.windowEnded()), { before: 190 * MB, after: 60 * MB });
   state.committed = 62 * MB; // what V8 keeps of its young generation until a collection after a quiet spell
-  t.deepEqual(compaction.windowEnded(), { before: 62 * MB, after: 60 * MB }, 'the second collection, one window later');
+  t.deepEqual(heapOf(compaction.windowEnded()), { before: 62 * MB, after: 60 * MB }, 'the second collection, one window later');
   t.is(compaction.windowEnded(), undefined);
   t.is(state.collections, 4);
 });
@@ -74,11 +88,11 @@ test('what the last compaction left is the baseline: a cache that really grew do
   t.is(state.collections, 5);
 });
 
-test('for real: garbage left by a burst of work is collected after one idle window, without --expose-gc', async (t) => {
+test.serial('for real: garbage left by a burst of work is collected after one idle window, without --expose-gc', async (t) => {
   t.is((globalThis as { gc?: unknown }).gc, undefined, 'this process runs without --expose-gc');
   let resolveCompacted!: (bytes: { before: number; after: number } | undefined) => void;
   const result = new Promise<{ before: number; after: number } | undefined>((resolve) => (resolveCompacted = resolve));
-  const stop = compactWhenIdle(300, resolveCompacted); // as a service does at start, before its load
+  const stop = compactWhenIdle(300, (compacted) => compacted.collected && resolveCompacted(compacted.heap)); // as a service does at start, before its load
   const giveUp = setTimeout(() => resolveCompacted(undefined), 5_000);
   let keep: unknown[][] = [];
   for (let r = 0; r < 20; r++) {
@@ -103,13 +117,14 @@ test('a window of 0 turns it off', (t) => {
   stop();
 });
 
-test('for real: the second collection, after a quiet window of more than 5 s, gives the young generation back too', async (t) => {
+test.serial('for real: the second collection, after a quiet window of more than 5 s, gives the young generation back too', async (t) => {
   const youngBytes = () => getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')!.space_size;
   const compactions: { before: number; after: number }[] = [];
   let second!: () => void;
   const done = new Promise<void>((resolve) => (second = resolve));
-  const stop = compactWhenIdle(5_500, (bytes) => {
-    compactions.push(bytes);
+  const stop = compactWhenIdle(5_500, (compacted) => {
+    if (!compacted.collected) return;
+    compactions.push(compacted.heap);
     if (compactions.length === 2) second();
   });
   const giveUp = setTimeout(second, 20_000);
@@ -125,4 +140,63 @@ test('for real: the second collection, after a quiet window of more than 5 s, gi
   t.is(compactions.length, 2);
   t.true(youngBytes() <= 4 * MB, `young generation after the second collection: ${Math.round(youngBytes() / MB)} MB`);
   t.true(kept > 0);
+});
+
+test("every collection also hands malloc's free memory back, and the process's size after it is the new baseline", (t) => {
+  const { state, compaction } = fakeProcess(60 * MB);
+  t.is(state.releases, 2, 'start-up: with each collection');
+  t.is(state.rss, 100 * MB);
+  state.committed = 190 * MB;
+  state.rss = 400 * MB;
+  t.deepEqual(compaction.windowEnded(), { collected: true, heap: { before: 190 * MB, after: 60 * MB }, rss: { before: 400 * MB, after: 100 * MB } });
+  t.is(state.releases, 3);
+});
+
+test('a process that grew by the native slack while its heap did not is handed back without a collection, once per growth', (t) => {
+  const { state, compaction } = fakeProcess(60 * MB);
+  state.rss = 100 * MB + NATIVE_SLACK_BYTES - 1;
+  t.is(compaction.windowEnded(), undefined, 'less than the slack');
+  state.rss = 100 * MB + NATIVE_SLACK_BYTES;
+  state.utilization = 0.2;
+  t.is(compaction.windowEnded(), undefined, 'never while busy');
+  state.utilization = 0;
+  t.deepEqual(compaction.windowEnded(), { collected: false, heap: { before: 60 * MB, after: 60 * MB }, rss: { before: 100 * MB + NATIVE_SLACK_BYTES, after: 100 * MB } });
+  t.is(state.collections, 2, 'no collection for it');
+  state.rssLive = 130 * MB; // what is left is live now (a cache): not handed back again and again
+  state.rss = 150 * MB;
+  t.truthy(compaction.windowEnded());
+  t.is(state.rss, 130 * MB);
+  t.is(compaction.windowEnded(), undefined);
+  t.is(state.releases, 4);
+});
+
+test("where malloc cannot be trimmed, the process's growth alone changes nothing", (t) => {
+  const { state, compaction } = fakeProcess(60 * MB, { native: false });
+  state.rss = 500 * MB;
+  t.is(compaction.windowEnded(), undefined);
+  state.committed = 100 * MB;
+  t.like(compaction.windowEnded(), { collected: true });
+  t.is(state.releases, 0);
+});
+
+test.serial('for real: memory that malloc kept after a burst of buffers, freed but scattered, goes back to the system at the next idle window', async (t) => {
+  const mib = (bytes: number) => Math.round(bytes / MB);
+  // One kilobyte buffers, each its own malloc block; one in 64 stays alive, so malloc cannot return them by shrinking its heaps' tops.
+  const burst = () => Array.from({ length: 100_000 }, () => Buffer.allocUnsafeSlow(1000)).filter((_, i) => i % 64 === 0);
+  const kept = burst();
+  const released = new Promise<Compacted | undefined>((resolve) => {
+    const stop = compactWhenIdle(300, (compacted) => {
+      if (compacted.rss.before - compacted.rss.after < 32 * MB) return;
+      stop();
+      resolve(compacted);
+    });
+    setTimeout(() => {
+      stop();
+      resolve(undefined);
+    }, 5_000);
+  });
+  const compacted = await released;
+  t.truthy(compacted, 'given back within the wait');
+  t.true(compacted!.rss.after < compacted!.rss.before - 32 * MB, `${mib(compacted!.rss.before)} → ${mib(compacted!.rss.after)} MiB resident`);
+  t.is(kept.length, 1563);
 });
