@@ -25,8 +25,10 @@ export interface Compacted {
  *   generation (up to 32 MB) only at a collection that follows seconds of a low allocation rate. V8's own memory
  *   reducer does the same, but only when its heuristics fire, which after a long load took more than 45 s or did not
  *   happen at all;
- * - after each such collection, or when the process is NATIVE_SLACK_BYTES more resident than the last release left:
- *   malloc's free memory back to the system (glibc keeps what a load freed in its arenas, returning only their tops).
+ * - with each such collection and once more at the next idle window (V8 frees buffers' memory on a background thread
+ *   after a collection, so some reaches malloc only later), or when the process is NATIVE_SLACK_BYTES more resident
+ *   than the last release left: malloc's free memory back to the system (glibc keeps what a load freed in its
+ *   arenas, returning only their tops).
  * Pure: the readings, the collection and the release are given.
  */
 export class IdleCompaction {
@@ -36,6 +38,8 @@ export class IdleCompaction {
   private rssBaseline = 0;
   /** A compaction's second collection is due at the next idle window. */
   private secondDue = false;
+  /** A release is due at the next idle window: what a collection freed may reach malloc after it. */
+  private releaseDue = false;
 
   constructor(
     private readonly readings: {
@@ -61,13 +65,14 @@ export class IdleCompaction {
       return undefined;
     }
     const collect = this.secondDue || before - this.baseline >= SLACK_BYTES;
-    const release = this.readings.releaseNative !== undefined && (collect || rssBefore - this.rssBaseline >= NATIVE_SLACK_BYTES);
+    const release = this.readings.releaseNative !== undefined && (collect || this.releaseDue || rssBefore - this.rssBaseline >= NATIVE_SLACK_BYTES);
     if (!collect && !release) return undefined;
     if (collect) {
       this.secondDue = !this.secondDue;
       this.readings.collect();
       this.baseline = this.readings.heapCommitted();
     }
+    this.releaseDue = collect;
     if (release) this.readings.releaseNative!();
     this.rssBaseline = this.readings.rss();
     return { collected: collect, heap: { before, after: collect ? this.baseline : before }, rss: { before: rssBefore, after: this.rssBaseline } };
@@ -109,12 +114,13 @@ function mallocTrim(): (() => void) | undefined {
 /**
  * Checks every `windowMs` whether the service has been idle and holds a load's garbage or malloc's free memory, and
  * then gives it back (a pause of tens of milliseconds, only when nothing else runs). `windowMs` 0: off. Returns a
- * stop function.
+ * stop function, and whether malloc's free memory is handed back too (glibc, koffi loaded).
  */
-export function compactWhenIdle(windowMs: number, onCompacted: (compacted: Compacted) => void): () => void {
+export function compactWhenIdle(windowMs: number, onCompacted: (compacted: Compacted) => void): { stop: () => void; releasesNative: boolean } {
   // Off means untouched: V8's flags are changed, and koffi loaded, only when the compaction runs.
   const collect = windowMs > 0 ? fullCollection() : undefined;
-  if (!collect) return () => undefined;
+  if (!collect) return { stop: () => undefined, releasesNative: false };
+  const releaseNative = mallocTrim();
   let last: EventLoopUtilization = performance.eventLoopUtilization();
   const compaction = new IdleCompaction({
     utilization: () => {
@@ -126,12 +132,12 @@ export function compactWhenIdle(windowMs: number, onCompacted: (compacted: Compa
     heapCommitted: () => getHeapStatistics().total_heap_size,
     rss: () => process.memoryUsage.rss(),
     collect,
-    releaseNative: mallocTrim(),
+    releaseNative,
   });
   const timer = setInterval(() => {
     const done = compaction.windowEnded();
     if (done) onCompacted(done);
   }, windowMs);
   timer.unref();
-  return () => clearInterval(timer);
+  return { stop: () => clearInterval(timer), releasesNative: releaseNative !== undefined };
 }

@@ -40,19 +40,22 @@ export function hostService<C extends HostConfig>(options: {
     const sidecar = new Sidecar({ host: config.DAPR_HOST, httpPort: config.DAPR_HTTP_PORT, grpcPort: config.DAPR_GRPC_PORT, apiToken: config.DAPR_API_TOKEN });
     await sidecar.waitUntilReady();
     const hosted = await options.start({ config, logger, sidecar });
-    const stopCompaction = compactWhenIdle(config.IDLE_COMPACTION_MS, ({ collected, heap, rss }) =>
+    const compaction = compactWhenIdle(config.IDLE_COMPACTION_MS, ({ collected, heap, rss }) =>
       logger.debug(
         { collected, heapBytesBefore: heap.before, heapBytesAfter: heap.after, rssBytesBefore: rss.before, rssBytesAfter: rss.after },
         'idle: memory given back',
       ),
     );
+    if (config.IDLE_COMPACTION_MS > 0 && !compaction.releasesNative) {
+      logger.warn('idle compaction: malloc_trim is not reachable here (no glibc, or koffi did not load); only the V8 heap is given back when idle');
+    }
     await serve(hosted.app, {
       host: config.APP_HOST,
       port: config.APP_PORT,
       logger,
       graceMs: config.SHUTDOWN_GRACE_MS,
       onShutdown: async () => {
-        stopCompaction();
+        compaction.stop();
         await hosted.stopping?.();
         await sidecar.close();
       },
