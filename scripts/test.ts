@@ -110,7 +110,7 @@ const infoFile = path.join(runDir, 'stack.json');
 const writeInfo = () => writeFile(infoFile, JSON.stringify({ ...stackInfoOf(stack, root), dbPrefix, redisDB, controlUrl, logFile, logLevel, daprLogLevel }, null, 2));
 await writeInfo();
 
-const totals = { passed: 0, failed: 0 };
+const totals = { passed: 0, failed: 0, failures: [] as string[] };
 const runAva = async (args: string[]) => {
   // ava reports in TAP; scripts/runner/tap-report.ts prints it readably and counts the results.
   const ava = spawn(process.execPath, [path.join(root, 'node_modules/ava/entrypoints/cli.mjs'), '--tap', ...args], {
@@ -122,6 +122,7 @@ const runAva = async (args: string[]) => {
   const counted = await reportTap(ava.stdout!, process.stdout, { colour: process.stdout.isTTY });
   totals.passed += counted.passed;
   totals.failed += counted.failed;
+  totals.failures.push(...counted.failures);
   const code = await exited;
   // A run that ended without a complete TAP plan (ava crashed, a worker died) fails even with no failed result.
   return code === 0 && !counted.complete ? 1 : code;
@@ -162,6 +163,7 @@ if (requested.length === 0) {
     if (process.env.CI_REQUIRE_COMPOSE === '1') {
       process.stdout.write(`\n[test-compose] FAILED: ${why}, and CI_REQUIRE_COMPOSE=1 requires the compose test\n`);
       totals.failed++;
+      totals.failures.push(`the compose deployment: ${why}`);
       code ||= 1;
     } else process.stdout.write(`\n[test-compose] SKIPPED: ${why}\n`);
   };
@@ -176,11 +178,16 @@ if (requested.length === 0) {
       child.once('exit', (c, s) => resolve(c ?? (s ? 1 : 0)));
     });
     if (composeCode === 0) totals.passed++;
-    else totals.failed++;
+    else {
+      totals.failed++;
+      totals.failures.push('the compose deployment (scripts/compose/test-compose.ts): see [compose-test] above');
+    }
     code ||= composeCode;
   }
 }
 // A run that failed without a failing test line (ava crashed, a timeout) still counts as a failure here.
 if (code !== 0 && totals.failed === 0) totals.failed = 1;
+// The failures again at the very end, where a CI log's tail shows them.
+for (const failure of totals.failures) process.stdout.write(`\nfailed: ${failure}`);
 process.stdout.write(`\n${totals.passed} passed, ${totals.failed} failed\n`);
 process.exit(code);

@@ -7,6 +7,8 @@ export interface TapTotals {
   failed: number;
   skipped: number;
   todo: number;
+  /** Each failed test's title, with its failure's message when the diagnostics give one. */
+  failures: string[];
   /** The stream ended as valid TAP with a plan that every result met. */
   complete: boolean;
 }
@@ -19,7 +21,7 @@ const colour = (code: number, text: string, on: boolean) => (on ? `\x1b[${code}m
  */
 export function reportTap(tap: Readable, out: Writable, options: { colour?: boolean } = {}): Promise<TapTotals> {
   const on = options.colour ?? false;
-  const totals: TapTotals = { passed: 0, failed: 0, skipped: 0, todo: 0, complete: false };
+  const totals: TapTotals = { passed: 0, failed: 0, skipped: 0, todo: 0, failures: [], complete: false };
   const parser = new Parser();
   parser.on('assert', (r: Result) => {
     if (r.skip) {
@@ -33,6 +35,8 @@ export function reportTap(tap: Readable, out: Writable, options: { colour?: bool
       out.write(`  ${colour(32, '✔', on)} ${r.name}\n`);
     } else {
       totals.failed++;
+      const message = typeof r.diag?.message === 'string' ? r.diag.message.split('\n')[0] : undefined;
+      totals.failures.push(message ? `${r.name}: ${message}` : r.name);
       out.write(`  ${colour(31, '✘', on)} ${r.name}\n`);
       if (r.diag) out.write(`${yaml.stringify(r.diag).replace(/^/gm, '      ').trimEnd()}\n`);
     }

@@ -30,6 +30,7 @@ test('results are counted from TAP, logs and failure diagnostics are shown under
     ].join('\n'),
   );
   t.like(totals, { passed: 1, failed: 1, skipped: 1, complete: true });
+  t.deepEqual(totals.failures, ['file › fails ✔ even with a tick in its title: one is not two']);
   t.regex(text, /✔ file › passes ✘ even with a cross in its title\n {4}ℹ a log line\n/);
   t.regex(text, /✘ file › fails ✔ even with a tick in its title\n {6}name: AssertionError\n {6}message: one is not two\n/);
   t.notRegex(text, /tests 2/);
