@@ -92,7 +92,8 @@ const stack: Stack = await startStack({
   secretsFile: path.join(runDir, 'secrets.json'),
   resetDatabases: true,
   sink,
-  logLevel: 'warn',
+  // BENCH_LOG_LEVEL=info shows, among others, each app's idle compactions in the stack log.
+  logLevel: (process.env.BENCH_LOG_LEVEL as 'warn' | undefined) ?? 'warn',
   // Instrumentation on: every app and sidecar traces and exports its spans (to the runner's receiver), everything
   // sampled as in development unless BENCH_TRACE_SAMPLING (0–1) sets the ratio a deployment would use.
   observability: 'test',
@@ -159,7 +160,7 @@ try {
   const parts = (n: string) => `${n} ${memory.anon[n]}+${memory.file[n]} (pss ${memory.pss[n]})`;
   ctx.report(`    private + shared file pages (MiB; pss: shared pages divided among the processes mapping them): ${apps.flatMap((id) => [parts(id), parts(`${id}:daprd`)]).join(', ')}`);
   ctx.report(`    apps + sidecars by PSS (each page of the shared node and daprd executables counted once): ${memory.stackPssMiB} MiB`);
-  ctx.report(`    V8 heap of each app, used / total, and memory outside it (external, MiB; from its /metrics): ${(await Promise.all(apps.map(async (id) => `${id} ${await heapOf(stack.apps.get(id)!.metricsPort)}`))).join(', ')}`);
+  ctx.report(`    V8 heap of each app, used / total (of which the young generation), and memory outside it (external, MiB; from its /metrics): ${(await Promise.all(apps.map(async (id) => `${id} ${await heapOf(stack.apps.get(id)!.metricsPort)}`))).join(', ')}`);
   ctx.report(`    apps: ${apps.map((id) => `${id}: ${memory.notes[id]}`).join('; ')}`);
   ctx.report(`    besides (not in the stack's total): ${others.map((n) => `${n} ${memory.rss[n]}`).join(', ')} MiB (postgres: the stack's backends and the server's own processes; shared buffers counted once per process)`);
 } catch (err) {
@@ -194,9 +195,10 @@ process.exit(failed ? 1 : 0);
 /** An app's V8 heap (used / total) and external memory, in MiB, from its Prometheus endpoint (prom-client's defaults). */
 async function heapOf(metricsPort: number): Promise<string> {
   const text = await fetch(`http://127.0.0.1:${metricsPort}/metrics`).then((r) => r.text(), () => '');
-  const mib = (name: string) => {
-    const m = new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+]+)$`, 'm').exec(text);
+  const mib = (name: string, labels = '(?:\\{[^}]*\\})?') => {
+    const m = new RegExp(`^${name}${labels} ([0-9.e+]+)$`, 'm').exec(text);
     return m ? String(Math.round(Number(m[1]) / 1048576)) : '?';
   };
-  return `${mib('nodejs_heap_size_used_bytes')}/${mib('nodejs_heap_size_total_bytes')} +${mib('nodejs_external_memory_bytes')}`;
+  const young = mib('nodejs_heap_space_size_total_bytes', '\\{space="new"\\}');
+  return `${mib('nodejs_heap_size_used_bytes')}/${mib('nodejs_heap_size_total_bytes')} (young generation ${young}) +${mib('nodejs_external_memory_bytes')}`;
 }

@@ -41,7 +41,7 @@ export function hostService<C extends HostConfig>(options: {
     await sidecar.waitUntilReady();
     const hosted = await options.start({ config, logger, sidecar });
     const compaction = compactWhenIdle(config.IDLE_COMPACTION_MS, ({ collected, heap, rss }) =>
-      logger.debug(
+      logger.info(
         { collected, heapBytesBefore: heap.before, heapBytesAfter: heap.after, rssBytesBefore: rss.before, rssBytesAfter: rss.after },
         'idle: memory given back',
       ),
