@@ -53,10 +53,11 @@ export const sidecarEnv = {
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   SHUTDOWN_GRACE_MS: durationMs(10_000),
   /**
-   * Every this many ms the service checks whether it was idle and holds a busy period's heap, and then collects it
-   * at once (ADR 20, fifth addendum); 0: leave it to V8.
+   * Every this many ms the service checks whether it was idle and holds a busy period's heap or malloc's free
+   * memory, and then gives it back (ADR 20, fifth and sixth addenda); 0: leave it to V8 and malloc. At least 5 s
+   * between the two collections lets V8 shrink its young generation at the second.
    */
-  IDLE_COMPACTION_MS: durationMs(10_000),
+  IDLE_COMPACTION_MS: durationMs(6_000),
 };
 
 /**
