@@ -169,6 +169,18 @@ try {
     );
   }
 
+  // The idle compaction hands malloc's free memory back through koffi (ADR 20, sixth addendum): inside the images too,
+  // where npm installed it with --ignore-scripts, from its prebuilt optional package.
+  for (const app of APPS) {
+    let answer: string;
+    try {
+      answer = docker(['exec', containerOf(app), 'node', '-e', "process.stdout.write(String(require('koffi').load('libc.so.6').func('int malloc_trim(size_t pad)')(0)))"]).trim();
+    } catch (err) {
+      answer = (err as Error).message.split('\n').slice(-2).join(' ').slice(0, 200);
+    }
+    check(answer === '0' || answer === '1', `${app}: malloc_trim is reachable through koffi in its image (returned ${answer})`);
+  }
+
   // RealWorld flow through the published gateway.
   say('RealWorld flow');
   const [alice, bob] = [await register('alice'), await register('bob')];

@@ -21,8 +21,9 @@ export interface Compacted {
  * When to give a busy period's memory back (ADR 20, fifth and sixth addenda): at the end of a window in which the
  * event loop was idle,
  * - if V8 holds at least SLACK_BYTES more heap than the last compaction left: one full collection (the old
- *   generation's garbage), and a second one window later if the service is still idle: V8 shrinks its young
- *   generation (up to 32 MB) only at a collection that follows seconds of a low allocation rate. V8's own memory
+ *   generation's garbage), and a second one at the next idle window (a busy one in between postpones it): V8
+ *   shrinks its young generation (up to 32 MB) only at a collection that follows seconds of a low allocation rate
+ *   (a service still draining a backlog after a load may not be idle for a while). V8's own memory
  *   reducer does the same, but only when its heuristics fire, which after a long load took more than 45 s or did not
  *   happen at all;
  * - with each such collection and once more at the next idle window (V8 frees buffers' memory on a background thread
@@ -60,15 +61,14 @@ export class IdleCompaction {
     // A heap (or process) that shrank by itself is the new baseline: the next compaction is measured from there.
     if (before < this.baseline) this.baseline = before;
     if (rssBefore < this.rssBaseline) this.rssBaseline = rssBefore;
-    if (utilization > IDLE_UTILIZATION) {
-      this.secondDue = false;
-      return undefined;
-    }
-    const collect = this.secondDue || before - this.baseline >= SLACK_BYTES;
+    if (utilization > IDLE_UTILIZATION) return undefined;
+    const grown = before - this.baseline >= SLACK_BYTES;
+    const collect = grown || this.secondDue;
     const release = this.readings.releaseNative !== undefined && (collect || this.releaseDue || rssBefore - this.rssBaseline >= NATIVE_SLACK_BYTES);
     if (!collect && !release) return undefined;
     if (collect) {
-      this.secondDue = !this.secondDue;
+      // A collection for a grown heap is followed by a second one; the second by none.
+      this.secondDue = grown;
       this.readings.collect();
       this.baseline = this.readings.heapCommitted();
     }
