@@ -93,7 +93,7 @@ const stack: Stack = await startStack({
   resetDatabases: true,
   sink,
   // BENCH_LOG_LEVEL=info shows, among others, each app's idle compactions in the stack log.
-  logLevel: (process.env.BENCH_LOG_LEVEL as 'warn' | undefined) ?? 'warn',
+  logLevel: benchLogLevel(),
   // Instrumentation on: every app and sidecar traces and exports its spans (to the runner's receiver), everything
   // sampled as in development unless BENCH_TRACE_SAMPLING (0–1) sets the ratio a deployment would use.
   observability: 'test',
@@ -191,6 +191,15 @@ if (ctx?.results.length) {
   ctx.report(`saved in ${path.relative(root, resultsDir)}/last.json (the one before in previous.json), the report in last.txt, the table in last.md`);
 }
 process.exit(failed ? 1 : 0);
+
+/** The stack's log level: BENCH_LOG_LEVEL if it names one the apps accept, `warn` without it. */
+function benchLogLevel(): string {
+  const level = process.env.BENCH_LOG_LEVEL ?? 'warn';
+  const levels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
+  if (levels.includes(level)) return level;
+  process.stderr.write(`BENCH_LOG_LEVEL=${level}: not a log level (${levels.join(', ')})\n`);
+  process.exit(2);
+}
 
 /** An app's V8 heap (used / total) and external memory, in MiB, from its Prometheus endpoint (prom-client's defaults). */
 async function heapOf(metricsPort: number): Promise<string> {
