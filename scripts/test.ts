@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LogSink } from './runner/processes.js';
+import { compileWorkspace } from './runner/compiled-apps.js';
 import { startStack } from './runner/stack.js';
 import { reportTap } from './runner/tap-report.js';
 import { stackInfoOf } from './runner/stack-info.js';
@@ -58,7 +59,12 @@ process.env.UPSTREAM_TIMEOUT_MS ??= '15000';
 process.env.ACCESS_TOKEN_TTL_SECONDS ??= '5';
 process.env.SESSION_TOUCH_INTERVAL_SECONDS ??= '1';
 process.env.SESSION_IDLE_TIMEOUT_SECONDS ??= '3600';
+// The apps run as they ship (ADR 20): compiled and bundled as the images do (scripts/runner/compiled-apps.ts), so
+// every system test also tests the bundle (the modules OpenTelemetry patches left out of it, MikroORM inside it).
+// TEST_TSX=1 runs them from their TypeScript sources through tsx instead, as `npm start` does.
+const compiledDir = process.env.TEST_TSX === '1' ? undefined : path.join(runDir, 'compiled');
 const started = Date.now();
+if (compiledDir) await compileWorkspace(root, compiledDir);
 // Apps log requests (info, with their trace ids: test/system/observability.test.ts reads them); sidecars only
 // warnings. LOG_LEVEL (apps) and DAPR_LOG_LEVEL (sidecars) change that when chasing a failure.
 const logLevel = process.env.LOG_LEVEL ?? 'info';
@@ -76,6 +82,7 @@ const stack = await startStack({
   daprLogLevel,
   // Every app and sidecar exports its spans to the runner's own OTLP receiver; Prometheus scrapes them all.
   observability: 'test',
+  compiledDir,
 }).catch((err: Error) => {
   process.stderr.write(`[test-stack] could not start: ${err.message}\n(full log: ${logFile})\n`);
   process.exit(1);

@@ -1,13 +1,17 @@
+import { execFile } from 'node:child_process';
 import { cp, mkdir, readdir, readFile, rm, symlink, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import type { AppSpec } from './app-manifest.js';
 
 /**
  * The apps as the images run them (docker/Dockerfile, ADR 20): every TypeScript source of `packages/` and
- * `services/` transformed file by file with esbuild (no bundling, the same transform tsx applies), the workspace
- * packages' exports pointed at the `.js` files, and the apps started with `node … src/main.js` instead of through
- * the tsx loader. Used by the bench (what ships is what is measured); `npm start` and the tests keep tsx.
+ * `services/` transformed file by file with esbuild (the same transform tsx applies), the workspace packages'
+ * exports pointed at the `.js` files, then each service bundled into its `dist/` by docker/bundle-service.mjs, and
+ * the apps started with `node --import ./dist/register.js dist/main.js` instead of through the tsx loader (the
+ * per-file tree stays for the migrations). Used by the bench (what ships is what is measured); `npm start` and the
+ * tests keep tsx.
  */
 export async function compileWorkspace(root: string, outDir: string): Promise<void> {
   await rm(outDir, { recursive: true, force: true });
@@ -33,9 +37,16 @@ export async function compileWorkspace(root: string, outDir: string): Promise<vo
     const own = path.join(root, 'services', service, 'node_modules');
     if ((await readdir(own).catch(() => [])).length) await symlink(own, path.join(outDir, 'services', service, 'node_modules'));
   }
+  const bundler = path.join(root, 'docker/bundle-service.mjs');
+  await Promise.all((await readdir(path.join(outDir, 'services'))).map((service) => run(process.execPath, [bundler, path.join(outDir, 'services', service)])));
 }
 
-/** `spec` started from the compiled workspace: its folder there, its command without the tsx loader, `.js` for `.ts`. */
+const run = promisify(execFile);
+
+/**
+ * `spec` started from the compiled workspace as the images start it: its folder there, its command without the tsx
+ * loader, the bundle's telemetry entry for `@vcd/telemetry/register` and the bundle's `dist/main.js` for `src/main.ts`.
+ */
 export function compiledSpec(spec: AppSpec, root: string, outDir: string): AppSpec {
   const command: string[] = [];
   for (let i = 0; i < spec.command.length; i++) {
@@ -43,7 +54,8 @@ export function compiledSpec(spec: AppSpec, root: string, outDir: string): AppSp
       i++;
       continue;
     }
-    command.push(spec.command[i]!.replace(/^(src\/.*)\.ts$/, '$1.js'));
+    const arg = spec.command[i]!;
+    command.push(arg === '@vcd/telemetry/register' ? './dist/register.js' : arg === 'src/main.ts' ? 'dist/main.js' : arg);
   }
   return { ...spec, appDir: path.join(outDir, path.relative(root, spec.appDir)), command };
 }

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import test from 'ava';
 import { readManifest } from '../../scripts/runner/app-manifest.js';
+import { compiledSpec } from '../../scripts/runner/compiled-apps.js';
 import { repoRoot } from '../../deploy/validate/manifests.js';
 
 /** Reads docker/Dockerfile as instructions (continuation lines joined, comments dropped). */
@@ -45,14 +46,15 @@ test('the recipe builds with the classic builder: no frontend image, no BuildKit
   t.notRegex(text, /--mount=/);
 });
 
-test("the image starts a service the way dapr.yaml does (its entry point, compiled to JavaScript), from the service's directory", async (t) => {
+test("the image starts a service the way dapr.yaml does (its bundle, as the bench and the system tests start it), from the service's directory", async (t) => {
   const ins = await instructions();
   const cmd = JSON.parse(ins.filter((i) => i.op === 'CMD').at(-1)!.args) as string[];
-  // Development runs the TypeScript through tsx; the image runs the same files transformed to .js by its build.
-  const compiled = (command: string[]) =>
-    command.flatMap((arg, i) => (arg === 'tsx' && command[i - 1] === '--import') || (arg === '--import' && command[i + 1] === 'tsx') ? [] : [arg.replace(/\.ts$/, '.js')]);
-  for (const app of (await readManifest(repoRoot)).apps) t.deepEqual(cmd, compiled(app.command), app.appId);
+  // Development runs the TypeScript through tsx; the image runs the bundle its build makes (docker/bundle-service.mjs).
+  for (const app of (await readManifest(repoRoot)).apps) t.deepEqual(cmd, compiledSpec(app, repoRoot, '/compiled').command, app.appId);
+  t.deepEqual(cmd, ['node', '--import', './dist/register.js', 'dist/main.js']);
   t.is(ins.filter((i) => i.op === 'WORKDIR').at(-1)!.args, '/app/services/${SERVICE}');
+  const build = ins.find((i) => i.op === 'RUN' && i.args.includes('bundle-service.mjs'))?.args ?? '';
+  t.regex(build, /node \/compiler\/bundle-service\.mjs services\/\$\{SERVICE\}/, 'the image bundles with the same script as the bench');
 });
 
 test('the build context leaves out secrets, local state, dependencies and tests', async (t) => {
@@ -60,5 +62,5 @@ test('the build context leaves out secrets, local state, dependencies and tests'
   t.is(ignore[0], '*', 'everything is excluded unless listed');
   const included = ignore.filter((l) => l.startsWith('!')).map((l) => l.slice(1));
   t.deepEqual(included.filter((p) => /secret|\.run|node_modules|\.git/.test(p)), []);
-  for (const pattern of ['**/node_modules', '**/test']) t.true(ignore.includes(pattern), pattern);
+  for (const pattern of ['**/node_modules', '**/test', '**/dist']) t.true(ignore.includes(pattern), pattern);
 });
