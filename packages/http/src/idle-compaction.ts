@@ -1,13 +1,21 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
-import { getHeapStatistics, setFlagsFromString } from 'node:v8';
+import { getHeapSpaceStatistics, getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
 /** The share of a window the event loop may be busy and still count as idle (timers, probes, metrics scrapes, relays polling). */
 export const IDLE_UTILIZATION = 0.05;
 /** Heap committed beyond what the last compaction left, below which a compaction is not worth its pause. */
-export const SLACK_BYTES = 24 * 1024 * 1024;
+export const SLACK_BYTES = 12 * 1024 * 1024;
+/**
+ * A young generation at least this large in an idle window is a load's (V8 grows it up to 32 MB under load, from
+ * 1 MB, and shrinks it only at a collection after a quiet spell), worth a collection even when the heap as a whole
+ * did not grow by the slack since the last compaction.
+ */
+export const YOUNG_SLACK_BYTES = 8 * 1024 * 1024;
+/** Collections for the young generation alone, at most, until a busy window: where V8 keeps it large, the compaction stops asking. */
+export const YOUNG_ATTEMPTS = 2;
 /** Resident memory beyond what the last release left, from which an idle window also hands malloc's free memory back. */
 export const NATIVE_SLACK_BYTES = 16 * 1024 * 1024;
 
@@ -27,6 +35,10 @@ export interface Compacted {
  *   (a service still draining a backlog after a load may not be idle for a while). V8's own memory
  *   reducer does the same, but only when its heuristics fire, which after a long load took more than 45 s or did not
  *   happen at all;
+ * - if the young generation is still YOUNG_SLACK_BYTES or more, though the heap did not grow by the slack (a load that
+ *   grew the young generation while the old one stayed within the slack of the last compaction: measured after a
+ *   10-minute load, a young generation of 32 MB still there 45 s later): a collection, at most YOUNG_ATTEMPTS until
+ *   the next busy window;
  * - with each such collection and once more at the next idle window (V8 frees buffers' memory on a background thread
  *   after a collection, so some reaches malloc only later), or when the process is NATIVE_SLACK_BYTES more resident
  *   than the last release left: malloc's free memory back to the system (glibc keeps what a load freed in its
@@ -42,11 +54,15 @@ export class IdleCompaction {
   private secondDue = false;
   /** A release is due at the next idle window: what a collection freed may reach malloc after it. */
   private releaseDue = false;
+  /** Collections for the young generation alone since the last busy window. */
+  private youngAttempts = 0;
 
   constructor(
     private readonly readings: {
       utilization: () => number;
       heapCommitted: () => number;
+      /** The young generation's committed bytes (part of heapCommitted). */
+      youngCommitted: () => number;
       rss: () => number;
       collect: () => void;
       /** Hands malloc's free memory back to the system; absent where that cannot be done. */
@@ -62,9 +78,14 @@ export class IdleCompaction {
     // A heap (or process) that shrank by itself is the new baseline: the next compaction is measured from there.
     if (before < this.baseline) this.baseline = before;
     if (rssBefore < this.rssBaseline) this.rssBaseline = rssBefore;
-    if (utilization > IDLE_UTILIZATION) return undefined;
+    if (utilization > IDLE_UTILIZATION) {
+      this.youngAttempts = 0;
+      return undefined;
+    }
     const grown = before - this.baseline >= SLACK_BYTES;
-    const collect = grown || this.secondDue;
+    const youngLeft = !grown && !this.secondDue && this.youngAttempts < YOUNG_ATTEMPTS && this.readings.youngCommitted() >= YOUNG_SLACK_BYTES;
+    if (youngLeft) this.youngAttempts++;
+    const collect = grown || this.secondDue || youngLeft;
     const release = this.readings.releaseNative !== undefined && (collect || this.releaseDue || rssBefore - this.rssBaseline >= NATIVE_SLACK_BYTES);
     if (!collect && !release) return undefined;
     if (collect) {
@@ -158,6 +179,7 @@ export function compactWhenIdle(windowMs: number, onCompacted: (compacted: Compa
       return utilization;
     },
     heapCommitted: () => getHeapStatistics().total_heap_size,
+    youngCommitted: () => getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')?.space_size ?? 0,
     rss: () => process.memoryUsage.rss(),
     collect,
     releaseNative,
