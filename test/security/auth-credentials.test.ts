@@ -128,3 +128,21 @@ test.serial('the password policy holds on password change and reset too; a refus
   t.is((await loginFrom(freshIp(), user.email, 'a perfectly good passphrase')).status, 200);
 });
 
+
+test.serial('mails sent at once each reach their own address: nobody receives another user’s verification or reset link', async (t) => {
+  // Dapr's SMTP binding shares one metadata between concurrent sends, which swapped recipients and subjects (ADR 8);
+  // auth's mail relay sends one mail at a time. Twelve sign-ups and six resets at once, different subjects and
+  // recipients in the same relay batches.
+  const users = await Promise.all(Array.from({ length: 12 }, (_, i) => registerFrom(freshIp(), newUser(`m${i}`))));
+  const resets = await Promise.all(users.slice(0, 6).map((u) => api('POST', '/api/users/password-reset', { body: { user: { email: u.email } }, headers: from(freshIp()) })));
+  t.deepEqual(resets.map((r) => r.status), Array(6).fill(202));
+  for (const [i, u] of users.entries()) {
+    const confirm = await waitForMail(u.email, /Confirm your e-mail address/);
+    t.true(confirm.text.startsWith(`Hello ${u.username},`), `${u.email} got: ${confirm.text.slice(0, 60)}`);
+    if (i < 6) await waitForMail(u.email, /Reset your password/);
+  }
+  for (const [i, u] of users.entries()) {
+    const subjects = (await mailsTo(u.email)).map((m) => m.subject).sort();
+    t.deepEqual(subjects, i < 6 ? ['Confirm your e-mail address', 'Reset your password'] : ['Confirm your e-mail address'], u.email);
+  }
+});

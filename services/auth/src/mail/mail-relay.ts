@@ -20,7 +20,7 @@ interface ClaimedMail {
  * Sends the mail outbox after commit: `notify()` right after a transaction that enqueued mail, and a poll for
  * retries and anything a crash left behind. Like the outbox relay (ADR 15), it never holds a transaction or a row
  * lock while it talks to the SMTP binding: one short statement leases a batch of due mails to this relay (FOR
- * UPDATE SKIP LOCKED, so replicas claim disjoint rows), the mails are sent with no transaction open, and each is
+ * UPDATE SKIP LOCKED, so replicas claim disjoint rows), the mails are sent one by one with no transaction open, and each is
  * then marked sent (its body dropped: it may hold a token link) or failed (retried with backoff) in a short
  * statement. A mail whose lease expired unsent (its relay died) is claimed again. Delivery is at least once.
  * Sent mails older than `retentionMs` (default 7 days) are deleted by the relay's periodic work; unsent ones stay.
@@ -65,7 +65,19 @@ export class MailRelay extends BatchWorker {
        returning m.id, m.to_address, m.subject, m.body, m.attempts`,
       [this.options.batchSize ?? 20, this.options.leaseMs ?? 120_000, this.owner],
     )) as ClaimedMail[];
-    const outcomes = await Promise.allSettled(due.map((mail) => this.deps.binding.send({ to: mail.to_address, subject: mail.subject, body: mail.body })));
+    // One mail at a time, never two at once through the sidecar: Dapr's SMTP binding (components-contrib 1.18.4,
+    // bindings/smtp) merges each request's recipient and subject into the component's one shared metadata, so two
+    // concurrent sends can swap them: a mail, password-reset link included, to someone else's address (seen in CI:
+    // "Someone tried to use your address" arrived as another user's "Your e-mail address was changed"). ADR 8.
+    const outcomes: PromiseSettledResult<void>[] = [];
+    for (const mail of due) {
+      outcomes.push(
+        await this.deps.binding.send({ to: mail.to_address, subject: mail.subject, body: mail.body }).then(
+          (value) => ({ status: 'fulfilled', value }) as const,
+          (reason: unknown) => ({ status: 'rejected', reason }) as const,
+        ),
+      );
+    }
     let sent = 0;
     for (const [i, outcome] of outcomes.entries()) {
       const mail = due[i]!;
