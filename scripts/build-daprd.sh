@@ -25,9 +25,13 @@ daprd_ok() { [[ -x "$1" && "$("$1" --version 2>/dev/null | head -n1 | tr -d '[:s
 # daprd is built with the fixes in tools/daprd/patches (ADR 8); the stamp records which set, so a change to them
 # rebuilds it. (A daprd of your own, official or not, can still be used with DAPRD_PATH=/path/to/daprd.)
 # It links only the components listed in tools/daprd/components.txt (ADR 24); the id covers that list too.
+# The patches in tools/daprd/patches/components-contrib apply to the components module daprd links.
 PATCHES=("$ROOT"/tools/daprd/patches/*.patch)
+shopt -s nullglob
+CONTRIB_PATCHES=("$ROOT"/tools/daprd/patches/components-contrib/*.patch)
+shopt -u nullglob
 COMPONENTS_LIST="$ROOT/tools/daprd/components.txt"
-PATCH_ID="$(cat "${PATCHES[@]}" "$COMPONENTS_LIST" | sha256sum | cut -c1-12)"
+PATCH_ID="$(cat "${PATCHES[@]}" "${CONTRIB_PATCHES[@]}" "$COMPONENTS_LIST" | sha256sum | cut -c1-12)"
 
 missing=()
 if wants daprd && { ! daprd_ok "$BIN_DIR/daprd" || ! grep -qx "daprd $PATCH_ID static" "$STAMP" 2>/dev/null; }; then missing+=(daprd); fi
@@ -59,8 +63,16 @@ for patch in "${PATCHES[@]}"; do
   log "applying $(basename "$patch")"
   (cd "$WORK/dapr" && git apply --verbose "$patch" 2>&1 | sed 's/^/  /' >&2) || { log "could not apply $patch"; exit 1; }
 done
+# components-contrib at the version daprd requires, patched the same way.
+CONTRIB_SRC="$(cd "$ROOT/tools/daprd" && go list -m -f '{{.Dir}}' github.com/dapr/components-contrib)"
+if [[ -z "$CONTRIB_SRC" || ! -d "$CONTRIB_SRC" ]]; then log "could not locate the github.com/dapr/components-contrib source"; exit 1; fi
+cp -r "$CONTRIB_SRC" "$WORK/components-contrib" && chmod -R u+w "$WORK/components-contrib"
+for patch in "${CONTRIB_PATCHES[@]}"; do
+  log "applying components-contrib/$(basename "$patch")"
+  (cd "$WORK/components-contrib" && git apply --verbose "$patch" 2>&1 | sed 's/^/  /' >&2) || { log "could not apply $patch"; exit 1; }
+done
 cp "$ROOT/tools/daprd/go.mod" "$ROOT/tools/daprd/go.sum" "$WORK/"
-(cd "$WORK" && go mod edit -replace "github.com/dapr/dapr=./dapr")
+(cd "$WORK" && go mod edit -replace "github.com/dapr/dapr=./dapr" -replace "github.com/dapr/components-contrib=./components-contrib")
 
 pkgs=()
 for m in "${missing[@]}"; do pkgs+=("github.com/dapr/dapr/cmd/$m"); done
@@ -79,5 +91,5 @@ for m in "${missing[@]}"; do
   grep -v "^$m\b" "$STAMP" > "$STAMP.tmp" || true
   echo "$line" >> "$STAMP.tmp" && mv "$STAMP.tmp" "$STAMP"
 done
-rm -rf "$WORK/dapr"
+rm -rf "$WORK/dapr" "$WORK/components-contrib"
 log "built ${missing[*]} v$DAPR_VERSION into $BIN_DIR in $(( $(date +%s) - start ))s ($(cd "$BIN_DIR" && du -h "${missing[@]}" | tr '\n' ' '))"

@@ -3,7 +3,7 @@
  * e-mail changes, and choosing guessable passwords. Design in docs/security.md, "Credentials".
  */
 import test from 'ava';
-import { api, newUser } from '../support/stack.js';
+import { api, newUser, stack } from '../support/stack.js';
 import { query } from '../support/db.js';
 import { accountRow, claimsOf, freshIp, from, loginFrom, mailsTo, registerFrom, tokenFromLink, viaGatewaySidecar, waitForMail } from '../../services/auth/test/support/auth-system.js';
 
@@ -144,5 +144,28 @@ test.serial('mails sent at once each reach their own address: nobody receives an
   for (const [i, u] of users.entries()) {
     const subjects = (await mailsTo(u.email)).map((m) => m.subject).sort();
     t.deepEqual(subjects, i < 6 ? ['Confirm your e-mail address', 'Reset your password'] : ['Confirm your e-mail address'], u.email);
+  }
+});
+
+test.serial('auth’s sidecar sends concurrent mails each to its own recipient with its own subject (the patched SMTP binding)', async (t) => {
+  // Straight to the binding through auth’s daprd, 120 at once: the unpatched binding merged every request into one
+  // shared metadata, and mails left with each other's recipient or subject (ADR 8).
+  const sidecar = stack().apps.auth!;
+  const tag = `${process.pid}${Date.now().toString(36)}`;
+  const mails = Array.from({ length: 120 }, (_, i) => ({ to: `bind${i}x${tag}@example.test`, subject: `binding check ${i} ${tag}` }));
+  const answers = await Promise.all(
+    mails.map((m) =>
+      fetch(`http://127.0.0.1:${sidecar.daprHttpPort}/v1.0/bindings/email`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'dapr-api-token': sidecar.daprApiToken },
+        body: JSON.stringify({ operation: 'create', data: `for ${m.to}`, metadata: { emailTo: m.to, subject: m.subject } }),
+      }).then((r) => r.status),
+    ),
+  );
+  t.true(answers.every((s) => s < 300), JSON.stringify(answers));
+  for (const m of mails) {
+    const got = await waitForMail(m.to, /binding check/);
+    t.is(got.subject, m.subject, m.to);
+    t.is((await mailsTo(m.to)).length, 1, `${m.to}: exactly one mail`);
   }
 });

@@ -68,7 +68,8 @@ export class MailRelay extends BatchWorker {
     // One mail at a time, never two at once through the sidecar: Dapr's SMTP binding (components-contrib 1.18.4,
     // bindings/smtp) merges each request's recipient and subject into the component's one shared metadata, so two
     // concurrent sends can swap them: a mail, password-reset link included, to someone else's address (seen in CI:
-    // "Someone tried to use your address" arrived as another user's "Your e-mail address was changed"). ADR 8.
+    // "Someone tried to use your address" arrived as another user's "Your e-mail address was changed"). Our daprd
+    // is patched (ADR 8); this keeps a daprd without the patch (DAPRD_PATH, an official image) safe too.
     const outcomes: PromiseSettledResult<void>[] = [];
     for (const mail of due) {
       outcomes.push(
