@@ -4,7 +4,7 @@
  * (test/deploy/compose.test.ts holds them equal), so `npm run images` and `docker-compose up` agree.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 export const DAPR_VERSION = '1.18.3';
@@ -18,14 +18,15 @@ export const PAUSE_VERSION = '1.0';
 export const SERVICES = ['gateway', 'auth', 'blog', 'user'] as const;
 
 /**
- * The id of our daprd build: its patch set (tools/daprd/patches) and the components it links
- * (tools/daprd/components.txt), computed as scripts/build-daprd.sh does.
+ * The id of our daprd build: its patch set (tools/daprd/patches, then tools/daprd/patches/components-contrib) and
+ * the components it links (tools/daprd/components.txt), computed as scripts/build-daprd.sh does.
  */
 export function daprdPatchId(root: string): string {
-  const dir = path.join(root, 'tools/daprd/patches');
-  const files = readdirSync(dir).filter((f) => f.endsWith('.patch')).sort();
   const hash = createHash('sha256');
-  for (const f of files) hash.update(readFileSync(path.join(dir, f)));
+  for (const dir of [path.join(root, 'tools/daprd/patches'), path.join(root, 'tools/daprd/patches/components-contrib')]) {
+    const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.patch')).sort() : [];
+    for (const f of files) hash.update(readFileSync(path.join(dir, f)));
+  }
   hash.update(readFileSync(path.join(root, 'tools/daprd/components.txt')));
   return hash.digest('hex').slice(0, 12);
 }
