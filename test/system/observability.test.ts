@@ -37,13 +37,6 @@ async function traceSpans(traceId: string): Promise<{ service: string; scope: st
 
 test('an article created with a known traceparent is one trace: gateway and its daprd, blog and its daprd and Postgres, user GetProfiles, user handling post.published', async (t) => {
   const author = await register();
-  const traceId = hex(16);
-  const res = await api('POST', '/api/articles', {
-    token: author.token,
-    headers: { traceparent: `00-${traceId}-${hex(8)}-01` },
-    body: { article: { title: `Traced ${traceId}`, description: 'd', body: 'b', tagList: ['tracing'] } },
-  });
-  t.is(res.status, 201, JSON.stringify(res.body));
   const wanted: Record<string, (s: { service: string; scope: string; name: string }) => boolean> = {
     'gateway app (route template)': (s) => s.service === 'gateway' && s.scope !== DAPRD_SCOPE && s.name === 'POST /api/articles',
     "gateway's daprd": (s) => s.service === 'gateway' && s.scope === DAPRD_SCOPE,
@@ -55,15 +48,34 @@ test('an article created with a known traceparent is one trace: gateway and its 
     "user's daprd": (s) => s.service === 'user' && s.scope === DAPRD_SCOPE,
     'user handling post.published': (s) => s.service === 'user' && s.scope !== DAPRD_SCOPE && s.name === 'POST /events/post.published',
   };
-  const spans = await eventually(async () => {
-    const all = await traceSpans(traceId);
-    return Object.values(wanted).every((has) => all.some(has)) && all;
-  }, 20_000, 250).catch(async (err: Error) => {
-    const all = await traceSpans(traceId);
-    const missing = Object.entries(wanted).filter(([, has]) => !all.some(has)).map(([k]) => k);
-    t.log(all.map((s) => `${s.service} [${s.scope}] ${s.name}`).join('\n'));
-    throw new Error(`${err.message}; missing: ${missing.join(', ')}`);
-  });
+  // user's daprd hands events to the app in batches (ADR 22): one HTTP request carries the trace context of one of
+  // its events, so when other tests' post.published events share this one's batch, user's handling shows in their
+  // trace, not this one (its daprd's span is still here). Up to three articles, each its own trace; everything else
+  // must be in every one of them.
+  let traceId = '';
+  let spans: { service: string; scope: string; name: string }[] = [];
+  for (let attempt = 1; attempt <= 3 && !spans.length; attempt++) {
+    traceId = hex(16);
+    const res = await api('POST', '/api/articles', {
+      token: author.token,
+      headers: { traceparent: `00-${traceId}-${hex(8)}-01` },
+      body: { article: { title: `Traced ${traceId}`, description: 'd', body: 'b', tagList: ['tracing'] } },
+    });
+    t.is(res.status, 201, JSON.stringify(res.body));
+    spans = await eventually(async () => {
+      const all = await traceSpans(traceId);
+      return Object.values(wanted).every((has) => all.some(has)) && all;
+    }, 20_000, 250).catch(async (err: Error) => {
+      const all = await traceSpans(traceId);
+      const missing = Object.entries(wanted).filter(([, has]) => !all.some(has)).map(([k]) => k);
+      t.log(all.map((s) => `${s.service} [${s.scope}] ${s.name}`).join('\n'));
+      if (attempt < 3 && missing.length === 1 && missing[0] === 'user handling post.published') {
+        t.log(`attempt ${attempt}: user's handling was carried by another trace of its batch; another article`);
+        return [];
+      }
+      throw new Error(`${err.message}; missing: ${missing.join(', ')}`);
+    });
+  }
   t.pass(`${spans.length} spans in one trace`);
 
   // The logs of that request and of its event carry the same trace id (the test stack logs requests at info).
