@@ -64,7 +64,8 @@ for patch in "${PATCHES[@]}"; do
   (cd "$WORK/dapr" && git apply --verbose "$patch" 2>&1 | sed 's/^/  /' >&2) || { log "could not apply $patch"; exit 1; }
 done
 # components-contrib at the version daprd requires, patched the same way.
-CONTRIB_SRC="$(cd "$ROOT/tools/daprd" && go list -m -f '{{.Dir}}' github.com/dapr/components-contrib)"
+# (A fresh module cache has only what `go mod download` fetched: download it first, or `go list` names no folder.)
+CONTRIB_SRC="$(cd "$ROOT/tools/daprd" && go mod download github.com/dapr/components-contrib && go list -m -f '{{.Dir}}' github.com/dapr/components-contrib)"
 if [[ -z "$CONTRIB_SRC" || ! -d "$CONTRIB_SRC" ]]; then log "could not locate the github.com/dapr/components-contrib source"; exit 1; fi
 cp -r "$CONTRIB_SRC" "$WORK/components-contrib" && chmod -R u+w "$WORK/components-contrib"
 for patch in "${CONTRIB_PATCHES[@]}"; do
