@@ -78,10 +78,12 @@ export function startTracing(config: TelemetryConfig, extraProcessors: SpanProce
   const processors: SpanProcessor[] = [...extraProcessors];
   if (config.otlpEndpoint) {
     processors.push(
+      // Small batches, often: the exporter serializes a batch on the event loop in one go, and 512 spans every 500 ms
+      // stalled a busy gateway for 25–30 ms (the p99 of its cached reads at 300/s: 38–55 ms, 12–15 without tracing).
       new BatchSpanProcessor(new OTLPTraceExporter({ url: `${config.otlpEndpoint}/v1/traces`, timeoutMillis: 5_000 }), {
-        scheduledDelayMillis: 500,
+        scheduledDelayMillis: 200,
         maxQueueSize: 4096,
-        maxExportBatchSize: 512,
+        maxExportBatchSize: 64,
       }),
     );
   }
