@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { LogSink } from './runner/processes.js';
+import { exitOnSignals, type LogSink } from './runner/processes.js';
 import { compileWorkspace } from './runner/compiled-apps.js';
 import { startStack } from './runner/stack.js';
 import { reportTap } from './runner/tap-report.js';
@@ -69,6 +69,7 @@ if (compiledDir) await compileWorkspace(root, compiledDir);
 // warnings. LOG_LEVEL (apps) and DAPR_LOG_LEVEL (sidecars) change that when chasing a failure.
 const logLevel = process.env.LOG_LEVEL ?? 'info';
 const daprLogLevel = process.env.DAPR_LOG_LEVEL ?? 'warn';
+exitOnSignals();
 const stack = await startStack({
   root,
   ports: 'free',

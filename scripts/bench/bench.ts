@@ -13,7 +13,7 @@ import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { LogSink } from '../runner/processes.js';
+import { exitOnSignals, type LogSink } from '../runner/processes.js';
 import { compileWorkspace } from '../runner/compiled-apps.js';
 import { startStack, type Stack } from '../runner/stack.js';
 import { BenchContext } from './context.js';
@@ -82,6 +82,7 @@ const compileStarted = performance.now();
 if (compiledDir) await compileWorkspace(root, compiledDir);
 const compileSeconds = (performance.now() - compileStarted) / 1000;
 startedAt = performance.now();
+exitOnSignals();
 const stack: Stack = await startStack({
   compiledDir,
   root,

@@ -110,3 +110,14 @@ export function killGroup(pid: number, signal: NodeJS.Signals): void {
     }
   }
 }
+
+/**
+ * SIGINT and SIGTERM end the process as an ordinary exit (status 130 and 143), so its 'exit' handlers run: startStack's
+ * kills the stack's process groups. A signal's default action skips them and leaves the whole stack running (each
+ * process is started in a group of its own, so a terminal's Ctrl-C does not reach them either). For scripts that have
+ * no shutdown of their own (the test runner, the bench); `npm start` stops its stack gracefully instead.
+ */
+export function exitOnSignals(): void {
+  process.on('SIGINT', () => process.exit(130));
+  process.on('SIGTERM', () => process.exit(143));
+}

@@ -5,8 +5,8 @@ import { readManifest } from '../../../scripts/runner/app-manifest.js';
 
 /**
  * auth's malloc settings (dapr.yaml; compose and Kubernetes say the same, test/deploy/consistency.test.ts) keep the
- * argon2id blocks while logins come, instead of faulting 19 MiB in for every hash, and hand them back when idle
- * (ADR 20, eighth addendum). Checked in a process started with those settings, beside the old ones.
+ * argon2id blocks while logins come, instead of faulting 19 MiB in for every hash, and hand them back when idle,
+ * but for one where the main arena continued in a mapping of its own (ADR 20, eighth addendum). Checked in a process started with those settings, beside the old ones.
  */
 const fixture = fileURLToPath(new URL('./fixtures/argon2-memory.ts', import.meta.url));
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -25,7 +25,7 @@ function burst(settings: Record<string, string>): Burst {
   return JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', fixture], { env: { ...env, ...settings }, encoding: 'utf8', cwd: root })) as Burst;
 }
 
-test.serial("with auth's settings a burst of logins reuses the argon2id blocks, and the release hands them back", async (t) => {
+test.serial("with auth's settings a burst of logins reuses the argon2id blocks, and the release hands memory back", async (t) => {
   const auth = (await readManifest(root)).apps.find((a) => a.appId === 'auth')!;
   const settings = Object.fromEntries(MALLOC.filter((name) => auth.env[name] !== undefined).map((name) => [name, auth.env[name]!]));
   // glibc's malloc_trim hands back only the main arena's top: one arena, or a thread arena's block would stay.
@@ -35,7 +35,8 @@ test.serial("with auth's settings a burst of logins reuses the argon2id blocks, 
   t.true(r.releases, 'koffi and glibc');
   // A block faulted in for each verification is 19 MiB: at least 9 faults even in 2 MiB pages, 4 864 in 4 KiB ones.
   t.true(r.faultsPerVerification < 5, `page faults per verification: ${r.faultsPerVerification}`);
-  t.true(r.peak - r.after >= 15, `the release hands the blocks back (RSS ${r.peak.toFixed(0)} → ${r.after.toFixed(0)} MiB)`);
+  // At least one block (the brk heap's; a block at the top of a mapping the main arena continued in stays, ADR 20).
+  t.true(r.peak - r.after >= 15, `the release hands a block back (RSS ${r.peak.toFixed(0)} → ${r.after.toFixed(0)} MiB)`);
 });
 
 test.serial('the settings before: a block mapped for each hash is faulted in every time', (t) => {
