@@ -164,6 +164,8 @@ try {
   ctx.report(`    V8 heap of each app, used / total (of which the young generation), and memory outside it (external, MiB; from its /metrics): ${(await Promise.all(apps.map(async (id) => `${id} ${await heapOf(stack.apps.get(id)!.metricsPort)}`))).join(', ')}`);
   ctx.report(`    apps: ${apps.map((id) => `${id}: ${memory.notes[id]}`).join('; ')}`);
   ctx.report(`    besides (not in the stack's total): ${others.map((n) => `${n} ${memory.rss[n]}`).join(', ')} MiB (postgres: the stack's backends and the server's own processes; shared buffers counted once per process)`);
+  const spans = stack.spansReceived();
+  if (spans) ctx.report(`spans: the bench's receiver acknowledged ${spans.exports} OTLP exports (${(spans.bytes / 1048576).toFixed(1)} MiB) from the apps and sidecars, kept undecoded (trace-sink.ts)`);
 } catch (err) {
   failed = true;
   process.stderr.write(`bench failed: ${(err as Error).stack ?? err}\n(stack log: ${path.join(runDir, 'stack.log')})\n`);

@@ -109,6 +109,8 @@ export interface TraceBackend {
   apiUrl: string;
   /** A UI a person opens (development only). */
   uiUrl?: string;
+  /** The runner's own receiver: the exports it acknowledged (Jaeger: undefined). */
+  received?: () => { exports: number; bytes: number; undecodable: number };
   pids: () => number[];
   stop: () => Promise<void>;
 }
@@ -129,7 +131,14 @@ export async function startTraceBackend(o: {
   const viewer = path.join(o.root, 'observability', 'trace-viewer', 'index.html');
   const inMemory = async (port?: number): Promise<TraceBackend> => {
     const sink = await startTraceSink({ port, viewer });
-    return { otlpHostPort: sink.hostPort, apiUrl: sink.url, uiUrl: o.mode === 'dev' ? sink.url : undefined, pids: () => [], stop: () => sink.close() };
+    return {
+      otlpHostPort: sink.hostPort,
+      apiUrl: sink.url,
+      uiUrl: o.mode === 'dev' ? sink.url : undefined,
+      received: () => sink.stats(),
+      pids: () => [],
+      stop: () => sink.close(),
+    };
   };
   if (o.mode === 'test') return inMemory();
   if (!jaegerAvailable()) {

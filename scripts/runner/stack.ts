@@ -75,6 +75,8 @@ export interface Stack {
   /** Jaeger's UI (development) and Prometheus's (API: /api/v1/...). */
   traceUiUrl?: string;
   prometheusUrl?: string;
+  /** What the runner's own trace receiver acknowledged (undefined with Jaeger or without traces). */
+  spansReceived(): { exports: number; bytes: number; undecodable: number } | undefined;
   /** Every process id the stack started (for orphan checks). */
   pids(): number[];
   stopApp(appId: string, which?: 'app' | 'daprd' | 'both'): Promise<void>;
@@ -202,6 +204,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     otlpUrl: traces ? `http://${traces.otlpHostPort}` : undefined,
     traceApiUrl: traces?.apiUrl,
     traceUiUrl: traces?.uiUrl,
+    spansReceived: () => traces?.received?.(),
     get prometheusUrl() {
       return prometheus?.url;
     },
