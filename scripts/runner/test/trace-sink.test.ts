@@ -26,7 +26,7 @@ async function exportSpans(url: string, service: string, names: string[], compre
 }
 
 const post = (url: string, body: Buffer, headers: Record<string, string> = {}) =>
-  fetch(`${url}/v1/traces`, { method: 'POST', body, headers: { 'content-type': 'application/x-protobuf', ...headers } });
+  fetch(`${url}/v1/traces`, { method: 'POST', body: new Uint8Array(body), headers: { 'content-type': 'application/x-protobuf', ...headers } });
 
 test('an export is acknowledged at once and decoded when its trace is read, through the API and the function', async (t) => {
   const sink = await startTraceSink();

@@ -93,6 +93,13 @@ export const ArticleSlug = defineEntity({
 export const ArticleTag = defineEntity({
   name: 'ArticleTag',
   tableName: 'article_tag',
+  indexes: [
+    // A tag's published articles in listing order (article_listed_idx's), read from the index alone to the page's end.
+    {
+      name: 'article_tag_listed_idx',
+      expression: `create index "article_tag_listed_idx" on "article_tag" ("tag_id", "listed_at" desc, "article_id" desc) where "listed_at" is not null`,
+    },
+  ],
   properties: {
     articleId: p
       .manyToOne(Article)
@@ -111,5 +118,10 @@ export const ArticleTag = defineEntity({
       .deleteRule('cascade')
       .updateRule('no action')
       .index('article_tag_tag_idx'),
+    /**
+     * The article's listing time while it is published (`coalesce(published_at, created_at)`), else null; kept by
+     * triggers (migration 20261204000000), never written by the ORM.
+     */
+    listedAt: p.datetime().nullable().fieldName('listed_at'),
   },
 });

@@ -7,8 +7,15 @@ import { toDate, toDateOrNull } from './pg-values.js';
 
 type Row = Record<string, unknown>;
 
+/**
+ * Where a list's rows come from: the articles, or a tag's links in listing order (`lt`, article_tag_listed_idx) and
+ * their articles. Every published article's links carry its listing time (migration 20261204000000).
+ */
+const FROM_ARTICLES = 'from article a left join category c on c.id = a.category_id';
+const FROM_TAG_LINKS = 'from article_tag lt join article a on a.id = lt.article_id left join category c on c.id = a.category_id';
+
 /** The columns of an ArticleRecord; `?` #1 and #2 are the viewer's id (favorited, own reactions). */
-const selectArticle = (withBody: boolean) => `
+const selectArticle = (withBody: boolean, from = FROM_ARTICLES) => `
   select a.id, a.slug, a.title, a.description, ${withBody ? 'a.body' : 'null as body'}, a.author_id, a.status,
     a.publish_at, a.published_at, a.created_at, a.updated_at, c.slug as category,
     array(select t.name from article_tag at join tag t on t.id = at.tag_id where at.article_id = a.id order by t.name) as tag_list,
@@ -17,7 +24,7 @@ const selectArticle = (withBody: boolean) => `
     (select coalesce(jsonb_object_agg(x.kind, x.n), '{}'::jsonb) from
       (select r.kind, count(*)::int as n from reaction r where r.article_id = a.id and r.kind <> '${FAVORITE}' group by r.kind) x) as reactions,
     array(select r.kind from reaction r where r.article_id = a.id and r.user_id = ? and r.kind <> '${FAVORITE}') as my_reactions
-  from article a left join category c on c.id = a.category_id`;
+  ${from}`;
 
 const toRecord = (r: Row): ArticleRecord => ({
   id: r.id as string,
@@ -65,6 +72,14 @@ export interface ArticleFilter {
   q?: string;
 }
 
+/**
+ * Lists of one tag's published articles in listing order come from the tag's links (FROM_TAG_LINKS): the page is read
+ * from article_tag_listed_idx in order and stops at its end, where testing each article for the tag made Postgres
+ * read every link of the tag and sort them (the planner cannot know how common a tag is among recent articles), a
+ * cost that grew with the tag (ADR 26). A search orders by relevance, and other statuses have no listing time.
+ */
+const listsByTagLinks = (f: ArticleFilter) => f.tag !== undefined && f.q === undefined && f.statuses.length === 1 && f.statuses[0] === 'published';
+
 function whereOf(f: ArticleFilter): { sql: string; params: unknown[] } {
   const parts: string[] = [`a.status in (${f.statuses.map(() => '?').join(', ')})`];
   const params: unknown[] = [...f.statuses];
@@ -84,7 +99,11 @@ function whereOf(f: ArticleFilter): { sql: string; params: unknown[] } {
     }
   }
   if (f.tag !== undefined) {
-    parts.push(`exists(select 1 from article_tag at join tag t on t.id = at.tag_id where at.article_id = a.id and t.name = ?)`);
+    parts.push(
+      listsByTagLinks(f)
+        ? 'lt.tag_id = (select t.id from tag t where t.name = ?) and lt.listed_at is not null'
+        : 'exists(select 1 from article_tag at join tag t on t.id = at.tag_id where at.article_id = a.id and t.name = ?)',
+    );
     params.push(f.tag);
   }
   if (f.favoritedBy !== undefined) {
@@ -112,11 +131,15 @@ export async function listArticles(
   total: (count: () => Promise<number>) => Promise<number> = (count) => count(),
 ): Promise<{ articles: ArticleRecord[]; count: number }> {
   const where = whereOf(filter);
+  const byTagLinks = listsByTagLinks(filter);
+  const from = byTagLinks ? FROM_TAG_LINKS : FROM_ARTICLES;
   const order = filter.q !== undefined
     ? { sql: `ts_rank(a.search, websearch_to_tsquery('english', ?)) desc, coalesce(a.published_at, a.created_at) desc, a.id desc`, params: [filter.q] }
-    : { sql: 'coalesce(a.published_at, a.created_at) desc, a.id desc', params: [] };
+    : byTagLinks
+      ? { sql: 'lt.listed_at desc, lt.article_id desc', params: [] }
+      : { sql: 'coalesce(a.published_at, a.created_at) desc, a.id desc', params: [] };
   const rows = await em.execute<Row[]>(
-    `${selectArticle(false)} where ${where.sql} order by ${order.sql} limit ? offset ?`,
+    `${selectArticle(false, from)} where ${where.sql} order by ${order.sql} limit ? offset ?`,
     [viewerId, viewerId, ...where.params, ...order.params, page.limit, page.offset],
   );
   // The total is needed only when the page does not already tell it.
@@ -124,7 +147,7 @@ export async function listArticles(
     page.offset === 0 && rows.length < page.limit
       ? rows.length
       : await total(async () =>
-          Number((await em.execute<Row[]>(`select count(*)::int as n from article a left join category c on c.id = a.category_id where ${where.sql}`, where.params))[0]?.n ?? 0),
+          Number((await em.execute<Row[]>(`select count(*)::int as n ${from} where ${where.sql}`, where.params))[0]?.n ?? 0),
         );
   return { articles: rows.map(toRecord), count };
 }
@@ -180,12 +203,14 @@ export async function insertNewArticle(
        inserted as (
          insert into article (id, slug, title, description, body, author_id, category_id, status, publish_at, published_at, created_at, updated_at)
          select ?, claimed.slug, ?, ?, ?, ?, ?, ?, ?::timestamptz, ?::timestamptz, now(), now() from claimed
-         returning id, created_at, updated_at),
+         returning id, status, published_at, created_at, updated_at),
        wanted as (select value as name from jsonb_array_elements_text(?::jsonb)),
        created_tags as (insert into tag (name) select name from wanted on conflict (name) do nothing returning id),
        linked as (
-         insert into article_tag (article_id, tag_id)
-         select inserted.id, t.id from inserted, (select id from created_tags union select tag.id from tag join wanted using (name)) t
+         -- The listing time is given here: the article row is not visible to article_tag's trigger in this statement.
+         insert into article_tag (article_id, tag_id, listed_at)
+         select inserted.id, t.id, case when inserted.status = 'published' then coalesce(inserted.published_at, inserted.created_at) end
+         from inserted, (select id from created_tags union select tag.id from tag join wanted using (name)) t
          returning 1)
        select created_at, updated_at, (select count(*) from linked)::int as linked from inserted`,
       [slug, a.id, a.id, a.title, a.description, a.body, a.authorId, a.categoryId, a.status, isoOrNull(a.publishAt), isoOrNull(a.publishedAt), tagsJson],
@@ -333,8 +358,10 @@ export interface FeedArticleRow {
 export async function listFeedArticles(em: EntityManager, filter: { tag?: string; authorId?: string }, limit: number): Promise<FeedArticleRow[]> {
   const where = [`a.status = 'published'`, 'a.published_at is not null'];
   const params: unknown[] = [];
+  // A tag's feed from its links in listing order, as listArticles reads a tag's list (listsByTagLinks).
+  const byTagLinks = filter.tag !== undefined;
   if (filter.tag !== undefined) {
-    where.push('exists(select 1 from article_tag at join tag t on t.id = at.tag_id where at.article_id = a.id and t.name = ?)');
+    where.push('lt.tag_id = (select t.id from tag t where t.name = ?) and lt.listed_at is not null');
     params.push(filter.tag);
   }
   if (filter.authorId !== undefined) {
@@ -344,8 +371,8 @@ export async function listFeedArticles(em: EntityManager, filter: { tag?: string
   const rows = await em.execute<Row[]>(
     `select a.id, a.slug, a.title, a.description, a.body, a.author_id, a.published_at, a.updated_at,
        array(select t.name from article_tag at join tag t on t.id = at.tag_id where at.article_id = a.id order by t.name) as tag_list
-     from article a where ${where.join(' and ')}
-     order by coalesce(a.published_at, a.created_at) desc, a.id desc limit ?`, // article_listed_idx's order
+     ${byTagLinks ? 'from article_tag lt join article a on a.id = lt.article_id' : 'from article a'} where ${where.join(' and ')}
+     order by ${byTagLinks ? 'lt.listed_at desc, lt.article_id desc' : 'coalesce(a.published_at, a.created_at) desc, a.id desc'} limit ?`, // article_tag_listed_idx's or article_listed_idx's order
     [...params, limit],
   );
   return rows.map((r) => ({
