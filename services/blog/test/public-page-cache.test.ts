@@ -100,3 +100,42 @@ test('a lasting value (a total) outlives writes but not its TTL; concurrent read
   t.is(await cache.getOrComputeLasting('broken', async () => 7), 7);
   t.is(await new PublicPageCache(0).getOrComputeLasting('x', async () => 1).then(() => new PublicPageCache(0).getOrComputeLasting('x', async () => 2)), 2, 'a TTL of 0 keeps nothing');
 });
+
+test("a new article drops the pages of its tags and every page of no one tag; other tags' pages stay", async (t) => {
+  const cache = new PublicPageCache(60_000);
+  const pages = { all: counter(), a: counter(), b: counter(), tags: counter() };
+  const read = () =>
+    Promise.all([
+      cache.getOrCompute('articles', pages.all.compute),
+      cache.getOrCompute('articles:a', pages.a.compute, 'a'),
+      cache.getOrCompute('articles:b', pages.b.compute, 'b'),
+      cache.getOrCompute('tags', pages.tags.compute),
+    ]);
+  await read();
+  cache.invalidate(['a', 'c']);
+  t.deepEqual(await read(), [2, 2, 1, 2], 'the untagged list, tag a and the tags page again; tag b kept');
+  cache.invalidate();
+  t.deepEqual(await read(), [3, 3, 2, 3], 'a write that says nothing drops everything');
+  cache.invalidate([]);
+  t.deepEqual(await read(), [4, 3, 2, 4], 'an article with no tags: only the pages of no one tag');
+});
+
+test("a tag's page computed while an article with that tag was written is answered but not kept; another tag's is kept", async (t) => {
+  const cache = new PublicPageCache(60_000);
+  const release: (() => void)[] = [];
+  const slow = (value: string) => () => new Promise<string>((r) => release.push(() => r(value)));
+  const a = cache.getOrCompute('articles:a', slow('a before'), 'a');
+  const b = cache.getOrCompute('articles:b', slow('b before'), 'b');
+  cache.invalidate(['a']); // the write commits while both reads still run
+  for (const r of release) r();
+  t.deepEqual(await Promise.all([a, b]), ['a before', 'b before']);
+  t.is(await cache.getOrCompute('articles:a', async () => 'a after', 'a'), 'a after');
+  t.is(await cache.getOrCompute('articles:b', async () => 'b after', 'b'), 'b before');
+});
+
+test('when more tags are written within a page lifetime than the cache remembers, every page counts as dropped', async (t) => {
+  const cache = new PublicPageCache(60_000, 3);
+  await cache.getOrCompute('articles:old', async () => 'kept?', 'old');
+  for (const tag of ['t1', 't2', 't3', 't4']) cache.invalidate([tag]);
+  t.is(await cache.getOrCompute('articles:old', async () => 'again', 'old'), 'again');
+});
