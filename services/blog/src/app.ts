@@ -15,7 +15,6 @@ import { categoryRoutes } from './http/category.routes.js';
 import { commentRoutes } from './http/comment.routes.js';
 import { feedRoutes } from './http/feed.routes.js';
 import { reactionRoutes } from './http/reaction.routes.js';
-import { publicPagesChangedBy } from './http/public-pages-changed.js';
 import { tagRoutes } from './http/tag.routes.js';
 import type { BlogDeps } from './usecases/blog-deps.js';
 
@@ -76,13 +75,12 @@ export function buildApp(deps: BlogAppDeps) {
   // One EntityManager fork per request.
   app.middleware.unshift((_ctx, next) => RequestContext.create(deps.orm.em, next));
   // Any write (it has committed or failed when the response is ready) empties the anonymous readers' pages, but
-  // those to comments and their reactions: no public page (lists, tags, feeds) shows comments. A write whose handler
-  // said what it changed (a new article: its tags) drops only those pages.
+  // those to comments and their reactions: no public page (lists, tags, feeds) shows comments.
   app.middleware.unshift(async (ctx, next) => {
     try {
       await next();
     } finally {
-      if (!SAFE_METHODS.has(ctx.method) && !changesNoPublicPage(ctx.state.route as AnyRoute | undefined)) blog.publicPages.invalidate(publicPagesChangedBy(ctx)?.tags);
+      if (!SAFE_METHODS.has(ctx.method) && !changesNoPublicPage(ctx.state.route as AnyRoute | undefined)) blog.publicPages.invalidate();
     }
   });
   return app;

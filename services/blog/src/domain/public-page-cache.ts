@@ -14,23 +14,13 @@ import { recordCacheLookup } from '@vcd/telemetry';
  * - **One computation per page, even under writes.** Concurrent requests for a page that is missing share one
  *   computation (the page is kept as a promise from the moment it starts), so a write costs one recomputation of
  *   each page read afterwards, not one per waiting reader (issue 17: 13 writes/s used to collapse the list).
- * - **A new article drops only the pages it can change** (ADR 19, addendum): a page of one tag (`getOrCompute`'s
- *   `tag`) shows only articles with that tag, so an article created with other tags changes nothing on it.
- *   `invalidate(tags)` drops the pages of those tags and every page of no one tag; `invalidate()` drops everything.
  * - A failed computation is not kept: the next request tries again.
  */
 export class PublicPageCache {
   /** The least recently used pages go first beyond `maxEntries`; a page older than `ttlMs` is never served. */
-  private readonly pages: LRUCache<string, { generation: number; tag: string | undefined; value: Promise<unknown> }>;
-  /** Moves on every write: a page of no one tag computed in an older generation is never served (it may predate the write). */
+  private readonly pages: LRUCache<string, { generation: number; value: Promise<unknown> }>;
+  /** Moves on every write: an entry of an older generation is never served (it may predate the write). */
   private generation = 0;
-  /** The generation of the last write that dropped everything: no page computed before it is served. */
-  private everythingDroppedAt = 0;
-  /**
-   * The generation of the last write to each tag. Kept at least as long as a page lives; when one is forgotten early
-   * (more tags written within a page's lifetime than it holds), everything counts as dropped.
-   */
-  private readonly tagDroppedAt: LRUCache<string, number>;
   /** Values kept for `ttlMs` whatever is written meanwhile (getOrComputeLasting). */
   private readonly lasting: LRUCache<string, Promise<unknown>>;
 
@@ -41,15 +31,6 @@ export class PublicPageCache {
   ) {
     this.pages = new LRUCache({ max: maxEntries, ttl: Math.max(ttlMs, 1), ttlResolution: 0, perf: { now } });
     this.lasting = new LRUCache({ max: maxEntries, ttl: Math.max(ttlMs, 1), ttlResolution: 0, perf: { now } });
-    this.tagDroppedAt = new LRUCache({
-      max: maxEntries,
-      ttl: 2 * Math.max(ttlMs, 1),
-      ttlResolution: 0,
-      perf: { now },
-      dispose: (_generation, _tag, reason) => {
-        if (reason === 'evict') this.everythingDroppedAt = this.generation;
-      },
-    });
   }
 
   get enabled(): boolean {
@@ -75,18 +56,15 @@ export class PublicPageCache {
       : {};
   }
 
-  /**
-   * The cached page for `key`, or `compute()`'s, shared with every request for `key` until the next write that can
-   * change it. `tag`: the page shows only articles with this tag (exactly the name its query matches).
-   */
-  getOrCompute<T>(key: string, compute: () => Promise<T>, tag?: string): Promise<T> {
+  /** The cached page for `key`, or `compute()`'s, shared with every request for `key` until the next write. */
+  getOrCompute<T>(key: string, compute: () => Promise<T>): Promise<T> {
     if (!this.enabled) return compute();
     const generation = this.generation;
     const hit = this.pages.get(key);
-    const fresh = hit !== undefined && this.isCurrent(hit);
+    const fresh = hit !== undefined && hit.generation === generation;
     recordCacheLookup('public_pages', fresh);
     if (fresh) return hit.value as Promise<T>;
-    const entry = { generation, tag, value: compute() as Promise<unknown> };
+    const entry = { generation, value: compute() as Promise<unknown> };
     this.pages.set(key, entry);
     entry.value.catch(() => {
       if (this.pages.peek(key) === entry) this.pages.delete(key);
@@ -112,24 +90,9 @@ export class PublicPageCache {
     return value as Promise<T>;
   }
 
-  /** Whether no write that can change the page came after its computation began. */
-  private isCurrent(entry: { generation: number; tag: string | undefined }): boolean {
-    if (entry.tag === undefined) return entry.generation === this.generation;
-    return entry.generation >= this.everythingDroppedAt && entry.generation >= (this.tagDroppedAt.get(entry.tag) ?? 0);
-  }
-
-  /**
-   * After a write: drops every page (no `tags`), or, for a new article, the pages it can change: those of its `tags`
-   * and every page not limited to one tag.
-   */
-  invalidate(tags?: readonly string[]): void {
+  invalidate(): void {
     this.generation++;
-    if (tags === undefined) {
-      this.everythingDroppedAt = this.generation;
-      this.pages.clear();
-      return;
-    }
-    for (const tag of tags) this.tagDroppedAt.set(tag, this.generation);
+    this.pages.clear();
   }
 
   get size(): number {

@@ -9,7 +9,6 @@ import { getArticle } from '../usecases/get-article.js';
 import { isSameForEveryone, listArticles } from '../usecases/list-articles.js';
 import { listFeed } from '../usecases/list-feed.js';
 import { updateArticle } from '../usecases/update-article.js';
-import { changedPublicPages } from './public-pages-changed.js';
 import { requireViewer, viewerOf } from './viewer.js';
 import { LIMITS, ListQuery, MultipleArticles, NewArticleBody, PageQuery, PublishBody, SingleArticle, Slug, UpdateArticleBody } from './schemas.js';
 
@@ -101,7 +100,6 @@ export function articleRoutes(deps: BlogDeps) {
       },
       handler: async ({ body, headers }, ctx) => {
         const { article, replayed } = await createArticle(deps, requireViewer(ctx), body.article, headers['idempotency-key']);
-        changedPublicPages(ctx, { tags: article.tagList });
         const replay: Record<string, string> = replayed ? { 'Idempotent-Replayed': 'true' } : {};
         return { status: 201, body: { article }, headers: replay };
       },

@@ -31,8 +31,7 @@ const visibility = (viewer: Viewer | undefined): ArticleFilter['privateVisibleTo
 export async function listArticles(deps: BlogDeps, query: ArticleQuery, viewer: Viewer | undefined): Promise<ArticlePage> {
   if (viewer && !isSameForEveryone(query)) return (await queryArticles(deps, query, viewer)).page;
   const key = 'articles:' + JSON.stringify([query.tag, query.author, query.favorited, query.status, query.category, query.q, query.limit, query.offset]);
-  // A page of one tag is dropped only by writes to that tag's articles (a new article with other tags leaves it).
-  const listed = await deps.publicPages.getOrCompute(key, () => queryArticles(deps, query, undefined), query.tag);
+  const listed = await deps.publicPages.getOrCompute(key, () => queryArticles(deps, query, undefined));
   return viewer ? forViewer(deps, listed, viewer) : listed.page;
 }
 
