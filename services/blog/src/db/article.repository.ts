@@ -12,7 +12,13 @@ type Row = Record<string, unknown>;
  * their articles. Every published article's links carry its listing time (migration 20261204000000).
  */
 const FROM_ARTICLES = 'from article a left join category c on c.id = a.category_id';
-const FROM_TAG_LINKS = 'from article_tag lt join article a on a.id = lt.article_id left join category c on c.id = a.category_id';
+const TAG_LINKS = 'article_tag lt join article a on a.id = lt.article_id';
+const FROM_TAG_LINKS = `from ${TAG_LINKS} left join category c on c.id = a.category_id`;
+/** The links of the tag named by the `?` with a listing time (their article is published), with TAG_LINKS. */
+const OF_TAG_LINKS = 'lt.tag_id = (select t.id from tag t where t.name = ?) and lt.listed_at is not null';
+/** Newest first: article_listed_idx's order, and the same through the links (article_tag_listed_idx). */
+const LISTING_ORDER = 'coalesce(a.published_at, a.created_at) desc, a.id desc';
+const TAG_LINKS_ORDER = 'lt.listed_at desc, lt.article_id desc';
 
 /** The columns of an ArticleRecord; `?` #1 and #2 are the viewer's id (favorited, own reactions). */
 const selectArticle = (withBody: boolean, from = FROM_ARTICLES) => `
@@ -101,7 +107,7 @@ function whereOf(f: ArticleFilter): { sql: string; params: unknown[] } {
   if (f.tag !== undefined) {
     parts.push(
       listsByTagLinks(f)
-        ? 'lt.tag_id = (select t.id from tag t where t.name = ?) and lt.listed_at is not null'
+        ? OF_TAG_LINKS
         : 'exists(select 1 from article_tag at join tag t on t.id = at.tag_id where at.article_id = a.id and t.name = ?)',
     );
     params.push(f.tag);
@@ -134,10 +140,8 @@ export async function listArticles(
   const byTagLinks = listsByTagLinks(filter);
   const from = byTagLinks ? FROM_TAG_LINKS : FROM_ARTICLES;
   const order = filter.q !== undefined
-    ? { sql: `ts_rank(a.search, websearch_to_tsquery('english', ?)) desc, coalesce(a.published_at, a.created_at) desc, a.id desc`, params: [filter.q] }
-    : byTagLinks
-      ? { sql: 'lt.listed_at desc, lt.article_id desc', params: [] }
-      : { sql: 'coalesce(a.published_at, a.created_at) desc, a.id desc', params: [] };
+    ? { sql: `ts_rank(a.search, websearch_to_tsquery('english', ?)) desc, ${LISTING_ORDER}`, params: [filter.q] }
+    : { sql: byTagLinks ? TAG_LINKS_ORDER : LISTING_ORDER, params: [] };
   const rows = await em.execute<Row[]>(
     `${selectArticle(false, from)} where ${where.sql} order by ${order.sql} limit ? offset ?`,
     [viewerId, viewerId, ...where.params, ...order.params, page.limit, page.offset],
@@ -361,7 +365,7 @@ export async function listFeedArticles(em: EntityManager, filter: { tag?: string
   // A tag's feed from its links in listing order, as listArticles reads a tag's list (listsByTagLinks).
   const byTagLinks = filter.tag !== undefined;
   if (filter.tag !== undefined) {
-    where.push('lt.tag_id = (select t.id from tag t where t.name = ?) and lt.listed_at is not null');
+    where.push(OF_TAG_LINKS);
     params.push(filter.tag);
   }
   if (filter.authorId !== undefined) {
@@ -371,8 +375,8 @@ export async function listFeedArticles(em: EntityManager, filter: { tag?: string
   const rows = await em.execute<Row[]>(
     `select a.id, a.slug, a.title, a.description, a.body, a.author_id, a.published_at, a.updated_at,
        array(select t.name from article_tag at join tag t on t.id = at.tag_id where at.article_id = a.id order by t.name) as tag_list
-     ${byTagLinks ? 'from article_tag lt join article a on a.id = lt.article_id' : 'from article a'} where ${where.join(' and ')}
-     order by ${byTagLinks ? 'lt.listed_at desc, lt.article_id desc' : 'coalesce(a.published_at, a.created_at) desc, a.id desc'} limit ?`, // article_tag_listed_idx's or article_listed_idx's order
+     from ${byTagLinks ? TAG_LINKS : 'article a'} where ${where.join(' and ')}
+     order by ${byTagLinks ? TAG_LINKS_ORDER : LISTING_ORDER} limit ?`,
     [...params, limit],
   );
   return rows.map((r) => ({
