@@ -92,6 +92,10 @@ test("a tag's list follows every write that moves an article into, out of or wit
   t.is((await blog.call('DELETE', `/api/articles/${published}`, { as: jane })).status, 204);
   await check('one deleted', [scheduled]);
   t.deepEqual(await listed(tag, '&status=draft'), [], 'other statuses are still listed from the articles');
+  // A tag no article ever had (no tag row: the links' condition compares with null), past the first page too.
+  const unknown = await blog.call('GET', `/api/articles?tag=${tag}-never&offset=20`);
+  t.is(unknown.status, 200);
+  t.like(unknown.body, { articles: [], articlesCount: 0 });
 });
 
 test("a page of a large tag reads the page's links from the index, not every link of the tag", async (t) => {
