@@ -10,7 +10,9 @@ import { BENCH_PROCESS, LOAD_GENERATOR } from './stack-processes.js';
  * steady pace), mixing reads, writes (creates, comments, favorites), logins and events. Prints every minute the
  * load's p99 and errors, each service's outbox backlog (unpublished rows) and the stack's memory; at the end the
  * errors (must be 0), each process's RSS at the start, at minute 2 and at the end (growth from minute 2 < 5 %), and
- * how long the outboxes took to empty.
+ * how long the outboxes took to empty. Also what the soak left behind: each process's RSS idle BENCH_SETTLE_SECONDS
+ * before the load and again after it (the apps' idle compaction gives back the load's garbage and malloc's free
+ * memory, so a leak shows there and memory merely kept for reuse, such as auth's argon2id blocks, does not).
  */
 
 const env = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
@@ -65,6 +67,11 @@ export async function soak(ctx: BenchContext): Promise<void> {
     ctx.report(`soak: the soak mix's maximum, measured for ${probe} s: ${result.throughput.toFixed(0)} req/s (p99 ${result.p99} ms, ${describeErrors(result)})`);
     rate = Math.max(1, Math.floor(result.throughput / 2));
   }
+  const settleSeconds = env('BENCH_SETTLE_SECONDS', 45);
+  const settled = async () => {
+    await sleep(settleSeconds * 1000);
+    return measureMemory(ctx.stack, ctx.groups);
+  };
   const interval = seconds >= 300 ? 60 : Math.max(5, Math.round(seconds / 6));
   const baselineAt = Math.min(120, seconds * 0.2);
   ctx.report(`soak: ${seconds} s at ${rate} req/s (half the soak mix's maximum${process.env.BENCH_SOAK_RATE ? ', set by BENCH_SOAK_RATE' : ''}); reports every ${interval} s; memory growth measured from ${baselineAt} s to the end`);
@@ -76,6 +83,7 @@ export async function soak(ctx: BenchContext): Promise<void> {
     dbs.set(app, db);
   }
   try {
+    const idleBefore = settleSeconds > 0 ? await settled() : undefined;
     await ctx.refreshTokens();
     const mix = soakMix(ctx);
     const memory: { start?: MemoryReport; baseline?: MemoryReport; end?: MemoryReport } = {};
@@ -126,8 +134,22 @@ export async function soak(ctx: BenchContext): Promise<void> {
       growth[name] = Math.round(g * 10) / 10;
       ctx.report(`      ${name.padEnd(16)} ${String(memory.start.rss[name] ?? '-').padStart(5)} ${String(from).padStart(5)} ${String(end).padStart(5)}  ${g >= 0 ? '+' : ''}${g.toFixed(1)} %`);
     }
-    const watched = Object.entries(growth).filter(([name]) => ctx.stack.apps.has(name.replace(/:daprd$/, '')));
+    const inStack = (name: string) => ctx.stack.apps.has(name.replace(/:daprd$/, ''));
+    const watched = Object.entries(growth).filter(([name]) => inStack(name));
     const [worst, worstGrowth] = watched.sort((a, b) => b[1] - a[1])[0] ?? ['-', 0];
+    // What the soak left behind, read where nothing is kept for the next request: idle before the load and after it.
+    const leftBehind: Record<string, number> = {};
+    if (idleBefore) {
+      const idleAfter = await settled();
+      ctx.report(`    RSS (MiB) idle ${settleSeconds} s before the load / idle ${settleSeconds} s after it (the outboxes empty), what the soak left behind:`);
+      for (const [name, after] of Object.entries(idleAfter.rss)) {
+        const before = idleBefore.rss[name];
+        if (!inStack(name) || !before) continue;
+        leftBehind[name] = Math.round(((after - before) / before) * 1000) / 10;
+        ctx.report(`      ${name.padEnd(16)} ${String(before).padStart(5)} ${String(after).padStart(5)}  ${leftBehind[name]! >= 0 ? '+' : ''}${leftBehind[name]!.toFixed(1)} %`);
+      }
+    }
+    const [worstLeft, worstLeftGrowth] = Object.entries(leftBehind).sort((a, b) => b[1] - a[1])[0] ?? ['-', 0];
     const worstP99 = Math.max(0, ...intervals.map((i) => i.report.p99));
     ctx.add(
       {
@@ -135,16 +157,17 @@ export async function soak(ctx: BenchContext): Promise<void> {
         title: `soak ${seconds} s at ${rate} req/s`,
         metrics: {
           rate, throughput: load.throughput, p50: load.p50, p99: load.p99, worstIntervalP99Ms: worstP99, errors: load.errors, requests: load.count, seconds,
-          'growth%': worstGrowth, backlogLeft: leftTotal, drainSeconds: drained, ...Object.fromEntries(Object.entries(memory.end.rss).map(([k, v]) => [`rss:${k}`, v])),
+          'growth%': worstGrowth, 'idleGrowth%': worstLeftGrowth, backlogLeft: leftTotal, drainSeconds: drained, ...Object.fromEntries(Object.entries(memory.end.rss).map(([k, v]) => [`rss:${k}`, v])),
         },
-        compared: ['throughput', 'p99', 'errors', 'growth%', ...Object.keys(growth).filter((n) => ctx.stack.apps.has(n.replace(/:daprd$/, ''))).map((n) => `rss:${n}`)],
+        compared: ['throughput', 'p99', 'errors', 'growth%', 'idleGrowth%', ...Object.keys(growth).filter(inStack).map((n) => `rss:${n}`)],
         targets: [
           { metric: 'errors', op: '<=', value: 0, row: 'soak: errors' },
           { metric: 'growth%', op: '<', value: 5, row: `soak: RSS growth from ${baselineAt} s to the end, largest app or sidecar (${worst})` },
           { metric: 'backlogLeft', op: '<=', value: 0, row: 'soak: outbox rows left 60 s after the load' },
         ],
       },
-      `soak result: errors ${load.errors}, largest RSS growth ${worst} ${worstGrowth} %, worst interval p99 ${worstP99} ms, outbox left ${leftTotal}`,
+      `soak result: errors ${load.errors}, largest RSS growth ${worst} ${worstGrowth} %` +
+        `${idleBefore ? `, largest idle RSS growth (left behind) ${worstLeft} ${worstLeftGrowth} %` : ''}, worst interval p99 ${worstP99} ms, outbox left ${leftTotal}`,
       cpu,
       load.count,
     );
