@@ -19,7 +19,7 @@ import { startStack, type Stack } from '../runner/stack.js';
 import { BenchContext } from './context.js';
 import { startLoadGenerator, type LoadGenerator } from './loadgen-client.js';
 import { standInForAutovacuum } from './maintenance.js';
-import { measureMemory } from './memory.js';
+import { measureMemory, SETTLE_SECONDS } from './memory.js';
 import { loadSaved, saveResults, summaryTable, type RunInfo, type ScenarioResult, type Target } from './results.js';
 import { ALIASES, EXTRA_SCENARIOS, SCENARIOS } from './scenarios.js';
 import { seed } from './seed.js';
@@ -29,8 +29,6 @@ import { stackProcessGroups } from './stack-processes.js';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const resultsDir = path.join(root, '.bench');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-/** Idle seconds between the last scenario and the memory the targets are checked on (see "Memory after the bench"). */
-const SETTLE_SECONDS = Number(process.env.BENCH_SETTLE_SECONDS ?? 45);
 const DB_PREFIX = 'vcd_bench_';
 
 const known = [...Object.keys(SCENARIOS), ...Object.keys(EXTRA_SCENARIOS), 'soak'];

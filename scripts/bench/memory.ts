@@ -4,6 +4,12 @@ import { executableOf, memoryOf, processTable, treeOf } from './procfs.js';
 
 const MiB = (kib: number) => Math.round(kib / 1024);
 
+/**
+ * Idle seconds before memory is read where nothing should be held for the next request (BENCH_SETTLE_SECONDS): after
+ * the last scenario, and around the soak's load. The apps' idle compaction gives garbage and malloc's free memory back.
+ */
+export const SETTLE_SECONDS = Number(process.env.BENCH_SETTLE_SECONDS ?? 45);
+
 export interface MemoryReport {
   /** Resident memory (VmRSS) of each group in MiB: a process and its descendants together. */
   rss: Record<string, number>;

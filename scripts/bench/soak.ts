@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { describeErrors, type BenchContext } from './context.js';
 import type { IntervalReport, RequestSpec } from './load-spec.js';
-import { measureMemory, type MemoryReport } from './memory.js';
+import { measureMemory, SETTLE_SECONDS, type MemoryReport } from './memory.js';
 import { kindsLine, mixedSpecs } from './scenarios.js';
 import { BENCH_PROCESS, LOAD_GENERATOR } from './stack-processes.js';
 
@@ -67,9 +67,8 @@ export async function soak(ctx: BenchContext): Promise<void> {
     ctx.report(`soak: the soak mix's maximum, measured for ${probe} s: ${result.throughput.toFixed(0)} req/s (p99 ${result.p99} ms, ${describeErrors(result)})`);
     rate = Math.max(1, Math.floor(result.throughput / 2));
   }
-  const settleSeconds = env('BENCH_SETTLE_SECONDS', 45);
   const settled = async () => {
-    await sleep(settleSeconds * 1000);
+    await sleep(SETTLE_SECONDS * 1000);
     return measureMemory(ctx.stack, ctx.groups);
   };
   const interval = seconds >= 300 ? 60 : Math.max(5, Math.round(seconds / 6));
@@ -83,7 +82,7 @@ export async function soak(ctx: BenchContext): Promise<void> {
     dbs.set(app, db);
   }
   try {
-    const idleBefore = settleSeconds > 0 ? await settled() : undefined;
+    const idleBefore = SETTLE_SECONDS > 0 ? await settled() : undefined;
     await ctx.refreshTokens();
     const mix = soakMix(ctx);
     const memory: { start?: MemoryReport; baseline?: MemoryReport; end?: MemoryReport } = {};
@@ -141,7 +140,7 @@ export async function soak(ctx: BenchContext): Promise<void> {
     const leftBehind: Record<string, number> = {};
     if (idleBefore) {
       const idleAfter = await settled();
-      ctx.report(`    RSS (MiB) idle ${settleSeconds} s before the load / idle ${settleSeconds} s after it (the outboxes empty), what the soak left behind:`);
+      ctx.report(`    RSS (MiB) idle ${SETTLE_SECONDS} s before the load / idle ${SETTLE_SECONDS} s after it (the outboxes empty), what the soak left behind:`);
       for (const [name, after] of Object.entries(idleAfter.rss)) {
         const before = idleBefore.rss[name];
         if (!inStack(name) || !before) continue;
